@@ -1,0 +1,22 @@
+import { Template } from 'adaptivecards-templating';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Card templates live as JSON in `cards/`; code only builds the data that fills them. */
+const cardsDir = fileURLToPath(new URL('../../cards/', import.meta.url));
+
+export type CardName = 'welcome' | 'help' | 'measures' | 'notice';
+
+const templates = new Map<string, unknown>(
+  readdirSync(cardsDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f.slice(0, -'.json'.length), JSON.parse(readFileSync(cardsDir + f, 'utf8')) as unknown]),
+);
+
+export type AdaptiveCardJson = Record<string, unknown>;
+
+export function renderCard(name: CardName, data: object): AdaptiveCardJson {
+  const template = templates.get(name);
+  if (!template) throw new Error(`No card template cards/${name}.json`);
+  return new Template(template).expand({ $root: data }) as AdaptiveCardJson;
+}

@@ -1,0 +1,236 @@
+import {
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TurnContext,
+  type Activity,
+  type ConversationReference,
+} from 'botbuilder';
+import { isCoordinator } from '../domain/agreement.js';
+import { channelIdOf } from '../domain/channelBinding.js';
+import { parseCommand, type Command } from '../domain/command.js';
+import { localeFrom, type Locale } from '../domain/locale.js';
+import { findGroup, type Plan } from '../domain/plan.js';
+import { log } from '../log.js';
+import type { AuditLog } from '../storage/auditLog.js';
+import type { ConversationKind, ConversationRepository } from '../storage/conversationRepository.js';
+import type { PlanRepository } from '../storage/planRepository.js';
+import { renderCard, type AdaptiveCardJson } from './cards.js';
+import { messagesFor } from './messages.js';
+import { groupList, helpView, measuresView, noticeView, welcomeView } from './views.js';
+
+export interface BotDependencies {
+  agreementId: string;
+  plans: PlanRepository;
+  conversations: ConversationRepository;
+  audit: AuditLog;
+  defaultLocale: Locale;
+  /** Empty means every tenant (allowed only outside production). */
+  allowedTenantIds: readonly string[];
+  now: () => Date;
+}
+
+/** Teams' side of the bot: installs, messages and (later) card actions, each routed to the domain. */
+export class SamverkansBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDependencies) {
+    super();
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const botWasAdded = (context.activity.membersAdded ?? []).some(
+        (m) => m.id === context.activity.recipient.id,
+      );
+      if (botWasAdded) await this.welcome(context);
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const tenantId = tenantOf(context.activity);
+    if (this.deps.allowedTenantIds.length > 0 && !this.deps.allowedTenantIds.includes(tenantId ?? '')) {
+      // Silence towards the sender: an unknown tenant learns nothing about the bot.
+      log.warn('activity.tenantRefused', { tenantId, type: context.activity.type });
+      return;
+    }
+    await this.refreshConversation(context.activity, tenantId);
+    await super.run(context);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const command = parseCommand(messageText(context.activity));
+    const locale = command.kind === 'unknown' ? this.localeOf(context.activity) : command.locale;
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (!plan) {
+      const m = messagesFor(locale);
+      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.noAgreement)));
+      return;
+    }
+    log.info('command', {
+      kind: command.kind,
+      conversationType: context.activity.conversation.conversationType,
+    });
+    await this.execute(context, command, locale, plan);
+  }
+
+  private async execute(context: TurnContext, command: Command, locale: Locale, plan: Plan): Promise<void> {
+    const m = messagesFor(locale);
+    const activity = context.activity;
+    const coordinator = isCoordinator(plan.agreement, activity.from.aadObjectId);
+    switch (command.kind) {
+      case 'help':
+      case 'unknown':
+        await sendCard(
+          context,
+          renderCard('help', helpView(locale, plan, { channelId: channelOf(activity), coordinator })),
+        );
+        return;
+      case 'measures':
+        await sendCard(context, renderCard('measures', measuresView(locale, plan)));
+        return;
+      case 'invalid': {
+        const text =
+          command.problem === 'missingGroup' ? m.bindMissingGroup(groupList(plan)) : m.bindGroupTooLong;
+        await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
+        return;
+      }
+      case 'bind':
+        await this.bind(context, command.group, locale, plan, coordinator);
+        return;
+    }
+  }
+
+  private async bind(context: TurnContext, asked: string, locale: Locale, plan: Plan, coordinator: boolean) {
+    const m = messagesFor(locale);
+    const activity = context.activity;
+    if (!coordinator) {
+      await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.bindOnlyCoordinators)));
+      return;
+    }
+    const channelId = channelOf(activity);
+    if (!channelId) {
+      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.bindOnlyInChannel)));
+      return;
+    }
+    const group = findGroup(plan, asked);
+    if (!group) {
+      await sendCard(
+        context,
+        renderCard('notice', noticeView(m.problemTitle, m.bindUnknownGroup(asked, groupList(plan)))),
+      );
+      return;
+    }
+    const at = this.deps.now().toISOString();
+    const boundBy = {
+      aadObjectId: activity.from.aadObjectId ?? activity.from.id,
+      name: activity.from.name ?? '',
+    };
+    const teamId = (activity.channelData as TeamsChannelData | undefined)?.team?.id;
+    const tenantId = tenantOf(activity);
+    await this.deps.plans.bind(plan.agreement.id, {
+      groupId: group.id,
+      channelId,
+      boundBy,
+      boundAt: at,
+      ...(teamId ? { teamId } : {}),
+      ...(tenantId ? { tenantId } : {}),
+    });
+    await this.deps.audit.record({
+      agreementId: plan.agreement.id,
+      actor: boundBy,
+      action: 'bindChannel',
+      details: { groupId: group.id, channelId, teamId },
+      at,
+    });
+    await sendCard(context, renderCard('notice', noticeView(m.boundTitle, m.bound(group.name))));
+  }
+
+  private async welcome(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const conversationId = channelIdOf(activity.conversation.id);
+    if (!(await this.deps.conversations.claimWelcome(conversationId, this.deps.now().toISOString()))) return;
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    const inChannel = activity.conversation.conversationType !== 'personal';
+    const card = renderCard('welcome', welcomeView(this.localeOf(activity), plan?.agreement, inChannel));
+    await sendCard(context, card);
+  }
+
+  /** Keeps the newest reference to every conversation; Teams may change `serviceUrl` at any time. */
+  private async refreshConversation(activity: Activity, tenantId: string | undefined): Promise<void> {
+    const where = conversationKey(activity);
+    if (!where) return;
+    const reference = TurnContext.getConversationReference(activity) as Partial<ConversationReference>;
+    if (where.kind === 'channel' && reference.conversation) {
+      // Proactive posts to a channel start a new thread, so keep the channel itself, not this thread.
+      reference.conversation = { ...reference.conversation, id: where.id };
+    }
+    await this.deps.conversations.save({
+      kind: where.kind,
+      id: where.id,
+      reference: reference as Record<string, unknown>,
+      updatedAt: this.deps.now().toISOString(),
+      ...(tenantId ? { tenantId } : {}),
+    });
+  }
+
+  private localeOf(activity: Activity): Locale {
+    return localeFrom(activity.locale, this.deps.defaultLocale);
+  }
+}
+
+interface TeamsChannelData {
+  tenant?: { id?: string };
+  team?: { id?: string };
+  channel?: { id?: string };
+}
+
+function tenantOf(activity: Activity): string | undefined {
+  return (
+    (activity.channelData as TeamsChannelData | undefined)?.tenant?.id ?? activity.conversation?.tenantId
+  );
+}
+
+/** The channel a message was posted in, or undefined outside team channels. */
+function channelOf(activity: Activity): string | undefined {
+  if (activity.conversation?.conversationType !== 'channel') return undefined;
+  return (
+    (activity.channelData as TeamsChannelData | undefined)?.channel?.id ??
+    channelIdOf(activity.conversation.id)
+  );
+}
+
+function conversationKey(activity: Activity): { kind: ConversationKind; id: string } | undefined {
+  const conversation = activity.conversation;
+  if (!conversation?.id) return undefined;
+  switch (conversation.conversationType) {
+    case 'personal':
+      return activity.from?.aadObjectId ? { kind: 'personal', id: activity.from.aadObjectId } : undefined;
+    case 'channel': {
+      const channelId = channelOf(activity);
+      return channelId ? { kind: 'channel', id: channelId } : undefined;
+    }
+    case 'groupChat':
+      return { kind: 'groupChat', id: conversation.id };
+    default:
+      return undefined;
+  }
+}
+
+/** The message without the bot's @mention and Teams' HTML leftovers. */
+function messageText(activity: Activity): string {
+  const withoutMention = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
+  return withoutMention
+    .replace(/<at>[^<]*<\/at>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .trim();
+}
+
+async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}

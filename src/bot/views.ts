@@ -1,0 +1,71 @@
+import type { Agreement } from '../domain/agreement.js';
+import type { Locale } from '../domain/locale.js';
+import { groupsBoundTo, type Plan } from '../domain/plan.js';
+import { messagesFor } from './messages.js';
+
+/** The data each card template in `cards/` is filled with. */
+
+export function welcomeView(locale: Locale, agreement: Agreement | undefined, inChannel: boolean) {
+  const m = messagesFor(locale);
+  return {
+    title: m.welcomeTitle,
+    agreement: agreement ? `${agreement.title} · ${agreement.cooperationArea}` : '',
+    intro: m.welcomeIntro,
+    next: inChannel ? m.welcomeNextChannel : m.welcomeNext,
+  };
+}
+
+export function helpView(locale: Locale, plan: Plan, context: { channelId?: string; coordinator: boolean }) {
+  const m = messagesFor(locale);
+  const bound = context.channelId ? groupsBoundTo(plan, context.channelId) : [];
+  const channel = context.channelId
+    ? bound.length > 0
+      ? m.helpChannelBound(bound.map((g) => g.name).join(', '))
+      : m.helpChannelUnbound
+    : '';
+  return {
+    title: m.helpTitle,
+    intro: m.helpIntro,
+    commands: m.helpCommands,
+    channel,
+    groupsLabel: m.helpGroupsLabel,
+    groups: groupList(plan),
+    coordinator: context.coordinator ? m.helpCoordinator : '',
+  };
+}
+
+export function measuresView(locale: Locale, plan: Plan) {
+  const m = messagesFor(locale);
+  const { agreement } = plan;
+  return {
+    title: m.measuresTitle,
+    note: agreement.actionPlanNote ? `${m.exampleNote}: ${agreement.actionPlanNote}` : '',
+    goalAreas: agreement.goalAreas.map((goal) => ({
+      heading: m.goalArea(goal.number, goal.title),
+      empty: m.noMeasures,
+      measures: agreement.measures
+        .filter((measure) => measure.goalArea === goal.number)
+        .map((measure) => ({
+          id: measure.id,
+          title: measure.title,
+          details: [
+            m.ownerOrganisation[measure.ownerOrganisation],
+            measure.owners.map((o) => o.name).join(', '),
+            m.followUp(m.cadence[measure.followUp.cadence]),
+            ...(measure.followUp.indicator
+              ? [m.indicator(measure.followUp.indicator.name, measure.followUp.indicator.unit)]
+              : []),
+          ].join(' · '),
+        })),
+    })),
+  };
+}
+
+export function noticeView(title: string, text: string) {
+  return { title, text };
+}
+
+/** "styrgrupp (Styrgrupp), beredningsgrupp (…)": what people can type after `koppla`. */
+export function groupList(plan: Plan): string {
+  return plan.agreement.groups.map((g) => `${g.id} (${g.name})`).join(', ');
+}

@@ -1,0 +1,156 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+/**
+ * Every setting the bot reads from its environment. The Bot Framework settings keep the SDK's own names so
+ * that an Azure Bot resource's values can be pasted as they are.
+ */
+const optionalText = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID');
+
+const optionalGuid = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .pipe(guid.optional())
+  .optional();
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    MicrosoftAppId: optionalGuid,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).default('SingleTenant'),
+    MicrosoftAppTenantId: optionalGuid,
+    STORAGE_CONNECTION_STRING: optionalText,
+    STORAGE_ACCOUNT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    AGREEMENT_FILE: z.string().trim().min(1).default('agreements/example.yaml'),
+    ALLOWED_TENANT_IDS: z
+      .string()
+      .trim()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((t) => t.trim())
+          .filter((t) => t !== ''),
+      )
+      .pipe(z.array(guid)),
+    DEFAULT_LOCALE: z.enum(['sv', 'en']).default('sv'),
+    TIME_ZONE: z
+      .string()
+      .trim()
+      .default('Europe/Stockholm')
+      .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Stockholm'),
+    DATA_DIR: z.string().trim().min(1).default('.data'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    const production = env.NODE_ENV === 'production';
+    if (env.STORAGE_CONNECTION_STRING && env.STORAGE_ACCOUNT_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_ACCOUNT_URL'],
+        message: 'set either STORAGE_CONNECTION_STRING or STORAGE_ACCOUNT_URL, not both',
+      });
+    }
+    if (production && !env.STORAGE_CONNECTION_STRING && !env.STORAGE_ACCOUNT_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STORAGE_CONNECTION_STRING'],
+        message: 'is required in production (or STORAGE_ACCOUNT_URL with a managed identity)',
+      });
+    }
+    if (production && !env.MicrosoftAppId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required in production' });
+    }
+    if (production && env.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ALLOWED_TENANT_IDS'],
+        message: "is required in production: the municipality's and the police's tenant ids",
+      });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'MultiTenant' && !env.MicrosoftAppTenantId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppTenantId'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+    if (env.MicrosoftAppId && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MicrosoftAppPassword'],
+        message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export type StorageSetting =
+  | { kind: 'connectionString'; connectionString: string }
+  | { kind: 'accountUrl'; url: string }
+  | { kind: 'embeddedAzurite'; location: string };
+
+export interface Config {
+  production: boolean;
+  port: number;
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    appType: Env['MicrosoftAppType'];
+    tenantId?: string;
+  };
+  storage: StorageSetting;
+  agreementFile: string;
+  allowedTenantIds: string[];
+  defaultLocale: Env['DEFAULT_LOCALE'];
+  timeZone: string;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Thrown with one line naming the setting that is wrong. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const setting = issue?.path.join('.') || 'environment';
+    throw new ConfigError(`Invalid configuration: ${setting} ${issue?.message ?? 'is invalid'}`);
+  }
+  const env = parsed.data;
+  return {
+    production: env.NODE_ENV === 'production',
+    port: env.PORT,
+    bot: {
+      appId: env.MicrosoftAppId,
+      appPassword: env.MicrosoftAppPassword,
+      appType: env.MicrosoftAppType,
+      tenantId: env.MicrosoftAppTenantId,
+    },
+    storage: env.STORAGE_CONNECTION_STRING
+      ? { kind: 'connectionString', connectionString: env.STORAGE_CONNECTION_STRING }
+      : env.STORAGE_ACCOUNT_URL
+        ? { kind: 'accountUrl', url: env.STORAGE_ACCOUNT_URL }
+        : { kind: 'embeddedAzurite', location: `${env.DATA_DIR}/azurite` },
+    agreementFile: env.AGREEMENT_FILE,
+    allowedTenantIds: env.ALLOWED_TENANT_IDS,
+    defaultLocale: env.DEFAULT_LOCALE,
+    timeZone: env.TIME_ZONE,
+    logLevel: env.LOG_LEVEL,
+  };
+}

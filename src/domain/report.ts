@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** How a measure stands in a period; the six statuses the coordinators follow up on. */
+export const measureStatuses = ['notStarted', 'onTrack', 'atRisk', 'delayed', 'done', 'cancelled'] as const;
+export type MeasureStatus = (typeof measureStatuses)[number];
+
+/**
+ * What a measure owner reports (rapport). Text limits keep every entity far inside Azure Tables' 64 KiB per
+ * property and 1 MiB per entity.
+ */
+export const reportInputSchema = z.strictObject({
+  status: z.enum(measureStatuses),
+  narrative: z.string().trim().min(1).max(2000),
+  obstacles: z.string().trim().max(2000).optional(),
+  nextStep: z.string().trim().max(1000).optional(),
+  indicatorValue: z.number().finite().optional(),
+  needsSteeringDecision: z.boolean().default(false),
+});
+export type ReportInput = z.infer<typeof reportInputSchema>;
+
+export interface Report extends ReportInput {
+  agreementId: string;
+  measureId: string;
+  /** 1 for the first report on a measure; every later edit adds one. */
+  revision: number;
+  reportedBy: { aadObjectId: string; name: string };
+  /** UTC ISO time. */
+  reportedAt: string;
+}

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { startApp } from './app.js';
+import { AgreementFileError } from './config/agreementFile.js';
+import { ConfigError, loadConfig } from './config/env.js';
+import { describeError, log, setLogLevel } from './log.js';
+
+/** The process: read settings, start, print where it listens, stop cleanly on a signal. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig(process.env);
+  setLogLevel(config.logLevel);
+  if (!config.bot.appId) {
+    log.warn('auth.anonymous', {
+      message: 'MicrosoftAppId is not set: requests are not authenticated. Allowed only outside production.',
+    });
+  }
+  const app = await startApp(config);
+  console.log(`Samverkansbot listens on ${app.url}/api/messages`);
+  console.log(`Agreement: ${app.agreementId} (${config.agreementFile})`);
+  console.log(`Storage: ${app.storageDescription}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('process.stopping', { signal });
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof AgreementFileError) {
+    // A person has to fix a setting or a file: one clear message, no stack trace.
+    console.error(err.message);
+    process.exit(2);
+  }
+  log.error('process.startFailed', describeError(err));
+  process.exit(1);
+});

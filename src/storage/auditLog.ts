@@ -1,0 +1,71 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { randomUUID } from 'node:crypto';
+import { tableNames, type TableStore } from './tableStore.js';
+
+/** Who did what to the agreement, and when. Kept for accountability between the two organisations. */
+export interface AuditEntry {
+  agreementId: string;
+  actor: { aadObjectId: string; name: string };
+  /** What was done, e.g. `bindChannel`. */
+  action: string;
+  /** Ids and values of what changed; never the text of a report. */
+  details: Record<string, unknown>;
+  /** UTC ISO time. */
+  at: string;
+}
+
+interface AuditRow {
+  partitionKey: string;
+  rowKey: string;
+  actorId: string;
+  actorName: string;
+  action: string;
+  details: string;
+  at: string;
+}
+
+// Row keys count down from this, so a partition lists the newest entries first.
+const maxMillis = 9_999_999_999_999;
+
+export class AuditLog {
+  private readonly table: TableClient;
+
+  constructor(store: TableStore) {
+    this.table = store.table(tableNames.audit);
+  }
+
+  async record(entry: AuditEntry): Promise<void> {
+    const millis = Date.parse(entry.at);
+    const row: AuditRow = {
+      partitionKey: entry.agreementId,
+      rowKey: `${String(maxMillis - millis).padStart(13, '0')}|${randomUUID()}`,
+      actorId: entry.actor.aadObjectId,
+      actorName: entry.actor.name,
+      action: entry.action,
+      details: JSON.stringify(entry.details),
+      at: entry.at,
+    };
+    await this.table.createEntity(row);
+  }
+
+  /** The newest entries of an agreement, newest first. */
+  async recent(agreementId: string, limit = 50): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    const pages = this.table
+      .listEntities<AuditRow>({ queryOptions: { filter: odata`PartitionKey eq ${agreementId}` } })
+      .byPage({ maxPageSize: limit });
+    for await (const page of pages) {
+      for (const row of page) {
+        entries.push({
+          agreementId,
+          actor: { aadObjectId: row.actorId, name: row.actorName },
+          action: row.action,
+          details: JSON.parse(row.details) as Record<string, unknown>,
+          at: row.at,
+        });
+      }
+      break;
+    }
+    return entries.slice(0, limit);
+  }
+}

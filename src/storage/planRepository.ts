@@ -1,0 +1,122 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { Agreement } from '../domain/agreement.js';
+import type { ChannelBinding } from '../domain/channelBinding.js';
+import type { Plan } from '../domain/plan.js';
+import { tableNames, type TableStore } from './tableStore.js';
+
+/**
+ * The agreement and its action plan: one partition per agreement, so every screen that shows the plan is one
+ * partition query. Rows: `agreement`, `goalArea|NN`, `measure|NN.NN`, `group|id`, `meeting|date`,
+ * `binding|groupId`. Every row holds its domain object as JSON in `data`.
+ */
+type RowKind = 'agreement' | 'goalArea' | 'measure' | 'group' | 'meeting' | 'binding';
+
+type PlanRow = {
+  partitionKey: string;
+  rowKey: string;
+  kind: RowKind;
+  data: string;
+  /** `file` rows are synced from the agreement file; `teams` rows were changed in Teams and win over the file. */
+  origin: 'file' | 'teams';
+  updatedAt: string;
+};
+
+const pad = (n: number | string) => String(n).padStart(2, '0');
+const measureRowKey = (id: string) => `measure|${id.split('.').map(pad).join('.')}`;
+
+export class PlanRepository {
+  private readonly table: TableClient;
+
+  constructor(store: TableStore) {
+    this.table = store.table(tableNames.plan);
+  }
+
+  /**
+   * Brings the stored plan in line with the agreement file. Idempotent: unchanged rows are not written, rows
+   * changed in Teams are kept, and nothing is ever deleted (reports refer to measures by id).
+   */
+  async sync(agreement: Agreement, now: Date = new Date()): Promise<{ written: number }> {
+    const partitionKey = agreement.id;
+    const existing = new Map<string, PlanRow>();
+    for await (const row of this.queryPartition(partitionKey)) existing.set(row.rowKey, row);
+
+    const { goalAreas, measures, groups, steeringMeetings, ...header } = agreement;
+    const desired: Array<[rowKey: string, kind: RowKind, data: unknown]> = [
+      ['agreement', 'agreement', header],
+      ...goalAreas.map((g): [string, RowKind, unknown] => [`goalArea|${pad(g.number)}`, 'goalArea', g]),
+      ...measures.map((m): [string, RowKind, unknown] => [measureRowKey(m.id), 'measure', m]),
+      ...groups.map((g): [string, RowKind, unknown] => [`group|${g.id}`, 'group', g]),
+      ...steeringMeetings.map((m): [string, RowKind, unknown] => [`meeting|${m.date}`, 'meeting', m]),
+    ];
+
+    const actions: TransactionAction[] = [];
+    for (const [rowKey, kind, value] of desired) {
+      const data = JSON.stringify(value);
+      const current = existing.get(rowKey);
+      if (current && (current.origin === 'teams' || current.data === data)) continue;
+      const row: PlanRow = { partitionKey, rowKey, kind, data, origin: 'file', updatedAt: now.toISOString() };
+      actions.push(['upsert', row, 'Replace']);
+    }
+    // A transaction holds at most 100 operations on one partition.
+    for (let i = 0; i < actions.length; i += 100) {
+      await this.table.submitTransaction(actions.slice(i, i + 100));
+    }
+    return { written: actions.length };
+  }
+
+  async load(agreementId: string): Promise<Plan | undefined> {
+    let header: Omit<Agreement, 'goalAreas' | 'measures' | 'groups' | 'steeringMeetings'> | undefined;
+    const agreement: Pick<Agreement, 'goalAreas' | 'measures' | 'groups' | 'steeringMeetings'> = {
+      goalAreas: [],
+      measures: [],
+      groups: [],
+      steeringMeetings: [],
+    };
+    const bindings: ChannelBinding[] = [];
+    // Rows arrive sorted by row key, which keeps goal areas, measures and meetings in order.
+    for await (const row of this.queryPartition(agreementId)) {
+      const value: unknown = JSON.parse(row.data);
+      switch (row.kind) {
+        case 'agreement':
+          header = value as typeof header;
+          break;
+        case 'goalArea':
+          agreement.goalAreas.push(value as Agreement['goalAreas'][number]);
+          break;
+        case 'measure':
+          agreement.measures.push(value as Agreement['measures'][number]);
+          break;
+        case 'group':
+          agreement.groups.push(value as Agreement['groups'][number]);
+          break;
+        case 'meeting':
+          agreement.steeringMeetings.push(value as Agreement['steeringMeetings'][number]);
+          break;
+        case 'binding':
+          bindings.push(value as ChannelBinding);
+          break;
+      }
+    }
+    if (!header) return undefined;
+    return { agreement: { ...header, ...agreement }, bindings };
+  }
+
+  /** Binds a group to a channel, replacing any earlier channel of that group. */
+  async bind(agreementId: string, binding: ChannelBinding): Promise<void> {
+    const row: PlanRow = {
+      partitionKey: agreementId,
+      rowKey: `binding|${binding.groupId}`,
+      kind: 'binding',
+      data: JSON.stringify(binding),
+      origin: 'teams',
+      updatedAt: binding.boundAt,
+    };
+    await this.table.upsertEntity(row, 'Replace');
+  }
+
+  private queryPartition(partitionKey: string) {
+    return this.table.listEntities<PlanRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
+    });
+  }
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Teams-shaped activities, built from what Microsoft's Agents Playground really posted (test/fixtures), with
+ * only what a test needs changed.
+ */
+export type FixtureName =
+  | 'channel-message-with-mention'
+  | 'channel-installationUpdate-add'
+  | 'channel-conversationUpdate-membersAdded'
+  | 'channel-invoke-adaptiveCard-action'
+  | 'personal-message'
+  | 'personal-installationUpdate-add'
+  | 'personal-conversationUpdate-membersAdded'
+  | 'personal-invoke-adaptiveCard-action';
+
+export type Activity = Record<string, unknown> & {
+  from: { id: string; name?: string; aadObjectId?: string };
+  conversation: { id: string; conversationType?: string; tenantId?: string };
+  channelData?: Record<string, unknown>;
+};
+
+const fixturesDir = fileURLToPath(new URL('../fixtures/teams-activities/', import.meta.url));
+
+export function fixture(name: FixtureName): Activity {
+  return JSON.parse(readFileSync(`${fixturesDir}${name}.json`, 'utf8')) as Activity;
+}
+
+export interface TeamsUser {
+  id: string;
+  name: string;
+  aadObjectId: string;
+}
+
+/** The Playground's users; the example agreement makes Alex a coordinator and Patti a measure owner. */
+export const users = {
+  alex: { id: 'user-id-0', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
+  megan: { id: 'user-id-1', name: 'Megan Bowen', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
+  patti: { id: 'user-id-4', name: 'Patti Fernandez', aadObjectId: '00000000-0000-0000-0000-0000000000024' },
+} satisfies Record<string, TeamsUser>;
+
+export interface ChannelPlace {
+  teamId: string;
+  channelId: string;
+  tenantId: string;
+}
+
+export function newChannel(tenantId = '00000000-0000-0000-0000-0000000000001'): ChannelPlace {
+  const suffix = randomUUID().replace(/-/g, '');
+  return { teamId: `19:team${suffix}@thread.tacv2`, channelId: `19:${suffix}@thread.tacv2`, tenantId };
+}
+
+interface Common {
+  serviceUrl: string;
+  from?: TeamsUser;
+  locale?: string;
+}
+
+/** A message that @mentions the bot in a channel thread, as Teams sends it. */
+export function channelMessage(text: string, where: ChannelPlace, options: Common): Activity {
+  const activity = fixture('channel-message-with-mention');
+  const mention = '<at>Test Bot</at>';
+  return {
+    ...activity,
+    id: randomUUID(),
+    text: `${mention} ${text}`,
+    serviceUrl: options.serviceUrl,
+    locale: options.locale ?? activity.locale,
+    from: options.from ?? users.alex,
+    conversation: {
+      ...activity.conversation,
+      tenantId: where.tenantId,
+      id: `${where.channelId};messageid=${Date.now()}`,
+    },
+    channelData: {
+      teamsChannelId: where.channelId,
+      teamsTeamId: where.teamId,
+      tenant: { id: where.tenantId },
+      team: { id: where.teamId },
+      channel: { id: where.channelId },
+    },
+  };
+}
+
+/** A message in the person's personal chat with the bot. */
+export function personalMessage(text: string, options: Common & { conversationId?: string }): Activity {
+  const activity = fixture('personal-message');
+  const from = options.from ?? users.alex;
+  return {
+    ...activity,
+    id: randomUUID(),
+    text,
+    serviceUrl: options.serviceUrl,
+    locale: options.locale ?? activity.locale,
+    from,
+    conversation: { ...activity.conversation, id: options.conversationId ?? `a:${from.aadObjectId}` },
+  };
+}
+
+/** The bot being installed in a person's personal scope, as installationUpdate or conversationUpdate. */
+export function personalInstall(
+  kind: 'installationUpdate' | 'conversationUpdate',
+  options: Common & { conversationId: string },
+): Activity {
+  const activity = fixture(
+    kind === 'installationUpdate'
+      ? 'personal-installationUpdate-add'
+      : 'personal-conversationUpdate-membersAdded',
+  );
+  const from = options.from ?? users.alex;
+  const membersAdded = kind === 'conversationUpdate' ? { membersAdded: [from, activity.recipient] } : {};
+  return {
+    ...activity,
+    ...membersAdded,
+    id: randomUUID(),
+    serviceUrl: options.serviceUrl,
+    ...(options.locale ? { locale: options.locale } : {}),
+    from,
+    conversation: { ...activity.conversation, id: options.conversationId },
+  };
+}
+
+/** The bot being added to a team (it lands in the team's General channel). */
+export function channelInstall(where: ChannelPlace, options: Common): Activity {
+  const activity = fixture('channel-installationUpdate-add');
+  return {
+    ...activity,
+    id: randomUUID(),
+    serviceUrl: options.serviceUrl,
+    from: options.from ?? users.alex,
+    ...(options.locale ? { locale: options.locale } : {}),
+    conversation: { ...activity.conversation, tenantId: where.tenantId, id: where.channelId },
+    channelData: {
+      ...activity.channelData,
+      tenant: { id: where.tenantId },
+      team: { id: where.teamId, name: 'Trygghet Väsby' },
+      channel: { id: where.channelId },
+    },
+  };
+}

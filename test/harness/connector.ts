@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback Bot Connector: what Teams' service would receive from the bot. It records every activity the bot
+ * sends (replies, proactive messages, updates, deletes, new conversations) and can be told to fail.
+ */
+export type SentKind = 'reply' | 'send' | 'update' | 'delete' | 'createConversation';
+
+export interface SentActivity {
+  kind: SentKind;
+  conversationId: string;
+  /** The activity replied to, updated or deleted. */
+  activityId?: string;
+  /** The JSON body the bot sent (empty for deletes). */
+  body: Record<string, unknown>;
+  /** The id the connector gave it. */
+  id: string;
+}
+
+export interface Fault {
+  status: 429 | 500 | 503;
+  retryAfterSeconds?: number;
+}
+
+export interface LoopbackConnector {
+  /** Use as `serviceUrl` in activities. */
+  serviceUrl: string;
+  sent: SentActivity[];
+  /** Answers the next `count` requests with the fault instead of accepting them. */
+  failNext(count: number, fault: Fault): void;
+  /** Requests answered with a fault so far. */
+  faultsServed: number;
+  /** The adaptive cards among what was sent, in order. */
+  cards(): Array<Record<string, unknown>>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+export async function startLoopbackConnector(): Promise<LoopbackConnector> {
+  const faults: Fault[] = [];
+  const connector: LoopbackConnector = {
+    serviceUrl: '',
+    sent: [],
+    faultsServed: 0,
+    failNext(count, fault) {
+      for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    cards() {
+      return connector.sent.flatMap((s) => cardsIn(s.body));
+    },
+    clear() {
+      connector.sent.length = 0;
+    },
+    close: () => Promise.resolve(),
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const body = await readJson(req);
+      const fault = faults.shift();
+      if (fault) {
+        connector.faultsServed++;
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+        res.writeHead(fault.status, headers);
+        res.end(
+          JSON.stringify({ error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError' } }),
+        );
+        return;
+      }
+      const recorded = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://loopback').pathname, body);
+      if (!recorded) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'NotFound', message: `${req.method} ${req.url}` } }));
+        return;
+      }
+      connector.sent.push(recorded);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          recorded.kind === 'createConversation'
+            ? { id: `${recorded.conversationId};messageid=${recorded.id}`, activityId: recorded.id }
+            : { id: recorded.id },
+        ),
+      );
+    })();
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  connector.serviceUrl = `http://127.0.0.1:${port}/`;
+  connector.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return connector;
+}
+
+function route(method: string, path: string, body: Record<string, unknown>): SentActivity | undefined {
+  const match = /\/v3\/conversations(?:\/([^/]+)(?:\/activities(?:\/([^/]+))?)?)?$/.exec(path);
+  if (!match) return undefined;
+  const conversationId = match[1] ? decodeURIComponent(match[1]) : undefined;
+  const activityId = match[2] ? decodeURIComponent(match[2]) : undefined;
+  const id = randomUUID();
+  if (!conversationId && method === 'POST') {
+    const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? 'new';
+    const activity = (body.activity as Record<string, unknown> | undefined) ?? {};
+    return { kind: 'createConversation', conversationId: channel, body: activity, id };
+  }
+  if (!conversationId) return undefined;
+  if (method === 'POST' && activityId) return { kind: 'reply', conversationId, activityId, body, id };
+  if (method === 'POST') return { kind: 'send', conversationId, body, id };
+  if (method === 'PUT' && activityId)
+    return { kind: 'update', conversationId, activityId, body, id: activityId };
+  if (method === 'DELETE' && activityId)
+    return { kind: 'delete', conversationId, activityId, body, id: activityId };
+  return undefined;
+}
+
+function cardsIn(body: Record<string, unknown>): Array<Record<string, unknown>> {
+  const attachments =
+    (body.attachments as Array<{ contentType?: string; content?: unknown }> | undefined) ?? [];
+  return attachments
+    .filter((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')
+    .map((a) => a.content as Record<string, unknown>);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return { unparsable: text };
+  }
+}
+
+/** Every piece of text a person would read on a card, in order, for assertions. */
+export function cardText(card: unknown): string[] {
+  const texts: string[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (element.type === 'TextBlock' && typeof element.text === 'string') texts.push(element.text);
+    if (element.type === 'FactSet' && Array.isArray(element.facts)) {
+      for (const fact of element.facts as Array<{ title?: string; value?: string }>) {
+        texts.push(`${fact.title ?? ''}: ${fact.value ?? ''}`);
+      }
+    }
+    if (
+      typeof element.title === 'string' &&
+      typeof element.type === 'string' &&
+      element.type.startsWith('Action.')
+    ) {
+      texts.push(element.title);
+    }
+    for (const [key, value] of Object.entries(element)) {
+      if (key !== 'facts') visit(value);
+    }
+  };
+  visit(card);
+  return texts;
+}

@@ -1,0 +1,61 @@
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/env.js';
+import { setLogLevel } from '../../src/log.js';
+import { TableStore } from '../../src/storage/tableStore.js';
+import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { startLoopbackConnector, type LoopbackConnector } from './connector.js';
+import type { Activity } from './activities.js';
+
+// Tests read what the bot sends, not its logs; LOG_LEVEL=debug npm test shows them.
+setLogLevel((process.env.LOG_LEVEL as 'debug' | undefined) ?? 'silent');
+
+export interface TestBot {
+  app: RunningApp;
+  connector: LoopbackConnector;
+  azurite: LocalAzurite;
+  store: TableStore;
+  /** Posts an activity to /api/messages as Teams would; resolves with the HTTP status and body. */
+  post(activity: Activity): Promise<{ status: number; body: string }>;
+  close(): Promise<void>;
+}
+
+export interface TestBotOptions {
+  /** Settings as environment variables, on top of the test defaults. */
+  env?: Record<string, string>;
+  /** Reuse a running Azurite (for restart tests); otherwise a fresh in-memory one is started. */
+  azurite?: LocalAzurite;
+  now?: () => Date;
+}
+
+/** The real server with the real adapter and real (Azurite) storage, on free ports. */
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const azurite = options.azurite ?? (await startLocalAzurite());
+  const connector = await startLoopbackConnector();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    AGREEMENT_FILE: 'agreements/example.yaml',
+    ...options.env,
+  });
+  const app = await startApp(config, options.now ? { now: options.now } : {});
+  return {
+    app,
+    connector,
+    azurite,
+    store: new TableStore({ connectionString: azurite.connectionString }),
+    async post(activity) {
+      const response = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+      return { status: response.status, body: await response.text() };
+    },
+    async close() {
+      await app.close();
+      await connector.close();
+      if (!options.azurite) await azurite.stop();
+    },
+  };
+}
