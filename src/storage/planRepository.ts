@@ -15,6 +15,8 @@ type PlanRow = {
   partitionKey: string;
   rowKey: string;
   kind: RowKind;
+  /** Where the row stands in its list, so the plan reads in the order the agreement file gives. */
+  position: number;
   data: string;
   /** `file` rows are synced from the agreement file; `teams` rows were changed in Teams and win over the file. */
   origin: 'file' | 'teams';
@@ -41,20 +43,30 @@ export class PlanRepository {
     for await (const row of this.queryPartition(partitionKey)) existing.set(row.rowKey, row);
 
     const { goalAreas, measures, groups, steeringMeetings, ...header } = agreement;
-    const desired: Array<[rowKey: string, kind: RowKind, data: unknown]> = [
-      ['agreement', 'agreement', header],
-      ...goalAreas.map((g): [string, RowKind, unknown] => [`goalArea|${pad(g.number)}`, 'goalArea', g]),
-      ...measures.map((m): [string, RowKind, unknown] => [measureRowKey(m.id), 'measure', m]),
-      ...groups.map((g): [string, RowKind, unknown] => [`group|${g.id}`, 'group', g]),
-      ...steeringMeetings.map((m): [string, RowKind, unknown] => [`meeting|${m.date}`, 'meeting', m]),
+    type Desired = [rowKey: string, kind: RowKind, position: number, data: unknown];
+    const desired: Desired[] = [
+      ['agreement', 'agreement', 0, header],
+      ...goalAreas.map((g, i): Desired => [`goalArea|${pad(g.number)}`, 'goalArea', i, g]),
+      ...measures.map((m, i): Desired => [measureRowKey(m.id), 'measure', i, m]),
+      ...groups.map((g, i): Desired => [`group|${g.id}`, 'group', i, g]),
+      ...steeringMeetings.map((m, i): Desired => [`meeting|${m.date}`, 'meeting', i, m]),
     ];
 
     const actions: TransactionAction[] = [];
-    for (const [rowKey, kind, value] of desired) {
+    for (const [rowKey, kind, position, value] of desired) {
       const data = JSON.stringify(value);
       const current = existing.get(rowKey);
-      if (current && (current.origin === 'teams' || current.data === data)) continue;
-      const row: PlanRow = { partitionKey, rowKey, kind, data, origin: 'file', updatedAt: now.toISOString() };
+      if (current && (current.origin === 'teams' || (current.data === data && current.position === position)))
+        continue;
+      const row: PlanRow = {
+        partitionKey,
+        rowKey,
+        kind,
+        position,
+        data,
+        origin: 'file',
+        updatedAt: now.toISOString(),
+      };
       actions.push(['upsert', row, 'Replace']);
     }
     // A transaction holds at most 100 operations on one partition.
@@ -73,8 +85,10 @@ export class PlanRepository {
       steeringMeetings: [],
     };
     const bindings: ChannelBinding[] = [];
-    // Rows arrive sorted by row key, which keeps goal areas, measures and meetings in order.
-    for await (const row of this.queryPartition(agreementId)) {
+    const rows: PlanRow[] = [];
+    for await (const row of this.queryPartition(agreementId)) rows.push(row);
+    rows.sort((a, b) => a.position - b.position);
+    for (const row of rows) {
       const value: unknown = JSON.parse(row.data);
       switch (row.kind) {
         case 'agreement':
@@ -107,6 +121,7 @@ export class PlanRepository {
       partitionKey: agreementId,
       rowKey: `binding|${binding.groupId}`,
       kind: 'binding',
+      position: 0,
       data: JSON.stringify(binding),
       origin: 'teams',
       updatedAt: binding.boundAt,

@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { ConfigError, loadConfig } from '../../src/config/env.js';
+
+const appId = '11111111-2222-3333-4444-555555555555';
+const tenant = '66666666-7777-8888-9999-000000000000';
+
+describe('configuration from the environment', () => {
+  it('runs locally with no settings at all: embedded Azurite, example agreement, Swedish, Stockholm time', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config.storage, { kind: 'embeddedAzurite', location: '.data/azurite' });
+    assert.equal(config.port, 3978);
+    assert.equal(config.agreementFile, 'agreements/example.yaml');
+    assert.equal(config.defaultLocale, 'sv');
+    assert.equal(config.timeZone, 'Europe/Stockholm');
+    assert.equal(config.bot.appId, undefined);
+  });
+
+  it('takes a single-tenant bot, a storage connection string and the allowed tenants', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MicrosoftAppId: appId,
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: tenant,
+      STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountName=vasby;AccountKey=a2V5;',
+      ALLOWED_TENANT_IDS: `${tenant}, ${appId}`,
+    });
+    assert.equal(config.production, true);
+    assert.deepEqual(config.allowedTenantIds, [tenant, appId]);
+    assert.equal(config.storage.kind, 'connectionString');
+  });
+
+  it('takes a user-assigned managed identity bot with a storage account URL and no password', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      MicrosoftAppId: appId,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: tenant,
+      STORAGE_ACCOUNT_URL: 'https://vasby.table.core.windows.net',
+      ALLOWED_TENANT_IDS: tenant,
+    });
+    assert.deepEqual(config.storage, { kind: 'accountUrl', url: 'https://vasby.table.core.windows.net' });
+    assert.equal(config.bot.appType, 'UserAssignedMSI');
+  });
+
+  const refusals: Array<[string, Record<string, string>, RegExp]> = [
+    ['a port that is not a number', { PORT: 'abc' }, /^Invalid configuration: PORT /],
+    [
+      'an app id that is not a GUID',
+      { MicrosoftAppId: 'bot' },
+      /^Invalid configuration: MicrosoftAppId must be a GUID/,
+    ],
+    ['an unknown app type', { MicrosoftAppType: 'Classic' }, /^Invalid configuration: MicrosoftAppType /],
+    [
+      'a single-tenant bot without its tenant',
+      { MicrosoftAppId: appId, MicrosoftAppPassword: 'x' },
+      /^Invalid configuration: MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant/,
+    ],
+    ['an unknown locale', { DEFAULT_LOCALE: 'de' }, /^Invalid configuration: DEFAULT_LOCALE /],
+    [
+      'an unknown time zone',
+      { TIME_ZONE: 'Europe/Sthlm' },
+      /^Invalid configuration: TIME_ZONE must be an IANA/,
+    ],
+    [
+      'a tenant list with a typo',
+      { ALLOWED_TENANT_IDS: `${tenant},abc` },
+      /^Invalid configuration: ALLOWED_TENANT_IDS\.1 /,
+    ],
+    [
+      'production without an app id (anonymous)',
+      { NODE_ENV: 'production', STORAGE_CONNECTION_STRING: 'x', ALLOWED_TENANT_IDS: tenant },
+      /^Invalid configuration: MicrosoftAppId is required in production/,
+    ],
+    [
+      'production on embedded Azurite',
+      {
+        NODE_ENV: 'production',
+        MicrosoftAppId: appId,
+        MicrosoftAppType: 'UserAssignedMSI',
+        MicrosoftAppTenantId: tenant,
+      },
+      /^Invalid configuration: STORAGE_CONNECTION_STRING is required in production/,
+    ],
+    [
+      'both storage settings',
+      { STORAGE_CONNECTION_STRING: 'x', STORAGE_ACCOUNT_URL: 'https://a.table.core.windows.net' },
+      /^Invalid configuration: STORAGE_ACCOUNT_URL set either/,
+    ],
+  ];
+  for (const [what, env, message] of refusals) {
+    it(`refuses ${what}, naming the setting`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
+    });
+  }
+
+  it('stops `npm start` on a bad setting with one line and exit code 2, no stack trace', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    assert.equal(result.status, 2);
+    const lines = result.stderr.trim().split('\n');
+    assert.deepEqual(lines.length, 1, result.stderr);
+    assert.match(lines[0] ?? '', /^Invalid configuration: PORT /);
+    assert.doesNotMatch(result.stderr, /\bat \w+ \(/);
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { loadAgreementFile } from '../../src/config/agreementFile.js';
+import type { Agreement } from '../../src/domain/agreement.js';
+import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { PlanRepository } from '../../src/storage/planRepository.js';
+import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
+import { TableStore } from '../../src/storage/tableStore.js';
+import type { Report } from '../../src/domain/report.js';
+import { users } from '../harness/activities.js';
+
+describe('storage of the plan and its reports (Azurite)', () => {
+  let azurite: LocalAzurite;
+  let store: TableStore;
+  let agreement: Agreement;
+
+  before(async () => {
+    azurite = await startLocalAzurite();
+    store = new TableStore({ connectionString: azurite.connectionString });
+    await store.createTables();
+    agreement = await loadAgreementFile('agreements/example.yaml');
+  });
+  after(async () => {
+    await azurite.stop();
+  });
+
+  const report = (measureId: string, revision: number, narrative: string): Report => ({
+    agreementId: agreement.id,
+    measureId,
+    revision,
+    status: 'onTrack',
+    narrative,
+    needsSteeringDecision: false,
+    reportedBy: users.patti,
+    reportedAt: new Date(Date.UTC(2021, 4, revision)).toISOString(),
+  });
+
+  it('syncs the agreement idempotently and loads it back as it was', async () => {
+    const plans = new PlanRepository(store);
+    const first = await plans.sync(agreement);
+    const second = await plans.sync(agreement);
+    assert.ok(first.written > agreement.measures.length);
+    assert.equal(second.written, 0);
+    const plan = await plans.load(agreement.id);
+    assert.deepEqual(plan?.agreement, agreement);
+    assert.deepEqual(plan?.bindings, []);
+  });
+
+  it('writes only what changed in the file, and never deletes a measure or its reports', async () => {
+    const plans = new PlanRepository(store);
+    const reports = new ReportRepository(store);
+    await plans.sync(agreement);
+    await reports.add(report('1.1', 1, 'Trygghetsvandring genomförd i centrum.'));
+
+    const [first, ...rest] = agreement.measures;
+    assert.ok(first);
+    const edited: Agreement = { ...agreement, measures: [{ ...first, title: `${first.title} (reviderad)` }] };
+    const { written } = await plans.sync(edited);
+    assert.equal(written, 1);
+
+    const plan = await plans.load(agreement.id);
+    assert.equal(plan?.agreement.measures.length, rest.length + 1);
+    assert.equal(plan?.agreement.measures[0]?.title, `${first.title} (reviderad)`);
+    assert.deepEqual(
+      (await reports.current(agreement.id)).map((r) => r.narrative),
+      ['Trygghetsvandring genomförd i centrum.'],
+    );
+  });
+
+  it('keeps every revision of a report and refuses a save based on an old revision', async () => {
+    const reports = new ReportRepository(store);
+    await reports.add(report('2.1', 1, 'Första rapporten.'));
+    await reports.add(report('2.1', 2, 'Andra rapporten.'));
+    await assert.rejects(reports.add(report('2.1', 2, 'Samtidig ändring.')), ReportConflictError);
+
+    const history = await reports.history(agreement.id, '2.1');
+    assert.deepEqual(
+      history.map((r) => [r.revision, r.narrative]),
+      [
+        [1, 'Första rapporten.'],
+        [2, 'Andra rapporten.'],
+      ],
+    );
+    const current = (await reports.current(agreement.id)).find((r) => r.measureId === '2.1');
+    assert.equal(current?.narrative, 'Andra rapporten.');
+  });
+
+  it('lets exactly one of two simultaneous first reports win; the other learns of the conflict', async () => {
+    const reports = new ReportRepository(store);
+    const results = await Promise.allSettled([
+      reports.add(report('3.1', 1, 'Från Patti.')),
+      reports.add(report('3.1', 1, 'Från Alex.')),
+    ]);
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+    const rejected = results.find((r) => r.status === 'rejected');
+    assert.ok(rejected && rejected.status === 'rejected' && rejected.reason instanceof ReportConflictError);
+    assert.equal((await reports.history(agreement.id, '3.1')).length, 1);
+  });
+});
