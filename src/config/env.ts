@@ -33,6 +33,8 @@ const envSchema = z
     MicrosoftAppTenantId: optionalGuid,
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_ACCOUNT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /** Read by @azure/identity for a user-assigned managed identity; checked here so a typo is caught at start. */
+    AZURE_CLIENT_ID: optionalGuid,
     AGREEMENT_FILE: z.string().trim().min(1).default('agreements/example.yaml'),
     ALLOWED_TENANT_IDS: z
       .string()
