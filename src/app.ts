@@ -1,12 +1,20 @@
-import { createBotEndpoint } from './bot/botEndpoint.js';
+import { randomUUID } from 'node:crypto';
+import { connectToTeams } from './bot/botEndpoint.js';
+import { CheckInCard } from './bot/checkInCard.js';
 import { loadAgreementFile } from './config/agreementFile.js';
 import type { Config } from './config/env.js';
-import { log } from './log.js';
+import { describeError, log } from './log.js';
+import { CheckIns } from './scheduling/checkIns.js';
+import { SendPacer } from './scheduling/pacer.js';
+import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
 import { AuditLog } from './storage/auditLog.js';
 import { ConversationRepository } from './storage/conversationRepository.js';
 import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js';
+import { JobStore } from './storage/jobStore.js';
 import { PlanRepository } from './storage/planRepository.js';
+import { ReportRepository } from './storage/reportRepository.js';
+import { RoundRepository } from './storage/roundRepository.js';
 import { TableStore, type StorageConnection } from './storage/tableStore.js';
 
 export interface RunningApp {
@@ -14,6 +22,8 @@ export interface RunningApp {
   /** Where the data is kept, for people: never a key or a password. */
   storageDescription: string;
   agreementId: string;
+  /** Runs every job that is due now, until none is left (what the trigger endpoint does). */
+  runDueJobs(): Promise<TickResult>;
   close(): Promise<void>;
 }
 
@@ -55,21 +65,82 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const { written } = await plans.sync(agreement, now());
     log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
 
-    const bot = createBotEndpoint(config.bot, {
+    const conversations = new ConversationRepository(store);
+    const rounds = new RoundRepository(store);
+    const reports = new ReportRepository(store);
+    const jobs = new JobStore(store);
+    const calendar = { timeZone: config.timeZone, officeHours: config.officeHours };
+    const teams = connectToTeams(config.bot, {
+      conversations,
+      pacer: new SendPacer(),
+      defaultLocale: config.defaultLocale,
+    });
+    const checkInCard = new CheckInCard({
       agreementId: agreement.id,
       plans,
-      conversations: new ConversationRepository(store),
+      rounds,
+      reports,
+      timeZone: config.timeZone,
+      now,
+    });
+    const checkIns = new CheckIns({
+      agreementId: agreement.id,
+      plans,
+      rounds,
+      reports,
+      jobs,
+      messenger: teams.messenger,
+      cards: checkInCard,
+      calendar,
+      settings: config.checkIns,
+      locale: config.defaultLocale,
+      now,
+    });
+    const scheduler = new Scheduler({
+      jobs,
+      handlers: checkIns.handlers(),
+      owner: `instance-${randomUUID()}`,
+      intervalMs: config.schedulerIntervalMs,
+      leaseMs: 5 * 60_000,
+      batchSize: 25,
+      now,
+      maxAttempts: 5,
+      onError: (err) => log.error('scheduler.failed', describeError(err)),
+    });
+    const runDueJobs = () => drain(scheduler);
+
+    const bot = teams.endpoint({
+      agreementId: agreement.id,
+      plans,
+      conversations,
       audit: new AuditLog(store),
       defaultLocale: config.defaultLocale,
       allowedTenantIds: config.allowedTenantIds,
       now,
+      checkIns,
+      checkInCard,
+      reminders: {
+        afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
+        max: config.checkIns.maxReminders,
+      },
+      onJobsPlanned: () =>
+        void runDueJobs().catch((err: unknown) => log.error('jobs.runFailed', describeError(err))),
     });
-    const server = await startServer({ port: config.port, bot, storageReachable: () => store.isReachable() });
+    const server = await startServer({
+      port: config.port,
+      bot,
+      storageReachable: () => store.isReachable(),
+      runDueJobs,
+      ...(config.jobsTriggerSecret ? { jobsTriggerSecret: config.jobsTriggerSecret } : {}),
+    });
+    if (config.schedulerIntervalMs > 0) scheduler.start();
     return {
       url: server.url,
       storageDescription,
       agreementId: agreement.id,
+      runDueJobs,
       close: async () => {
+        await scheduler.stop();
         await server.close();
         await azurite?.stop();
       },
@@ -78,6 +149,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await azurite?.stop();
     throw err;
   }
+}
+
+/** Ticks until nothing due is left, so jobs planned during a tick are not left for the next interval. */
+async function drain(scheduler: Scheduler): Promise<TickResult> {
+  const total: TickResult = { ran: 0, done: 0, retried: 0, failed: 0 };
+  for (let i = 0; i < 100; i++) {
+    const result = await scheduler.tick();
+    total.ran += result.ran;
+    total.done += result.done;
+    total.retried += result.retried;
+    total.failed += result.failed;
+    if (result.ran === 0) break;
+  }
+  return total;
 }
 
 function accountNameOf(connectionString: string): string {

@@ -1,4 +1,5 @@
 import restify from 'restify';
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { BotEndpoint } from './bot/botEndpoint.js';
 
@@ -12,6 +13,9 @@ export interface ServerParts {
   bot: BotEndpoint;
   /** True when storage answers. */
   storageReachable(): Promise<boolean>;
+  /** Runs the jobs that are due; exposed at POST /api/jobs/run when a secret is set, for an external timer. */
+  runDueJobs(): Promise<unknown>;
+  jobsTriggerSecret?: string;
 }
 
 /** The HTTP surface: Teams posts to /api/messages; App Service and load balancers probe /healthz. */
@@ -29,6 +33,21 @@ export async function startServer(parts: ServerParts): Promise<HttpServer> {
     res.json({ status: storage === 'ok' ? 'ok' : 'degraded', storage });
   });
 
+  server.post('/api/jobs/run', async (req, res) => {
+    const secret = parts.jobsTriggerSecret;
+    if (!secret) {
+      res.status(404);
+      res.json({ error: 'not enabled' });
+      return;
+    }
+    if (!sameSecret(req.header('x-jobs-secret') ?? '', secret)) {
+      res.status(401);
+      res.json({ error: 'unauthorized' });
+      return;
+    }
+    res.json(await parts.runDueJobs());
+  });
+
   await new Promise<void>((resolve) => server.listen(parts.port, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -40,4 +59,10 @@ export async function startServer(parts: ServerParts): Promise<HttpServer> {
         server.server.closeAllConnections();
       }),
   };
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

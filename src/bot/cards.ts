@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 /** Card templates live as JSON in `cards/`; code only builds the data that fills them. */
 const cardsDir = fileURLToPath(new URL('../../cards/', import.meta.url));
 
-export type CardName = 'welcome' | 'help' | 'measures' | 'notice';
+export type CardName =
+  'welcome' | 'help' | 'measures' | 'notice' | 'checkInForm' | 'checkInView' | 'missingReports';
 
 const templates = new Map<string, unknown>(
   readdirSync(cardsDir)

@@ -1,6 +1,9 @@
 import type { OwnerOrganisation } from '../domain/agreement.js';
 import type { Cadence } from '../domain/agreement.js';
+import { DateTime } from 'luxon';
+import type { FieldProblem } from '../domain/checkInSubmission.js';
 import type { Locale } from '../domain/locale.js';
+import type { MeasureStatus } from '../domain/report.js';
 
 /** Everything the bot says, in Swedish and English. The Swedish catalog is the reference. */
 const sv = {
@@ -51,6 +54,87 @@ const sv = {
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
   exampleNote: 'Exempel',
+  unknownAction: 'Det här kortet känner jag inte igen längre. Ingenting har ändrats.',
+  rounds: {
+    defaultLabel: (year: number, quarter: number) => `${year} kvartal ${quarter}`,
+    opened: (label: string, measures: number, cards: number) =>
+      `Omgången **${label}** är öppnad för ${measures} insatser. ${cards} kort skickas nu till arbetsgruppernas kanaler och ansvarigas chattar.`,
+    openedNoTargets: (label: string) =>
+      `Omgången **${label}** är öppnad, men ingen arbetsgrupps kanal är kopplad och ingen ansvarig har en personlig chatt med mig, så inga kort kan skickas. Koppla en kanal med koppla <grupp>.`,
+    reminderPolicy: (days: number, max: number) =>
+      max > 0
+        ? `Den som inte har svarat påminns efter ${days} arbetsdagar, högst ${max} gånger.`
+        : 'Inga påminnelser skickas.',
+    openedTitle: 'Ny omgång',
+    closedTitle: 'Omgången är stängd',
+    closed: (label: string, answered: number, total: number) =>
+      `Omgången **${label}** är stängd: ${answered} av ${total} insatser har rapporterats. Inga fler påminnelser skickas.`,
+    noneOpen: 'Det finns ingen öppen omgång att stänga.',
+    onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan öppna och stänga omgångar.',
+    labelTooLong: 'Omgångens namn får vara högst 80 tecken.',
+    reminder: (mentions: string, id: string, title: string, round: string) =>
+      `Påminnelse till ${mentions}: lägesrapporten för insats ${id} ${title} saknas i omgången ${round}.`,
+    missingTitle: (round: string) => `Saknade lägesrapporter: ${round}`,
+    missingIntro: (count: number, total: number) =>
+      `${count} av ${total} insatser saknar rapport efter påminnelserna.`,
+    missingLine: (id: string, title: string, owners: string) => `**${id}** ${title} – ${owners}`,
+    failedTitle: 'Kort som inte kunde skickas',
+    failedLine: (id: string, where: string) => `**${id}** till ${where}`,
+    deliveryFailed: (id: string, where: string, round: string) =>
+      `Jag kunde inte skicka kortet för insats ${id} till ${where} i omgången ${round}, trots flera försök.`,
+    whereChannel: 'en kanal',
+    wherePerson: (name: string) => `${name}s personliga chatt`,
+  },
+  statuses: {
+    notStarted: 'Ej påbörjad',
+    onTrack: 'Pågår enligt plan',
+    atRisk: 'Risk för försening',
+    delayed: 'Försenad',
+    done: 'Genomförd',
+    cancelled: 'Avbruten',
+  } satisfies Record<MeasureStatus, string>,
+  checkIn: {
+    heading: (id: string, title: string) => `Lägesrapport ${id}: ${title}`,
+    subheading: (round: string, goal: string) => `${round} · ${goal}`,
+    owners: (names: string) => `Ansvariga: ${names}`,
+    refresh: 'Uppdatera',
+    report: 'Rapportera',
+    status: 'Läge',
+    statusRequired: 'Välj hur insatsen ligger till.',
+    narrative: 'Kort beskrivning av läget',
+    narrativeRequired: 'Skriv några ord om läget.',
+    obstacles: 'Hinder (om några)',
+    nextStep: 'Nästa steg',
+    indicator: (name: string, unit: string) => `${name} (${unit})`,
+    needsSteeringDecision: 'Behöver beslut i styrgruppen',
+    save: 'Spara',
+    noReport: 'Ingen rapport ännu i den här omgången.',
+    latest: (status: string, who: string, when: string) => `Senast: ${status} – ${who}, ${when}`,
+    stamp: (who: string, when: string, revision: number) => `Sparat av ${who} ${when} (version ${revision})`,
+    saved: 'Sparat. Tack!',
+    repeated: 'Det här var redan sparat.',
+    invalid: 'Något behöver rättas innan det kan sparas. Din text finns kvar.',
+    conflict: (who: string, when: string) =>
+      `${who} sparade en nyare rapport ${when}. Din text finns kvar: se över den och spara igen.`,
+    notOwner: 'Bara de som ansvarar för insatsen kan rapportera på den. Du ser den senaste rapporten.',
+    roundClosed: 'Omgången är stängd, men du kan fortfarande rapportera läget.',
+    notFound: 'Jag hittar inte den här rapporten längre. Be en samordnare om en ny.',
+    problems: {
+      required: 'Fältet behövs.',
+      tooLong: 'Texten är för lång.',
+      notANumber: 'Skriv ett tal, till exempel 12 eller 3,5.',
+      unknownStatus: 'Välj ett av lägena i listan.',
+    } satisfies Record<FieldProblem, string>,
+    facts: {
+      narrative: 'Läget',
+      obstacles: 'Hinder',
+      nextStep: 'Nästa steg',
+      decision: 'Beslut i styrgruppen',
+      decisionNeeded: 'Behövs',
+    },
+  },
+  dateTime: (iso: string, zone: string) =>
+    DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('sv').toFormat("d LLL yyyy 'kl.' HH:mm"),
 };
 
 export type Messages = typeof sv;
@@ -100,6 +184,87 @@ const en: Messages = {
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
   exampleNote: 'Example',
+  unknownAction: 'I no longer recognise this card. Nothing was changed.',
+  rounds: {
+    defaultLabel: (year: number, quarter: number) => `${year} Q${quarter}`,
+    opened: (label: string, measures: number, cards: number) =>
+      `The round **${label}** is open for ${measures} measures. ${cards} cards are being sent to the working groups' channels and the owners' chats.`,
+    openedNoTargets: (label: string) =>
+      `The round **${label}** is open, but no working group's channel is bound and no owner has a personal chat with me, so no cards can be sent. Bind a channel with bind <group>.`,
+    reminderPolicy: (days: number, max: number) =>
+      max > 0
+        ? `Those who have not answered are reminded after ${days} working days, at most ${max} times.`
+        : 'No reminders are sent.',
+    openedTitle: 'New round',
+    closedTitle: 'Round closed',
+    closed: (label: string, answered: number, total: number) =>
+      `The round **${label}** is closed: ${answered} of ${total} measures were reported. No more reminders are sent.`,
+    noneOpen: 'There is no open round to close.',
+    onlyCoordinators: 'Only the coordinators in the preparation group can open and close rounds.',
+    labelTooLong: "The round's name may be at most 80 characters.",
+    reminder: (mentions: string, id: string, title: string, round: string) =>
+      `Reminder to ${mentions}: the status report for measure ${id} ${title} is missing in the round ${round}.`,
+    missingTitle: (round: string) => `Missing status reports: ${round}`,
+    missingIntro: (count: number, total: number) =>
+      `${count} of ${total} measures have no report after the reminders.`,
+    missingLine: (id: string, title: string, owners: string) => `**${id}** ${title} – ${owners}`,
+    failedTitle: 'Cards that could not be sent',
+    failedLine: (id: string, where: string) => `**${id}** to ${where}`,
+    deliveryFailed: (id: string, where: string, round: string) =>
+      `I could not send the card for measure ${id} to ${where} in the round ${round}, despite several tries.`,
+    whereChannel: 'a channel',
+    wherePerson: (name: string) => `${name}'s personal chat`,
+  },
+  statuses: {
+    notStarted: 'Not started',
+    onTrack: 'On track',
+    atRisk: 'At risk of delay',
+    delayed: 'Delayed',
+    done: 'Done',
+    cancelled: 'Cancelled',
+  },
+  checkIn: {
+    heading: (id: string, title: string) => `Status report ${id}: ${title}`,
+    subheading: (round: string, goal: string) => `${round} · ${goal}`,
+    owners: (names: string) => `Responsible: ${names}`,
+    refresh: 'Refresh',
+    report: 'Report',
+    status: 'Status',
+    statusRequired: 'Choose how the measure is going.',
+    narrative: 'Short description of the situation',
+    narrativeRequired: 'Write a few words about the situation.',
+    obstacles: 'Obstacles (if any)',
+    nextStep: 'Next step',
+    indicator: (name: string, unit: string) => `${name} (${unit})`,
+    needsSteeringDecision: 'Needs a steering group decision',
+    save: 'Save',
+    noReport: 'No report yet in this round.',
+    latest: (status: string, who: string, when: string) => `Latest: ${status} – ${who}, ${when}`,
+    stamp: (who: string, when: string, revision: number) => `Saved by ${who} ${when} (version ${revision})`,
+    saved: 'Saved. Thank you!',
+    repeated: 'This was already saved.',
+    invalid: 'Something needs fixing before it can be saved. Your text is kept.',
+    conflict: (who: string, when: string) =>
+      `${who} saved a newer report ${when}. Your text is kept: check it and save again.`,
+    notOwner: 'Only the people responsible for this measure can report on it. You see the latest report.',
+    roundClosed: 'The round is closed, but you can still report.',
+    notFound: 'I cannot find this report any more. Ask a coordinator for a new one.',
+    problems: {
+      required: 'This field is needed.',
+      tooLong: 'The text is too long.',
+      notANumber: 'Write a number, for example 12 or 3.5.',
+      unknownStatus: 'Choose one of the statuses in the list.',
+    },
+    facts: {
+      narrative: 'Situation',
+      obstacles: 'Obstacles',
+      nextStep: 'Next step',
+      decision: 'Steering group decision',
+      decisionNeeded: 'Needed',
+    },
+  },
+  dateTime: (iso: string, zone: string) =>
+    DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('en-GB').toFormat("d LLL yyyy 'at' HH:mm"),
 };
 
 const catalogs: Record<Locale, Messages> = { sv, en };

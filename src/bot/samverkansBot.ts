@@ -4,14 +4,18 @@ import {
   TeamsActivityHandler,
   TurnContext,
   type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
   type ConversationReference,
 } from 'botbuilder';
+import type { CheckIns } from '../scheduling/checkIns.js';
+import type { CheckInCard, CardActionResult } from './checkInCard.js';
 import { isCoordinator } from '../domain/agreement.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
 import { findGroup, type Plan } from '../domain/plan.js';
-import { log } from '../log.js';
+import { describeError, log } from '../log.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationKind, ConversationRepository } from '../storage/conversationRepository.js';
 import type { PlanRepository } from '../storage/planRepository.js';
@@ -28,6 +32,11 @@ export interface BotDependencies {
   /** Empty means every tenant (allowed only outside production). */
   allowedTenantIds: readonly string[];
   now: () => Date;
+  checkIns: CheckIns;
+  checkInCard: CheckInCard;
+  reminders: { afterWorkingDays: number; max: number };
+  /** Called after jobs were planned, so they run now instead of at the next timer tick. */
+  onJobsPlanned: () => void;
 }
 
 /** Teams' side of the bot: installs, messages and (later) card actions, each routed to the domain. */
@@ -62,7 +71,55 @@ export class SamverkansBot extends TeamsActivityHandler {
     await super.run(context);
   }
 
+  /** Action.Execute from a card: the refreshed card goes back to the person who pressed the button. */
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const result = await this.cardAction(context, invokeValue.action.verb, invokeValue.action.data);
+    if (result.messageCard) await this.updateCardMessage(context, result.messageCard);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+  }
+
+  private async cardAction(context: TurnContext, verb: unknown, data: unknown): Promise<CardActionResult> {
+    const locale = this.localeOf(context.activity);
+    const person = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name ?? '' };
+    log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
+    switch (verb) {
+      case 'checkIn.submit':
+        return this.deps.checkInCard.submit(data, person, locale);
+      case 'checkIn.refresh':
+        return this.deps.checkInCard.refresh(data, person, locale);
+      default: {
+        const m = messagesFor(locale);
+        return { card: renderCard('notice', noticeView(m.problemTitle, m.unknownAction)) };
+      }
+    }
+  }
+
+  /** Everyone sees the latest report on the message itself, not only the person who saved it. */
+  private async updateCardMessage(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
+    const messageId = context.activity.replyToId;
+    if (!messageId) return;
+    try {
+      const update = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+      update.id = messageId;
+      await context.updateActivity(update);
+    } catch (err) {
+      // The report is saved; the message shows it at its next refresh.
+      log.warn('card.updateFailed', describeError(err));
+    }
+  }
+
   private async handleMessage(context: TurnContext): Promise<void> {
+    const value = context.activity.value as { verb?: unknown } | undefined;
+    if (!context.activity.text && value && typeof value === 'object') {
+      // Action.Submit, the fallback of clients without Universal Actions: same handling, answered in the chat.
+      const result = await this.cardAction(context, value.verb, value);
+      if (result.messageCard) await this.updateCardMessage(context, result.card);
+      else await sendCard(context, result.card);
+      return;
+    }
     const command = parseCommand(messageText(context.activity));
     const locale = command.kind === 'unknown' ? this.localeOf(context.activity) : command.locale;
     const plan = await this.deps.plans.load(this.deps.agreementId);
@@ -102,7 +159,66 @@ export class SamverkansBot extends TeamsActivityHandler {
       case 'bind':
         await this.bind(context, command.group, locale, plan, coordinator);
         return;
+      case 'openRound':
+      case 'closeRound':
+        if (!coordinator) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.rounds.onlyCoordinators)),
+          );
+          return;
+        }
+        if (command.kind === 'openRound') await this.openRound(context, locale, command.label);
+        else await this.closeRound(context, locale);
+        return;
     }
+  }
+
+  private async openRound(context: TurnContext, locale: Locale, label: string | undefined): Promise<void> {
+    const m = messagesFor(locale);
+    const from = context.activity.from;
+    const result = await this.deps.checkIns.openRound({
+      trigger: 'manual',
+      ...(label ? { label } : {}),
+      openedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
+    });
+    if (result.kind !== 'opened') {
+      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.noAgreement)));
+      return;
+    }
+    const { round, cards } = result;
+    await this.deps.audit.record({
+      agreementId: round.agreementId,
+      actor: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
+      action: 'openRound',
+      details: { roundId: round.id, measures: round.measureIds.length, cards },
+      at: this.deps.now().toISOString(),
+    });
+    const text =
+      cards > 0
+        ? `${m.rounds.opened(round.label, round.measureIds.length, cards)} ${m.rounds.reminderPolicy(this.deps.reminders.afterWorkingDays, this.deps.reminders.max)}`
+        : m.rounds.openedNoTargets(round.label);
+    await sendCard(context, renderCard('notice', noticeView(m.rounds.openedTitle, text)));
+    this.deps.onJobsPlanned();
+  }
+
+  private async closeRound(context: TurnContext, locale: Locale): Promise<void> {
+    const m = messagesFor(locale);
+    const closed = await this.deps.checkIns.closeNewestOpenRound();
+    if (!closed) {
+      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.rounds.noneOpen)));
+      return;
+    }
+    const from = context.activity.from;
+    await this.deps.audit.record({
+      agreementId: closed.round.agreementId,
+      actor: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
+      action: 'closeRound',
+      details: { roundId: closed.round.id, answered: closed.answered },
+      at: this.deps.now().toISOString(),
+    });
+    const text = m.rounds.closed(closed.round.label, closed.answered, closed.round.measureIds.length);
+    await sendCard(context, renderCard('notice', noticeView(m.rounds.closedTitle, text)));
   }
 
   private async bind(context: TurnContext, asked: string, locale: Locale, plan: Plan, coordinator: boolean) {

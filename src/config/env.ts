@@ -54,6 +54,20 @@ const envSchema = z
       .default('Europe/Stockholm')
       .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Europe/Stockholm'),
     DATA_DIR: z.string().trim().min(1).default('.data'),
+    OFFICE_HOURS: z
+      .string()
+      .trim()
+      .default('08:00-17:00')
+      .pipe(
+        z
+          .string()
+          .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be like 08:00-17:00')
+          .refine((s) => s.slice(0, 5) < s.slice(6), 'must end after it starts'),
+      ),
+    REMINDER_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
+    MAX_REMINDERS: z.coerce.number().int().min(0).max(10).default(2),
+    SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    JOBS_TRIGGER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -119,6 +133,11 @@ export interface Config {
   allowedTenantIds: string[];
   defaultLocale: Env['DEFAULT_LOCALE'];
   timeZone: string;
+  officeHours: { start: string; end: string };
+  checkIns: { reminderAfterWorkingDays: number; maxReminders: number };
+  /** 0 turns the built-in timer off (jobs then run only through the trigger endpoint). */
+  schedulerIntervalMs: number;
+  jobsTriggerSecret?: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -153,6 +172,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     allowedTenantIds: env.ALLOWED_TENANT_IDS,
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.TIME_ZONE,
+    officeHours: { start: env.OFFICE_HOURS.slice(0, 5), end: env.OFFICE_HOURS.slice(6) },
+    checkIns: { reminderAfterWorkingDays: env.REMINDER_AFTER_WORKING_DAYS, maxReminders: env.MAX_REMINDERS },
+    schedulerIntervalMs: env.SCHEDULER_INTERVAL_SECONDS * 1000,
+    jobsTriggerSecret: env.JOBS_TRIGGER_SECRET,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -60,6 +60,8 @@ export const measureSchema = z.strictObject({
   title: text(200),
   description: text(2000).optional(),
   ownerOrganisation: z.enum(ownerOrganisations),
+  /** The working group (arbetsgrupp) whose channel gets this measure's check-ins; every bound one when absent. */
+  workingGroup: z.string().max(40).optional(),
   owners: z.array(teamsUserSchema).min(1).max(60),
   communication: z.strictObject({ communicate: z.boolean(), note: text(1000).optional() }),
   followUp: z.strictObject({
@@ -134,6 +136,13 @@ export const agreementSchema = z
           code: 'custom',
           path: ['measures', i, 'goalArea'],
           message: `no goal area number ${m.goalArea}`,
+        });
+      }
+      if (m.workingGroup && !a.groups.some((g) => g.id === m.workingGroup && g.kind === 'arbetsgrupp')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['measures', i, 'workingGroup'],
+          message: `no arbetsgrupp with id ${m.workingGroup}`,
         });
       }
       if (!m.id.startsWith(`${m.goalArea}.`)) {

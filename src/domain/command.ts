@@ -6,7 +6,10 @@ export type Command =
   | { kind: 'help'; locale: Locale }
   | { kind: 'bind'; locale: Locale; group: string }
   | { kind: 'measures'; locale: Locale }
-  | { kind: 'invalid'; locale: Locale; problem: 'missingGroup' | 'groupTooLong' }
+  /** Opens a check-in round for every measure; the label is optional ("ny runda 2021 kvartal 2"). */
+  | { kind: 'openRound'; locale: Locale; label?: string }
+  | { kind: 'closeRound'; locale: Locale }
+  | { kind: 'invalid'; locale: Locale; problem: 'missingGroup' | 'groupTooLong' | 'labelTooLong' }
   /** Anything else; answered with help in the language of the person's Teams client. */
   | { kind: 'unknown' };
 
@@ -32,14 +35,31 @@ const verbs: Record<string, { kind: 'help' | 'bind' | 'measures'; locale: Locale
   measures: { kind: 'measures', locale: 'en' },
 };
 
+/** Two-word commands, checked before the one-word ones. */
+const phrases: Record<string, { kind: 'openRound' | 'closeRound'; locale: Locale }> = {
+  'ny runda': { kind: 'openRound', locale: 'sv' },
+  'new round': { kind: 'openRound', locale: 'en' },
+  'stang runda': { kind: 'closeRound', locale: 'sv' },
+  'close round': { kind: 'closeRound', locale: 'en' },
+};
+
 /** Teams caps a message at about 28 KB; nothing a command needs comes close, so longer text is not a command. */
 const messageText = z.string().max(4000);
 const groupArgument = z.string().min(1).max(100);
+const roundLabel = z.string().trim().max(80);
 
 export function parseCommand(text: unknown): Command {
   const parsed = messageText.safeParse(text);
   if (!parsed.success) return { kind: 'unknown' };
   const words = normalizeForMatching(parsed.data).split(' ');
+  const phrase = phrases[words.slice(0, 2).join(' ')];
+  if (phrase?.kind === 'closeRound') return { kind: 'closeRound', locale: phrase.locale };
+  if (phrase?.kind === 'openRound') {
+    // The label keeps the person's own spelling: it is shown on every card of the round.
+    const label = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(2).join(' '));
+    if (!label.success) return { kind: 'invalid', locale: phrase.locale, problem: 'labelTooLong' };
+    return { kind: 'openRound', locale: phrase.locale, ...(label.data ? { label: label.data } : {}) };
+  }
   const verb = verbs[words[0] ?? ''];
   if (!verb) return { kind: 'unknown' };
   const rest = words.slice(1).join(' ');

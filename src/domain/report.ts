@@ -21,6 +21,10 @@ export type ReportInput = z.infer<typeof reportInputSchema>;
 export interface Report extends ReportInput {
   agreementId: string;
   measureId: string;
+  /** The check-in round the report answers, if it was given in one. */
+  roundId?: string;
+  /** The id of the card submit that produced it: a double click or a retried request carries the same id. */
+  submitId?: string;
   /** 1 for the first report on a measure; every later edit adds one. */
   revision: number;
   reportedBy: { aadObjectId: string; name: string };

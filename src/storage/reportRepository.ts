@@ -51,8 +51,11 @@ export class ReportRepository {
         data,
       });
     } catch (err) {
-      if (isStatus(err, 409)) throw new ReportConflictError(report.measureId, report.revision);
-      throw err;
+      if (!isStatus(err, 409)) throw err;
+      // Either another save took this revision a moment ago, or a save stopped between its two writes; in the
+      // second case the current row is behind its history, so bring it up to date before reporting the conflict.
+      await this.catchUpCurrent(report.agreementId, report.measureId, current);
+      throw new ReportConflictError(report.measureId, report.revision);
     }
     const row: ReportRow = {
       partitionKey: currentPartition(report.agreementId),
@@ -60,8 +63,50 @@ export class ReportRepository {
       revision: report.revision,
       data,
     };
-    if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
-    else await this.table.createEntity(row);
+    try {
+      if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
+      else await this.table.createEntity(row);
+    } catch (err) {
+      if (!isStatus(err, 409) && !isStatus(err, 412)) throw err;
+      // A concurrent save caught the current row up; fine as long as it reached this revision.
+      const now = await this.currentRow(report.agreementId, report.measureId);
+      if ((now?.row.revision ?? 0) < report.revision) throw err;
+    }
+  }
+
+  /**
+   * Saves a report given through a card. A repeat of the same submit (a double click, or Teams retrying the
+   * request) finds its own revision already stored and returns it instead of failing or saving twice.
+   */
+  async save(report: Report): Promise<{ kind: 'saved' | 'repeated'; report: Report }> {
+    try {
+      await this.add(report);
+      return { kind: 'saved', report };
+    } catch (err) {
+      if (!(err instanceof ReportConflictError) || !report.submitId) throw err;
+      const earlier = await this.revision(report.agreementId, report.measureId, report.revision);
+      if (earlier?.submitId === report.submitId) return { kind: 'repeated', report: earlier };
+      throw err;
+    }
+  }
+
+  async revision(agreementId: string, measureId: string, revision: number): Promise<Report | undefined> {
+    try {
+      const row = await this.table.getEntity<ReportRow>(
+        historyPartition(agreementId, measureId),
+        String(revision).padStart(6, '0'),
+      );
+      return JSON.parse(row.data) as Report;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The latest report on one measure. */
+  async latest(agreementId: string, measureId: string): Promise<Report | undefined> {
+    const current = await this.currentRow(agreementId, measureId);
+    return current ? (JSON.parse(current.row.data) as Report) : undefined;
   }
 
   /** The latest report on every measure that has one. */
@@ -82,6 +127,29 @@ export class ReportRepository {
     });
     for await (const row of rows) reports.push(JSON.parse(row.data) as Report);
     return reports;
+  }
+
+  private async catchUpCurrent(
+    agreementId: string,
+    measureId: string,
+    current: { row: ReportRow; etag: string } | undefined,
+  ): Promise<void> {
+    const history = await this.history(agreementId, measureId);
+    const newest = history.at(-1);
+    if (!newest || newest.revision <= (current?.row.revision ?? 0)) return;
+    const row: ReportRow = {
+      partitionKey: currentPartition(agreementId),
+      rowKey: keyOf(measureId),
+      revision: newest.revision,
+      data: JSON.stringify(newest),
+    };
+    try {
+      if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
+      else await this.table.createEntity(row);
+    } catch (err) {
+      // Someone else caught it up first.
+      if (!isStatus(err, 409) && !isStatus(err, 412)) throw err;
+    }
   }
 
   private async currentRow(agreementId: string, measureId: string) {

@@ -7,6 +7,8 @@ export const tableNames = {
   conversations: 'Conversations',
   reports: 'Reports',
   audit: 'AuditLog',
+  rounds: 'Rounds',
+  jobs: 'Jobs',
 } as const;
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 

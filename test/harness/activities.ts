@@ -140,3 +140,35 @@ export function channelInstall(where: ChannelPlace, options: Common): Activity {
     },
   };
 }
+
+/** An Action.Execute press on a card, as Teams sends it (`invoke` named `adaptiveCard/action`). */
+export function cardAction(
+  verb: string,
+  data: Record<string, unknown>,
+  where: { conversationId: string; replyToId: string; channel?: ChannelPlace },
+  options: Common,
+): Activity {
+  const activity = fixture(
+    where.channel ? 'channel-invoke-adaptiveCard-action' : 'personal-invoke-adaptiveCard-action',
+  );
+  return {
+    ...activity,
+    id: randomUUID(),
+    serviceUrl: options.serviceUrl,
+    locale: options.locale ?? 'sv-SE',
+    from: options.from ?? users.alex,
+    replyToId: where.replyToId,
+    conversation: { ...activity.conversation, id: where.conversationId },
+    ...(where.channel
+      ? {
+          channelData: {
+            ...activity.channelData,
+            tenant: { id: where.channel.tenantId },
+            team: { id: where.channel.teamId },
+            channel: { id: where.channel.channelId },
+          },
+        }
+      : {}),
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}

@@ -35,6 +35,8 @@ export interface LoopbackConnector {
   /** The adaptive cards among what was sent, in order. */
   cards(): Array<Record<string, unknown>>;
   clear(): void;
+  /** Resolves when what was sent satisfies `done`; fails after `timeoutMs`. */
+  waitFor(done: (sent: SentActivity[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,17 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     },
     clear() {
       connector.sent.length = 0;
+    },
+    async waitFor(done, timeoutMs = 10_000) {
+      const started = Date.now();
+      while (!done(connector.sent)) {
+        if (Date.now() - started > timeoutMs) {
+          throw new Error(
+            `The connector did not receive what was expected; it has ${connector.sent.length} activities`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     },
     close: () => Promise.resolve(),
   };
@@ -159,6 +172,10 @@ export function cardText(card: unknown): string[] {
       element.type.startsWith('Action.')
     ) {
       texts.push(element.title);
+    }
+    if (typeof element.type === 'string' && element.type.startsWith('Input.')) {
+      if (typeof element.label === 'string') texts.push(element.label);
+      if (element.type === 'Input.Toggle' && typeof element.title === 'string') texts.push(element.title);
     }
     for (const [key, value] of Object.entries(element)) {
       if (key !== 'facts') visit(value);

@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Measure } from '../domain/agreement.js';
+import { isOwner, type CheckInRound } from '../domain/checkInRound.js';
+import { draftFrom, parseCheckInSubmission } from '../domain/checkInSubmission.js';
+import type { Locale } from '../domain/locale.js';
+import type { Plan } from '../domain/plan.js';
+import type { Report } from '../domain/report.js';
+import { log } from '../log.js';
+import type { PlanRepository } from '../storage/planRepository.js';
+import { ReportConflictError, type ReportRepository } from '../storage/reportRepository.js';
+import type { RoundRepository } from '../storage/roundRepository.js';
+import { renderCard, type AdaptiveCardJson } from './cards.js';
+import { checkInFormView, checkInReadView, type Notice } from './checkInViews.js';
+import { messagesFor } from './messages.js';
+import { noticeView } from './views.js';
+
+export interface CheckInCardDependencies {
+  agreementId: string;
+  plans: PlanRepository;
+  rounds: RoundRepository;
+  reports: ReportRepository;
+  timeZone: string;
+  now: () => Date;
+}
+
+export interface Person {
+  aadObjectId?: string;
+  name: string;
+}
+
+/** What a card action leads to: the card the person sees now, and the card everyone sees on the message. */
+export interface CardActionResult {
+  card: AdaptiveCardJson;
+  /** Set when the message itself should change for everyone (after a save). */
+  messageCard?: AdaptiveCardJson;
+}
+
+const refreshData = z.object({
+  roundId: z.string().min(1).max(100),
+  measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/),
+});
+
+/** The card that asks a measure's owners to report, and what happens when they press its buttons. */
+export class CheckInCard {
+  constructor(private readonly deps: CheckInCardDependencies) {}
+
+  /** The card as it is posted: read-only, mentioning the owners; each owner's client refreshes it into the form. */
+  async messageCard(
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    locale: Locale,
+  ): Promise<AdaptiveCardJson> {
+    const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+    return this.readCard(locale, plan, round, measure, latest);
+  }
+
+  /** The form, for a personal chat where the only reader is the owner. */
+  async formCard(
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    locale: Locale,
+  ): Promise<AdaptiveCardJson> {
+    const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+    return this.form(locale, plan, round, measure, latest);
+  }
+
+  /** `checkIn.refresh`: the owner gets the form with their last answer, anyone else the latest report. */
+  async refresh(data: unknown, person: Person, locale: Locale): Promise<CardActionResult> {
+    const parsed = refreshData.safeParse(data);
+    if (!parsed.success) return { card: this.problem(locale, messagesFor(locale).checkIn.notFound) };
+    const found = await this.find(parsed.data.roundId, parsed.data.measureId);
+    if (!found) return { card: this.problem(locale, messagesFor(locale).checkIn.notFound) };
+    const { plan, round, measure } = found;
+    const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+    if (isOwner(measure, person.aadObjectId))
+      return { card: this.form(locale, plan, round, measure, latest) };
+    return { card: this.readCard(locale, plan, round, measure, latest) };
+  }
+
+  /** `checkIn.submit`: validate, check the owner, store a new revision, show what was saved. */
+  async submit(data: unknown, person: Person, locale: Locale): Promise<CardActionResult> {
+    const m = messagesFor(locale);
+    const submission = parseCheckInSubmission(data);
+    if (submission.kind === 'malformed') return { card: this.problem(locale, m.checkIn.notFound) };
+    const found = await this.find(submission.card.roundId, submission.card.measureId);
+    if (!found) return { card: this.problem(locale, m.checkIn.notFound) };
+    const { plan, round, measure } = found;
+
+    if (!isOwner(measure, person.aadObjectId)) {
+      log.warn('checkIn.refusedNotOwner', {
+        measureId: measure.id,
+        roundId: round.id,
+        aadObjectId: person.aadObjectId,
+      });
+      const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+      const notice: Notice = { text: m.checkIn.notOwner, tone: 'attention' };
+      return { card: this.readCard(locale, plan, round, measure, latest, notice) };
+    }
+    if (submission.kind === 'invalidForm') {
+      const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+      return {
+        card: this.form(locale, plan, round, measure, latest, {
+          draft: submission.draft,
+          problems: submission.problems,
+          notice: { text: m.checkIn.invalid, tone: 'attention' },
+          baseRevision: submission.card.baseRevision,
+          submitId: submission.card.submitId,
+        }),
+      };
+    }
+
+    const report: Report = {
+      ...submission.input,
+      agreementId: plan.agreement.id,
+      measureId: measure.id,
+      roundId: round.id,
+      submitId: submission.card.submitId,
+      revision: submission.card.baseRevision + 1,
+      reportedBy: { aadObjectId: person.aadObjectId ?? '', name: person.name },
+      reportedAt: this.deps.now().toISOString(),
+    };
+    try {
+      const result = await this.deps.reports.save(report);
+      log.info('checkIn.saved', {
+        measureId: measure.id,
+        roundId: round.id,
+        revision: result.report.revision,
+        kind: result.kind,
+      });
+      const notice: Notice = {
+        text: result.kind === 'saved' ? m.checkIn.saved : m.checkIn.repeated,
+        tone: 'good',
+      };
+      return {
+        card: this.readCard(locale, plan, round, measure, result.report, notice),
+        messageCard: this.readCard(locale, plan, round, measure, result.report),
+      };
+    } catch (err) {
+      if (!(err instanceof ReportConflictError)) throw err;
+      const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+      const notice: Notice = {
+        text: m.checkIn.conflict(
+          latest?.reportedBy.name ?? '?',
+          latest ? m.dateTime(latest.reportedAt, this.deps.timeZone) : '',
+        ),
+        tone: 'warning',
+      };
+      // The person's text is kept, now based on the newer revision so that saving again works.
+      return {
+        card: this.form(locale, plan, round, measure, latest, { draft: submission.draft, notice }),
+      };
+    }
+  }
+
+  private async find(roundId: string, measureId: string) {
+    const [plan, round] = await Promise.all([
+      this.deps.plans.load(this.deps.agreementId),
+      this.deps.rounds.get(this.deps.agreementId, roundId),
+    ]);
+    const measure = plan?.agreement.measures.find((x) => x.id === measureId);
+    if (!plan || !round || !measure) return undefined;
+    return { plan, round, measure };
+  }
+
+  private form(
+    locale: Locale,
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    latest: Report | undefined,
+    options: Partial<
+      Pick<Parameters<typeof checkInFormView>[0], 'draft' | 'problems' | 'notice' | 'submitId'>
+    > & {
+      baseRevision?: number;
+    } = {},
+  ): AdaptiveCardJson {
+    const view = checkInFormView({
+      locale,
+      timeZone: this.deps.timeZone,
+      plan,
+      round,
+      measure,
+      latest,
+      draft: options.draft ?? draftFrom(latest),
+      submitId: options.submitId ?? randomUUID(),
+      ...(options.problems ? { problems: options.problems } : {}),
+      ...(options.notice ? { notice: options.notice } : {}),
+    });
+    // An invalid form keeps the revision it was based on, so a conflict is still noticed on the next save.
+    if (options.baseRevision !== undefined) view.baseRevision = options.baseRevision;
+    return renderCard('checkInForm', view);
+  }
+
+  private readCard(
+    locale: Locale,
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    latest: Report | undefined,
+    notice?: Notice,
+  ): AdaptiveCardJson {
+    return renderCard(
+      'checkInView',
+      checkInReadView({
+        locale,
+        timeZone: this.deps.timeZone,
+        plan,
+        round,
+        measure,
+        latest,
+        ...(notice ? { notice } : {}),
+      }),
+    );
+  }
+
+  private problem(locale: Locale, text: string): AdaptiveCardJson {
+    return renderCard('notice', noticeView(messagesFor(locale).problemTitle, text));
+  }
+}

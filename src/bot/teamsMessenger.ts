@@ -1,0 +1,147 @@
+import {
+  CardFactory,
+  MessageFactory,
+  type Activity,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationReference,
+  type TurnContext,
+} from 'botbuilder';
+import {
+  DeliveryError,
+  type Messenger,
+  type OutgoingMessage,
+  type SentMessage,
+} from '../scheduling/messenger.js';
+import type { SendPacer } from '../scheduling/pacer.js';
+import { SendFailedError, sendWithRetry } from '../scheduling/retryPolicy.js';
+import type { ConversationRepository } from '../storage/conversationRepository.js';
+
+/**
+ * Proactive messages through the Bot Framework: stored conversation references, `continueConversationAsync`,
+ * pacing within Teams' rate limits, and retries on 429 (after Retry-After) and 5xx.
+ */
+export class TeamsMessenger implements Messenger {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly appId: string,
+    private readonly conversations: ConversationRepository,
+    private readonly pacer: SendPacer,
+  ) {}
+
+  async postToChannel(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const reference = await this.reference('channel', channelId);
+    return this.inConversation(reference, async (context) => {
+      // A new conversation in a channel is a new thread; TeamsInfo.sendMessageToTeamsChannel does the same, but
+      // only for bots with an app id.
+      const client = context.turnState.get<ConnectorClientLike>(context.adapter.ConnectorClientKey);
+      const created = await sendWithRetry(
+        channelId,
+        () =>
+          client.conversations.createConversation({
+            isGroup: true,
+            bot: context.activity.recipient,
+            channelData: { channel: { id: channelId } },
+            activity: toActivity(message) as Activity,
+          }),
+        this.pacer,
+        connectorRetries,
+      );
+      return { conversationId: created.id ?? channelId, activityId: created.activityId ?? '' };
+    });
+  }
+
+  async replyInThread(channelId: string, threadId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const reference = await this.reference('channel', channelId);
+    const thread = {
+      ...reference,
+      conversation: { ...reference.conversation, id: threadId },
+    } as Partial<ConversationReference>;
+    return this.send(threadId, thread, message);
+  }
+
+  async sendToPerson(aadObjectId: string, message: OutgoingMessage): Promise<SentMessage> {
+    const reference = await this.reference('personal', aadObjectId);
+    return this.send(reference.conversation?.id ?? aadObjectId, reference, message);
+  }
+
+  async withPersonalChat(aadObjectIds: readonly string[]): Promise<Set<string>> {
+    const found = await Promise.all(
+      [...new Set(aadObjectIds)].map(async (id) =>
+        (await this.conversations.get('personal', id)) ? id : undefined,
+      ),
+    );
+    return new Set(found.filter((id): id is string => id !== undefined));
+  }
+
+  private async send(
+    threadKey: string,
+    reference: Partial<ConversationReference>,
+    message: OutgoingMessage,
+  ): Promise<SentMessage> {
+    return this.inConversation(reference, async (context) => {
+      const response = await sendWithRetry(
+        threadKey,
+        () => context.sendActivity(toActivity(message)),
+        this.pacer,
+      );
+      return { conversationId: context.activity.conversation.id, activityId: response?.id ?? '' };
+    });
+  }
+
+  private async reference(kind: 'channel' | 'personal', id: string): Promise<Partial<ConversationReference>> {
+    const stored = await this.conversations.get(kind, id);
+    if (!stored) throw new DeliveryError(`no ${kind} conversation with the bot`);
+    return stored.reference as Partial<ConversationReference>;
+  }
+
+  /**
+   * Runs `work` in a proactive turn. The adapter hands errors thrown inside a turn to onTurnError instead of
+   * to its caller, so the outcome is carried out of the turn by hand.
+   */
+  private async inConversation<T>(
+    reference: Partial<ConversationReference>,
+    work: (context: TurnContext) => Promise<T>,
+  ): Promise<T> {
+    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+    await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      try {
+        outcome = { ok: true, value: await work(context) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
+    });
+    if (!outcome) throw new DeliveryError('the conversation could not be continued');
+    if (outcome.ok) return outcome.value;
+    const { error } = outcome;
+    if (error instanceof SendFailedError) throw new DeliveryError(error.message, error.statusCode);
+    throw error;
+  }
+}
+
+/**
+ * The connector client already retries each request up to three times (honouring Retry-After on 429 and 503),
+ * so a few attempts here are plenty; more would multiply the waits.
+ */
+const connectorRetries = { maxAttempts: 3 };
+
+/** The part of botframework-connector's ConnectorClient that a CloudAdapter turn carries in its turn state. */
+interface ConnectorClientLike {
+  conversations: {
+    createConversation(parameters: ConversationParameters): Promise<{ id?: string; activityId?: string }>;
+  };
+}
+
+function toActivity(message: OutgoingMessage) {
+  const activity = message.card
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text)
+    : MessageFactory.text(message.text ?? '');
+  if (message.mentions && message.mentions.length > 0) {
+    activity.entities = message.mentions.map((person) => ({
+      type: 'mention',
+      text: `<at>${person.name}</at>`,
+      mentioned: { id: person.aadObjectId, name: person.name },
+    }));
+  }
+  return activity;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { measureStatuses, reportInputSchema, type ReportInput } from './report.js';
+
+/**
+ * A check-in card's submit, as Teams sends it: the card's hidden data plus the form's inputs, all as strings
+ * (Adaptive Card inputs arrive as text, toggles as "true"/"false", an empty number as "").
+ */
+const cardIdentity = z.object({
+  roundId: z.string().min(1).max(100),
+  measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/),
+  baseRevision: z.coerce.number().int().min(0).max(1_000_000),
+  submitId: z.string().min(8).max(100),
+});
+export type CheckInCardIdentity = z.infer<typeof cardIdentity>;
+
+/** The fields of the form; errors are reported per field so the card can show them where they belong. */
+export type FormField = 'status' | 'narrative' | 'obstacles' | 'nextStep' | 'indicatorValue';
+export type FieldProblem = 'required' | 'tooLong' | 'notANumber' | 'unknownStatus';
+
+/** What the person typed, kept as text so an invalid form comes back exactly as they left it. */
+export interface CheckInDraft {
+  status: string;
+  narrative: string;
+  obstacles: string;
+  nextStep: string;
+  indicatorValue: string;
+  needsSteeringDecision: boolean;
+}
+
+export type CheckInSubmission =
+  | { kind: 'valid'; card: CheckInCardIdentity; input: ReportInput; draft: CheckInDraft }
+  | {
+      kind: 'invalidForm';
+      card: CheckInCardIdentity;
+      problems: Partial<Record<FormField, FieldProblem>>;
+      draft: CheckInDraft;
+    }
+  /** Not from one of our cards at all (tampered or malformed): nothing to show the person but a plain refusal. */
+  | { kind: 'malformed' };
+
+const limits: Record<'narrative' | 'obstacles' | 'nextStep', number> = {
+  narrative: 2000,
+  obstacles: 2000,
+  nextStep: 1000,
+};
+
+/**
+ * The raw inputs. Text far beyond what the card allows is not from our card (which caps its inputs), so it is
+ * refused outright rather than shown back.
+ */
+const submissionSchema = cardIdentity.extend({
+  status: z.string().max(100).optional(),
+  narrative: z.string().max(20_000).optional(),
+  obstacles: z.string().max(20_000).optional(),
+  nextStep: z.string().max(20_000).optional(),
+  indicatorValue: z.union([z.string().max(100), z.number()]).optional(),
+  needsSteeringDecision: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
+});
+
+export function parseCheckInSubmission(data: unknown): CheckInSubmission {
+  const parsed = submissionSchema.safeParse(data);
+  if (!parsed.success) return { kind: 'malformed' };
+  const { roundId, measureId, baseRevision, submitId, ...raw } = parsed.data;
+  const card = { roundId, measureId, baseRevision, submitId };
+  const draft: CheckInDraft = {
+    status: (raw.status ?? '').trim(),
+    narrative: raw.narrative ?? '',
+    obstacles: raw.obstacles ?? '',
+    nextStep: raw.nextStep ?? '',
+    indicatorValue: String(raw.indicatorValue ?? '')
+      .trim()
+      .replace(',', '.'),
+    needsSteeringDecision: raw.needsSteeringDecision === true || raw.needsSteeringDecision === 'true',
+  };
+
+  const problems: Partial<Record<FormField, FieldProblem>> = {};
+  if (draft.status === '') problems.status = 'required';
+  else if (!(measureStatuses as readonly string[]).includes(draft.status)) problems.status = 'unknownStatus';
+  if (draft.narrative.trim() === '') problems.narrative = 'required';
+  for (const field of ['narrative', 'obstacles', 'nextStep'] as const) {
+    if (draft[field].trim().length > limits[field]) problems[field] = 'tooLong';
+  }
+  const indicator = draft.indicatorValue === '' ? undefined : Number(draft.indicatorValue);
+  if (indicator !== undefined && !Number.isFinite(indicator)) problems.indicatorValue = 'notANumber';
+  if (Object.keys(problems).length > 0) return { kind: 'invalidForm', card, problems, draft };
+
+  const input = reportInputSchema.parse({
+    status: draft.status,
+    narrative: draft.narrative,
+    ...(draft.obstacles.trim() ? { obstacles: draft.obstacles } : {}),
+    ...(draft.nextStep.trim() ? { nextStep: draft.nextStep } : {}),
+    ...(indicator !== undefined ? { indicatorValue: indicator } : {}),
+    needsSteeringDecision: draft.needsSteeringDecision,
+  });
+  return { kind: 'valid', card, input, draft };
+}
+
+/** The draft a form starts from: the person's last report, or empty. */
+export function draftFrom(report: Partial<ReportInput> | undefined): CheckInDraft {
+  return {
+    status: report?.status ?? '',
+    narrative: report?.narrative ?? '',
+    obstacles: report?.obstacles ?? '',
+    nextStep: report?.nextStep ?? '',
+    indicatorValue: report?.indicatorValue === undefined ? '' : String(report.indicatorValue),
+    needsSteeringDecision: report?.needsSteeringDecision ?? false,
+  };
+}

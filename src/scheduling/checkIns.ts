@@ -1,0 +1,360 @@
+import { DateTime } from 'luxon';
+import { randomUUID } from 'node:crypto';
+import type { Measure, TeamsUser } from '../domain/agreement.js';
+import { coordinatorsOf } from '../domain/agreement.js';
+import {
+  missingMeasures,
+  promptTargets,
+  targetKey,
+  type CheckInRound,
+  type PromptTarget,
+  type RoundTrigger,
+} from '../domain/checkInRound.js';
+import type { Locale } from '../domain/locale.js';
+import type { Plan } from '../domain/plan.js';
+import { addWorkingDays, nextAllowedMoment, type WorkingCalendar } from '../domain/workingCalendar.js';
+import { describeError, log } from '../log.js';
+import type { CheckInCard } from '../bot/checkInCard.js';
+import { renderCard } from '../bot/cards.js';
+import { messagesFor } from '../bot/messages.js';
+import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
+import type { PlanRepository } from '../storage/planRepository.js';
+import type { ReportRepository } from '../storage/reportRepository.js';
+import type { Delivery, RoundRepository } from '../storage/roundRepository.js';
+import { DeliveryError, type Messenger } from './messenger.js';
+import type { JobHandler, JobOutcome } from './scheduler.js';
+
+export interface CheckInSettings {
+  reminderAfterWorkingDays: number;
+  maxReminders: number;
+}
+
+export interface CheckInDependencies {
+  agreementId: string;
+  plans: PlanRepository;
+  rounds: RoundRepository;
+  reports: ReportRepository;
+  jobs: JobStore;
+  messenger: Messenger;
+  cards: CheckInCard;
+  calendar: WorkingCalendar;
+  settings: CheckInSettings;
+  locale: Locale;
+  now: () => Date;
+}
+
+export type OpenRoundResult =
+  | { kind: 'opened'; round: CheckInRound; cards: number }
+  | { kind: 'exists'; round: CheckInRound }
+  | { kind: 'noAgreement' };
+
+type PromptPayload = { roundId: string; measureId: string; target: PromptTarget };
+type ReminderPayload = { roundId: string; measureId: string; number: number };
+type SummaryPayload = { roundId: string };
+
+/**
+ * Check-in rounds: opening one plans every prompt, reminder and the missing-reports summary as stored jobs;
+ * the job handlers below send them when they come due. Every job re-reads the round, so closing a round
+ * stops whatever has not been sent yet.
+ */
+export class CheckIns {
+  constructor(private readonly deps: CheckInDependencies) {}
+
+  async openRound(request: {
+    label?: string;
+    trigger: RoundTrigger;
+    id?: string;
+    measureIds?: string[];
+    openedBy?: TeamsUser;
+  }): Promise<OpenRoundResult> {
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (!plan) return { kind: 'noAgreement' };
+    const now = this.localNow();
+    const round: CheckInRound = {
+      id: request.id ?? `${now.toFormat('yyyyLLdd-HHmm')}-${randomUUID().slice(0, 8)}`,
+      agreementId: plan.agreement.id,
+      label: request.label ?? messagesFor(this.deps.locale).rounds.defaultLabel(now.year, now.quarter),
+      trigger: request.trigger,
+      measureIds: request.measureIds ?? plan.agreement.measures.map((m) => m.id),
+      openedAt: now.toUTC().toISO() ?? '',
+      status: 'open',
+      ...(request.openedBy ? { openedBy: request.openedBy } : {}),
+    };
+    if (!(await this.deps.rounds.open(round))) {
+      const existing = await this.deps.rounds.get(plan.agreement.id, round.id);
+      return existing ? { kind: 'exists', round: existing } : { kind: 'noAgreement' };
+    }
+    const cards = await this.planJobs(plan, round);
+    log.info('round.opened', {
+      roundId: round.id,
+      trigger: round.trigger,
+      measures: round.measureIds.length,
+      cards,
+    });
+    return { kind: 'opened', round, cards };
+  }
+
+  /** Closes the newest open round. */
+  async closeNewestOpenRound(): Promise<{ round: CheckInRound; answered: number } | undefined> {
+    const open = (await this.deps.rounds.list(this.deps.agreementId)).filter((r) => r.status === 'open');
+    const newest = open.at(-1);
+    if (!newest) return undefined;
+    const closed = await this.deps.rounds.close(
+      this.deps.agreementId,
+      newest.id,
+      this.deps.now().toISOString(),
+    );
+    if (!closed) return undefined;
+    const reports = await this.deps.reports.current(this.deps.agreementId);
+    const answered = new Set(reports.filter((r) => r.roundId === closed.id).map((r) => r.measureId)).size;
+    log.info('round.closed', { roundId: closed.id, answered });
+    return { round: closed, answered };
+  }
+
+  handlers(): Record<string, JobHandler> {
+    return {
+      prompt: (job) => this.prompt(job),
+      reminder: (job) => this.remind(job),
+      missingSummary: (job) => this.summarise(job),
+    };
+  }
+
+  /** Enqueues the round's prompts now (or at the next working moment), its reminders and its summary. */
+  private async planJobs(plan: Plan, round: CheckInRound): Promise<number> {
+    const opened = DateTime.fromISO(round.openedAt, { zone: 'utc' }).setZone(this.deps.calendar.timeZone);
+    const promptAt = iso(nextAllowedMoment(opened, this.deps.calendar));
+    const measures = plan.agreement.measures.filter((m) => round.measureIds.includes(m.id));
+    const withChat = await this.deps.messenger.withPersonalChat(
+      measures.flatMap((m) => m.owners.map((o) => o.aadObjectId)),
+    );
+    let cards = 0;
+    const { reminderAfterWorkingDays: every, maxReminders } = this.deps.settings;
+    for (const measure of measures) {
+      for (const target of promptTargets(plan, measure, withChat)) {
+        cards++;
+        await this.deps.jobs.enqueue({
+          id: `prompt|${round.id}|${measure.id}|${targetKey(target)}`,
+          kind: 'prompt',
+          dueAt: promptAt,
+          payload: { roundId: round.id, measureId: measure.id, target } satisfies PromptPayload,
+        });
+      }
+      for (let number = 1; number <= maxReminders; number++) {
+        await this.deps.jobs.enqueue({
+          id: `reminder|${round.id}|${measure.id}|${number}`,
+          kind: 'reminder',
+          dueAt: iso(addWorkingDays(opened, every * number, this.deps.calendar)),
+          payload: { roundId: round.id, measureId: measure.id, number } satisfies ReminderPayload,
+        });
+      }
+    }
+    await this.deps.jobs.enqueue({
+      id: `missingSummary|${round.id}`,
+      kind: 'missingSummary',
+      dueAt: iso(addWorkingDays(opened, every * (maxReminders + 1), this.deps.calendar)),
+      payload: { roundId: round.id } satisfies SummaryPayload,
+    });
+    return cards;
+  }
+
+  private async prompt(job: ClaimedJob): Promise<JobOutcome> {
+    const { roundId, measureId, target } = job.payload as PromptPayload;
+    const found = await this.find(roundId, measureId);
+    if (!found) return { kind: 'done', outcome: 'gone' };
+    const { plan, round, measure } = found;
+    if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
+    // A retried job (after a crash or a lost lease) must not post the card a second time.
+    const earlier = await this.deps.rounds.delivery(round.id, measure.id, target);
+    if (earlier?.status === 'sent') return { kind: 'done', outcome: 'alreadySent' };
+
+    const locale = this.deps.locale;
+    try {
+      const sent =
+        target.kind === 'channel'
+          ? await this.deps.messenger.postToChannel(target.channelId, {
+              card: await this.deps.cards.messageCard(plan, round, measure, locale),
+            })
+          : await this.deps.messenger.sendToPerson(target.aadObjectId, {
+              card: await this.deps.cards.formCard(plan, round, measure, locale),
+            });
+      await this.deps.rounds.recordDelivery({
+        roundId: round.id,
+        measureId: measure.id,
+        target,
+        status: 'sent',
+        conversationId: sent.conversationId,
+        activityId: sent.activityId,
+        at: this.deps.now().toISOString(),
+      });
+      return { kind: 'done', outcome: 'sent' };
+    } catch (err) {
+      if (!(err instanceof DeliveryError)) throw err;
+      await this.recordFailure(plan, round, measure, target, err);
+      return { kind: 'failed', error: err.message };
+    }
+  }
+
+  private async remind(job: ClaimedJob): Promise<JobOutcome> {
+    const { roundId, measureId } = job.payload as ReminderPayload;
+    const found = await this.find(roundId, measureId);
+    if (!found) return { kind: 'done', outcome: 'gone' };
+    const { plan, round, measure } = found;
+    if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
+    const reports = await this.deps.reports.current(plan.agreement.id);
+    if (!missingMeasures(round, plan, reports).some((m) => m.id === measure.id)) {
+      return { kind: 'done', outcome: 'answered' };
+    }
+
+    const m = messagesFor(this.deps.locale);
+    const mentions = measure.owners.map((o) => ({ aadObjectId: o.aadObjectId, name: o.name }));
+    const text = m.rounds.reminder(
+      measure.owners.map((o) => `<at>${o.name}</at>`).join(', '),
+      measure.id,
+      measure.title,
+      round.label,
+    );
+    const deliveries = (await this.deps.rounds.deliveries(round.id)).filter(
+      (d) => d.measureId === measure.id && d.status === 'sent',
+    );
+    const { number } = job.payload as ReminderPayload;
+    for (const delivery of deliveries) {
+      // A retried job reminds only those it has not reached yet.
+      if (await this.deps.rounds.wasReminded(round.id, measure.id, number, delivery.target)) continue;
+      await this.sendReminder(plan, round, measure, delivery, text, mentions);
+      await this.deps.rounds.markReminded(
+        round.id,
+        measure.id,
+        number,
+        delivery.target,
+        this.deps.now().toISOString(),
+      );
+    }
+    return { kind: 'done', outcome: `reminded ${deliveries.length}` };
+  }
+
+  private async sendReminder(
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    delivery: Delivery,
+    text: string,
+    mentions: Array<{ aadObjectId: string; name: string }>,
+  ): Promise<void> {
+    const target = delivery.target;
+    if (target.kind === 'channel') {
+      if (!delivery.conversationId) return;
+      await this.deps.messenger.replyInThread(target.channelId, delivery.conversationId, { text, mentions });
+      return;
+    }
+    const owner = measure.owners.find((o) => o.aadObjectId === target.aadObjectId);
+    await this.deps.messenger.sendToPerson(target.aadObjectId, {
+      text,
+      mentions: owner ? [{ aadObjectId: owner.aadObjectId, name: owner.name }] : [],
+      card: await this.deps.cards.formCard(plan, round, measure, this.deps.locale),
+    });
+  }
+
+  private async summarise(job: ClaimedJob): Promise<JobOutcome> {
+    const { roundId } = job.payload as SummaryPayload;
+    const [plan, round] = await Promise.all([
+      this.deps.plans.load(this.deps.agreementId),
+      this.deps.rounds.get(this.deps.agreementId, roundId),
+    ]);
+    if (!plan || !round) return { kind: 'done', outcome: 'gone' };
+    if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
+    const missing = missingMeasures(round, plan, await this.deps.reports.current(plan.agreement.id));
+    const failed = (await this.deps.rounds.deliveries(round.id)).filter((d) => d.status === 'failed');
+    if (missing.length === 0 && failed.length === 0) return { kind: 'done', outcome: 'complete' };
+
+    const m = messagesFor(this.deps.locale);
+    const card = renderCard('missingReports', {
+      title: m.rounds.missingTitle(round.label),
+      intro: m.rounds.missingIntro(missing.length, round.measureIds.length),
+      missing: missing.map((x) =>
+        m.rounds.missingLine(x.id, x.title, x.owners.map((o) => o.name).join(', ')),
+      ),
+      failedTitle: m.rounds.failedTitle,
+      failed: failed.map((d) => m.rounds.failedLine(d.measureId, this.where(plan, d.target))),
+    });
+    await this.tellCoordinators(plan, { card });
+    return { kind: 'done', outcome: `missing ${missing.length}` };
+  }
+
+  private async recordFailure(
+    plan: Plan,
+    round: CheckInRound,
+    measure: Measure,
+    target: PromptTarget,
+    err: DeliveryError,
+  ): Promise<void> {
+    log.error('prompt.failed', {
+      roundId: round.id,
+      measureId: measure.id,
+      target: target.kind,
+      statusCode: err.statusCode,
+    });
+    await this.deps.rounds.recordDelivery({
+      roundId: round.id,
+      measureId: measure.id,
+      target,
+      status: 'failed',
+      error: err.statusCode ? `HTTP ${err.statusCode}` : err.message.slice(0, 200),
+      at: this.deps.now().toISOString(),
+    });
+    const text = messagesFor(this.deps.locale).rounds.deliveryFailed(
+      measure.id,
+      this.where(plan, target),
+      round.label,
+    );
+    try {
+      await this.tellCoordinators(plan, { text });
+    } catch (notifyError) {
+      // Still recorded, and listed again in the round's missing-reports summary.
+      log.error('prompt.failureNotSent', describeError(notifyError));
+    }
+  }
+
+  /** The beredningsgrupp's channel, or each coordinator's personal chat when it has none. */
+  private async tellCoordinators(
+    plan: Plan,
+    message: { text?: string; card?: Record<string, unknown> },
+  ): Promise<void> {
+    const group = plan.agreement.groups.find((g) => g.kind === 'beredningsgrupp');
+    const binding = plan.bindings.find((b) => b.groupId === group?.id);
+    if (binding) {
+      await this.deps.messenger.postToChannel(binding.channelId, message);
+      return;
+    }
+    const coordinators = coordinatorsOf(plan.agreement).map((c) => c.aadObjectId);
+    const reachable = await this.deps.messenger.withPersonalChat(coordinators);
+    for (const id of reachable) await this.deps.messenger.sendToPerson(id, message);
+    if (reachable.size === 0) log.warn('coordinators.unreachable', { agreementId: plan.agreement.id });
+  }
+
+  private where(plan: Plan, target: PromptTarget): string {
+    const m = messagesFor(this.deps.locale);
+    if (target.kind === 'channel') return m.rounds.whereChannel;
+    const person = plan.agreement.measures
+      .flatMap((x) => x.owners)
+      .find((o) => o.aadObjectId === target.aadObjectId);
+    return m.rounds.wherePerson(person?.name ?? target.aadObjectId);
+  }
+
+  private async find(roundId: string, measureId: string) {
+    const [plan, round] = await Promise.all([
+      this.deps.plans.load(this.deps.agreementId),
+      this.deps.rounds.get(this.deps.agreementId, roundId),
+    ]);
+    const measure = plan?.agreement.measures.find((x) => x.id === measureId);
+    if (!plan || !round || !measure) return undefined;
+    return { plan, round, measure };
+  }
+
+  private localNow(): DateTime {
+    return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.calendar.timeZone);
+  }
+}
+
+function iso(moment: DateTime): string {
+  return moment.toUTC().toISO() ?? '';
+}

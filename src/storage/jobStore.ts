@@ -1,0 +1,295 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+
+/** A piece of work to do at a time, e.g. posting the check-in prompt for one measure in one channel. */
+export interface JobSpec {
+  /** Deterministic, so that enqueueing the same work twice is harmless, e.g. `prompt|2021-q2|1.1|channel:…`. */
+  id: string;
+  kind: string;
+  /** UTC ISO time. */
+  dueAt: string;
+  payload: Record<string, unknown>;
+}
+
+/** A job waiting to run, as the coordinators' overview shows it. */
+export interface PendingJob extends JobSpec {
+  /** Failed attempts so far. */
+  attempts: number;
+  lastError?: string;
+}
+
+/** A job this instance holds the lease on; pass it back unchanged (its ETag is the proof of the lease). */
+export interface ClaimedJob extends JobSpec {
+  attempts: number;
+  etag: string;
+  leaseOwner: string;
+  leaseUntil: string;
+}
+
+export interface JobCompletion {
+  at: string;
+  outcome?: string;
+}
+
+/** Another instance took the job over after this instance's lease ran out; nothing was written. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor(readonly jobId: string) {
+    super(`The lease on job ${jobId} was lost to another instance`);
+  }
+}
+
+interface PendingRow {
+  partitionKey: string;
+  rowKey: string;
+  jobId: string;
+  kind: string;
+  dueAt: string;
+  /** JSON of JobSpec.payload. */
+  payload: string;
+  attempts: number;
+  /** Empty when nobody holds the job; an empty string sorts before every time, so it reads as expired. */
+  leaseOwner: string;
+  leaseUntil: string;
+  lastError: string;
+}
+
+interface DoneRow {
+  partitionKey: string;
+  rowKey: string;
+  jobId: string;
+  kind: string;
+  at: string;
+  attempts: number;
+  outcome?: string;
+}
+
+const pendingPartition = 'pending';
+const donePartition = 'done';
+/** Table Storage allows 32K characters in a string property; an error note needs far less. */
+const maxErrorLength = 500;
+
+/**
+ * Durable scheduled jobs. Every pending job is a row in one partition (the due query is one partition read);
+ * every completed or failed job leaves a marker in another, which is what makes enqueueing idempotent.
+ *
+ * Claiming is an ETag-conditional update of the lease, so of two instances that see the same due job only
+ * one gets it; a job whose holder died is claimed again once the lease has run out. Lease times are compared
+ * with the instances' own clocks, so they must agree to well within the lease length.
+ */
+export class JobStore {
+  private readonly table: TableClient;
+
+  constructor(store: TableStore) {
+    this.table = store.table(tableNames.jobs);
+  }
+
+  /**
+   * Adds a job unless one with this id is already pending or was completed; returns whether it was added.
+   * A pending job with the same id is left as it is, even if its dueAt or payload differ.
+   */
+  async enqueue(spec: JobSpec): Promise<boolean> {
+    if (await this.completion(spec.id)) return false;
+    const row: PendingRow = {
+      partitionKey: pendingPartition,
+      rowKey: keyOf(spec.id),
+      jobId: spec.id,
+      kind: spec.kind,
+      dueAt: normalise(spec.dueAt),
+      payload: JSON.stringify(spec.payload),
+      attempts: 0,
+      leaseOwner: '',
+      leaseUntil: '',
+      lastError: '',
+    };
+    let etag: string | undefined;
+    try {
+      // The insert is the race: of two instances enqueueing the same id, exactly one succeeds.
+      etag = (await this.table.createEntity(row)).etag;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
+    // The job may have completed between the check above and the insert (its pending row was deleted just
+    // before ours went in). Look again, so the caller is told the truth; claimDue would skip it either way.
+    if (await this.completion(spec.id)) {
+      await this.deleteQuietly(row.rowKey, etag ?? '*');
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Claims up to `limit` jobs that are due at `now` and not held by a live lease, oldest dueAt first. Jobs that
+   * another instance claims first are skipped; a leftover row of a job that already completed is removed.
+   */
+  async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+    if (limit <= 0) return [];
+    const at = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const candidates: (PendingRow & { etag: string })[] = [];
+    const rows = this.table.listEntities<PendingRow>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${pendingPartition} and dueAt le ${at} and leaseUntil le ${at}`,
+      },
+    });
+    for await (const row of rows) candidates.push(row);
+    candidates.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.rowKey, b.rowKey));
+
+    const claimed: ClaimedJob[] = [];
+    for (const row of candidates) {
+      if (claimed.length >= limit) break;
+      let etag: string;
+      try {
+        etag = await this.merge({ rowKey: row.rowKey, leaseOwner: owner, leaseUntil }, row.etag, row.jobId);
+      } catch (err) {
+        if (err instanceof LeaseLostError) continue;
+        throw err;
+      }
+      // Checked only once the lease is ours, so a holder that finished meanwhile cannot slip past: a job
+      // that crashed between its completion marker and the removal of its row must never run again.
+      if (await this.completion(row.jobId)) {
+        await this.deleteQuietly(row.rowKey, etag);
+        continue;
+      }
+      claimed.push({ ...toSpec(row), attempts: row.attempts, etag, leaseOwner: owner, leaseUntil });
+    }
+    return claimed;
+  }
+
+  /** Extends the lease of a long-running job; throws LeaseLostError if another instance has taken it. */
+  async renew(job: ClaimedJob, now: Date, leaseMs: number): Promise<ClaimedJob> {
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const etag = await this.merge({ rowKey: keyOf(job.id), leaseUntil }, job.etag, job.id);
+    return { ...job, etag, leaseUntil };
+  }
+
+  /**
+   * The job is done: records its completion, so it is never enqueued or run again, then removes the pending
+   * row. If the lease was lost meanwhile the row is left to its new holder, who finds the marker and drops it.
+   */
+  async complete(job: ClaimedJob, now: Date, outcome?: string): Promise<void> {
+    await this.finish(job, now, outcome);
+  }
+
+  /** Releases the job to run again at `at`, counting a failed attempt; throws LeaseLostError if lost. */
+  async retryAt(job: ClaimedJob, at: Date, error: string): Promise<void> {
+    await this.merge(
+      {
+        rowKey: keyOf(job.id),
+        dueAt: at.toISOString(),
+        attempts: job.attempts + 1,
+        leaseOwner: '',
+        leaseUntil: '',
+        lastError: shorten(error),
+      },
+      job.etag,
+      job.id,
+    );
+  }
+
+  /** Gives up on the job: recorded as completed with outcome `failed: <error>`, never run again. */
+  async fail(job: ClaimedJob, now: Date, error: string): Promise<void> {
+    await this.finish(job, now, `failed: ${shorten(error)}`);
+  }
+
+  /**
+   * Jobs waiting to run, oldest dueAt first. Right after an instance crashed while completing a job, that job
+   * may still be listed until the next claim removes it.
+   */
+  async pending(kind?: string): Promise<PendingJob[]> {
+    const filter =
+      kind === undefined
+        ? odata`PartitionKey eq ${pendingPartition}`
+        : odata`PartitionKey eq ${pendingPartition} and kind eq ${kind}`;
+    const jobs: PendingJob[] = [];
+    for await (const row of this.table.listEntities<PendingRow>({ queryOptions: { filter } })) {
+      jobs.push({
+        ...toSpec(row),
+        attempts: row.attempts,
+        ...(row.lastError ? { lastError: row.lastError } : {}),
+      });
+    }
+    return jobs.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.id, b.id));
+  }
+
+  /** When a job was completed (or given up on), with its outcome; undefined if it never was. */
+  async completion(id: string): Promise<JobCompletion | undefined> {
+    try {
+      const row = await this.table.getEntity<DoneRow>(donePartition, keyOf(id));
+      return { at: row.at, ...(row.outcome !== undefined ? { outcome: row.outcome } : {}) };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  private async finish(job: ClaimedJob, now: Date, outcome: string | undefined): Promise<void> {
+    const marker: DoneRow = {
+      partitionKey: donePartition,
+      rowKey: keyOf(job.id),
+      jobId: job.id,
+      kind: job.kind,
+      at: now.toISOString(),
+      attempts: job.attempts,
+      ...(outcome !== undefined ? { outcome } : {}),
+    };
+    // Marker first: a crash between the two writes leaves a row that claimDue recognises and removes.
+    await this.table.upsertEntity(marker, 'Replace');
+    await this.deleteQuietly(marker.rowKey, job.etag);
+  }
+
+  /** ETag-conditional merge into a pending row; returns the new ETag. */
+  private async merge(
+    fields: Partial<PendingRow> & { rowKey: string },
+    etag: string,
+    jobId: string,
+  ): Promise<string> {
+    try {
+      const response = await this.table.updateEntity({ partitionKey: pendingPartition, ...fields }, 'Merge', {
+        etag,
+      });
+      // Table Storage always answers with an ETag; without one the lease could not be proven later.
+      if (!response.etag) throw new Error('Table Storage answered an update without an ETag');
+      return response.etag;
+    } catch (err) {
+      // 412: someone else changed the row; 404: someone else completed it.
+      if (isStatus(err, 412) || isStatus(err, 404)) throw new LeaseLostError(jobId);
+      throw err;
+    }
+  }
+
+  /** Removes a pending row if it is still the version we hold. */
+  private async deleteQuietly(rowKey: string, etag: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(pendingPartition, rowKey, { etag });
+    } catch (err) {
+      if (isStatus(err, 412) || isStatus(err, 404)) return;
+      throw err;
+    }
+  }
+}
+
+function toSpec(row: PendingRow): JobSpec {
+  return {
+    id: row.jobId,
+    kind: row.kind,
+    dueAt: row.dueAt,
+    payload: JSON.parse(row.payload) as Record<string, unknown>,
+  };
+}
+
+/** Due times are compared as strings in the query, which is only sound if all of them look alike. */
+function normalise(iso: string): string {
+  const time = new Date(iso);
+  if (Number.isNaN(time.getTime())) throw new RangeError(`Not a time: ${iso}`);
+  return time.toISOString();
+}
+
+function shorten(text: string): string {
+  return text.length > maxErrorLength ? `${text.slice(0, maxErrorLength - 1)}…` : text;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

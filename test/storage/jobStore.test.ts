@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { JobStore, LeaseLostError, type JobSpec } from '../../src/storage/jobStore.js';
+import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+
+/** Every row of the Jobs table is removed between tests, so each starts from empty storage. */
+interface Keys {
+  partitionKey: string;
+  rowKey: string;
+}
+
+describe('durable jobs with ETag leases (Azurite)', () => {
+  let azurite: LocalAzurite;
+  let store: TableStore;
+  let jobs: JobStore;
+
+  const t0 = new Date('2021-04-06T06:00:00.000Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const minute = 60_000;
+  // Channel ids carry characters Table Storage keys may not: ':', '@', '/', '#', '?'.
+  const channel = '19:4a95f7d8db4c4e7fae857bcebe0623e6@thread.tacv2/#?';
+  const job = (id: string, dueAt: Date, kind = 'prompt'): JobSpec => ({
+    id,
+    kind,
+    dueAt: dueAt.toISOString(),
+    payload: { measureId: '1.1', channel },
+  });
+  /** A second bot instance: its own clients over the same storage account. */
+  const otherInstance = () => new JobStore(new TableStore({ connectionString: azurite.connectionString }));
+
+  before(async () => {
+    azurite = await startLocalAzurite();
+    store = new TableStore({ connectionString: azurite.connectionString });
+    await store.createTables();
+  });
+  beforeEach(async () => {
+    const table = store.table(tableNames.jobs);
+    for await (const row of table.listEntities<Keys>())
+      await table.deleteEntity(row.partitionKey, row.rowKey);
+    jobs = new JobStore(store);
+  });
+  afterEach(() => {
+    sinon.restore();
+  });
+  after(async () => {
+    await azurite.stop();
+  });
+
+  it('enqueues a job id once, and never again after it completed', async () => {
+    const spec = job(`prompt|2021-q2|1.1|channel:${channel}`, t0);
+    assert.equal(await jobs.enqueue(spec), true);
+    assert.equal(await jobs.enqueue({ ...spec, dueAt: at(minute).toISOString() }), false);
+    assert.deepEqual(await jobs.pending(), [{ ...spec, attempts: 0 }]);
+
+    const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(claimed);
+    assert.deepEqual(claimed.payload, spec.payload);
+    await jobs.complete(claimed, at(1000), 'posted');
+
+    assert.deepEqual(await jobs.completion(spec.id), { at: at(1000).toISOString(), outcome: 'posted' });
+    assert.equal(await jobs.enqueue(spec), false);
+    assert.deepEqual(await jobs.pending(), []);
+    assert.equal(await jobs.completion('prompt|2021-q2|9.9'), undefined);
+  });
+
+  it('lets exactly one of two instances enqueueing the same id at once add it', async () => {
+    const other = otherInstance();
+    const ids = Array.from({ length: 20 }, (_, i) => `prompt|2021-q2|${i}|channel:${channel}`);
+    const results = await Promise.all(
+      ids.map(async (id) => Promise.all([jobs.enqueue(job(id, t0)), other.enqueue(job(id, t0))])),
+    );
+    for (const [a, b] of results) assert.equal(Number(a) + Number(b), 1);
+    assert.equal((await jobs.pending()).length, ids.length);
+  });
+
+  it('claims only jobs that are due, oldest first, up to the limit', async () => {
+    await jobs.enqueue(job('b', at(-2 * minute)));
+    await jobs.enqueue(job('future', at(1)));
+    await jobs.enqueue(job('c', t0));
+    await jobs.enqueue(job('a', at(-3 * minute), 'reminder'));
+    // Not normalised on the way in: still compared correctly with the others.
+    await jobs.enqueue({ ...job('d', t0), dueAt: '2021-04-06T07:59:00+02:00' });
+
+    const first = await jobs.claimDue(t0, 'instance-a', minute, 2);
+    assert.deepEqual(
+      first.map((j) => j.id),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      first.map((j) => [j.leaseOwner, j.leaseUntil, j.attempts]),
+      [
+        ['instance-a', at(minute).toISOString(), 0],
+        ['instance-a', at(minute).toISOString(), 0],
+      ],
+    );
+    const rest = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.deepEqual(
+      rest.map((j) => [j.id, j.dueAt]),
+      [
+        ['d', at(-minute).toISOString()],
+        ['c', t0.toISOString()],
+      ],
+    );
+    assert.deepEqual(
+      (await jobs.pending('reminder')).map((j) => j.id),
+      ['a'],
+    );
+  });
+
+  it('gives each of 50 due jobs to exactly one of two instances claiming at once', async () => {
+    for (let i = 0; i < 50; i++) await jobs.enqueue(job(`job-${String(i).padStart(2, '0')}`, at(-i * 1000)));
+    const instances = [
+      { name: 'instance-a', jobs },
+      { name: 'instance-b', jobs: otherInstance() },
+    ];
+    const claimedBy = await Promise.all(
+      instances.map(async (instance) => {
+        const ids: string[] = [];
+        for (;;) {
+          const batch = await instance.jobs.claimDue(t0, instance.name, minute, 5);
+          if (batch.length === 0) return ids;
+          ids.push(...batch.map((j) => j.id));
+        }
+      }),
+    );
+    const all = claimedBy.flat();
+    assert.equal(all.length, 50);
+    assert.equal(new Set(all).size, 50);
+  });
+
+  it('does not hand out a job under a live lease, and does once the lease has run out', async () => {
+    const other = otherInstance();
+    await jobs.enqueue(job('held', t0));
+    const [held] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(held);
+
+    assert.deepEqual(await other.claimDue(at(minute - 1), 'instance-b', minute, 10), []);
+    const [taken] = await other.claimDue(at(minute), 'instance-b', minute, 10);
+    assert.equal(taken?.id, 'held');
+    assert.equal(taken.leaseOwner, 'instance-b');
+
+    // The first holder learns it lost the job instead of overwriting the new holder's lease.
+    await assert.rejects(jobs.renew(held, at(minute), minute), LeaseLostError);
+    await assert.rejects(jobs.retryAt(held, at(5 * minute), 'timeout'), LeaseLostError);
+  });
+
+  it('extends a lease on renew, so a long-running job is not taken over', async () => {
+    const other = otherInstance();
+    await jobs.enqueue(job('slow', t0));
+    const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(claimed);
+    const renewed = await jobs.renew(claimed, at(50_000), minute);
+    assert.equal(renewed.leaseUntil, at(110_000).toISOString());
+
+    assert.deepEqual(await other.claimDue(at(100_000), 'instance-b', minute, 10), []);
+    await jobs.complete(renewed, at(105_000));
+    assert.deepEqual(await jobs.completion('slow'), { at: at(105_000).toISOString() });
+    assert.deepEqual(await jobs.pending(), []);
+  });
+
+  it('never runs a job again that crashed between its completion marker and removing its row', async () => {
+    await jobs.enqueue(job('crashy', t0));
+    const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(claimed);
+    // The process dies right after the marker is written.
+    sinon.stub(store.table(tableNames.jobs), 'deleteEntity').rejects(new Error('process killed'));
+    await assert.rejects(jobs.complete(claimed, at(1000), 'posted'), /process killed/);
+    sinon.restore();
+
+    assert.equal((await jobs.pending()).length, 1);
+    const restarted = otherInstance();
+    assert.deepEqual(await restarted.claimDue(at(2 * minute), 'instance-b', minute, 10), []);
+    assert.deepEqual(await restarted.pending(), []);
+    assert.equal(await restarted.enqueue(job('crashy', t0)), false);
+    assert.deepEqual(await restarted.completion('crashy'), { at: at(1000).toISOString(), outcome: 'posted' });
+  });
+
+  it('moves a retried job to its new time and counts the attempt', async () => {
+    await jobs.enqueue(job('flaky', t0));
+    const [first] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(first);
+    await jobs.retryAt(first, at(30_000), 'RestError (HTTP 429): Too many requests');
+
+    assert.deepEqual(await jobs.pending(), [
+      {
+        ...job('flaky', at(30_000)),
+        attempts: 1,
+        lastError: 'RestError (HTTP 429): Too many requests',
+      },
+    ]);
+    // Released at once: due again at its new time, not after the old lease.
+    assert.deepEqual(await jobs.claimDue(at(29_999), 'instance-a', minute, 10), []);
+    const [second] = await jobs.claimDue(at(30_000), 'instance-b', minute, 10);
+    assert.equal(second?.attempts, 1);
+    assert.equal(second.leaseOwner, 'instance-b');
+  });
+
+  it('records a job given up on as failed, and does not take it back', async () => {
+    await jobs.enqueue(job('hopeless', t0));
+    const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(claimed);
+    await jobs.fail(claimed, at(1000), 'Conversation not found');
+    assert.deepEqual(await jobs.completion('hopeless'), {
+      at: at(1000).toISOString(),
+      outcome: 'failed: Conversation not found',
+    });
+    assert.equal(await jobs.enqueue(job('hopeless', t0)), false);
+    assert.deepEqual(await jobs.pending(), []);
+  });
+
+  it('refuses a due time that is not a time', async () => {
+    await assert.rejects(jobs.enqueue({ ...job('bad', t0), dueAt: 'next tuesday' }), RangeError);
+  });
+});
