@@ -106,6 +106,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       now,
       maxAttempts: 5,
       onError: (err) => log.error('scheduler.failed', describeError(err)),
+      ...(config.automaticRounds
+        ? {
+            beforeTick: async (at: Date) => {
+              await checkIns.openDueAutomaticRounds(at);
+            },
+          }
+        : {}),
     });
     const runDueJobs = () => drain(scheduler);
 

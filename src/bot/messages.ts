@@ -57,6 +57,9 @@ const sv = {
   unknownAction: 'Det här kortet känner jag inte igen längre. Ingenting har ändrats.',
   rounds: {
     defaultLabel: (year: number, quarter: number) => `${year} kvartal ${quarter}`,
+    monthLabel: (year: number, month: number) =>
+      DateTime.fromObject({ year, month }).setLocale('sv').toFormat('LLLL yyyy'),
+    meetingLabel: (date: string) => `inför styrgruppen ${date}`,
     opened: (label: string, measures: number, cards: number) =>
       `Omgången **${label}** är öppnad för ${measures} insatser. ${cards} kort skickas nu till arbetsgruppernas kanaler och ansvarigas chattar.`,
     openedNoTargets: (label: string) =>
@@ -187,6 +190,9 @@ const en: Messages = {
   unknownAction: 'I no longer recognise this card. Nothing was changed.',
   rounds: {
     defaultLabel: (year: number, quarter: number) => `${year} Q${quarter}`,
+    monthLabel: (year: number, month: number) =>
+      DateTime.fromObject({ year, month }).setLocale('en-GB').toFormat('LLLL yyyy'),
+    meetingLabel: (date: string) => `before the steering meeting ${date}`,
     opened: (label: string, measures: number, cards: number) =>
       `The round **${label}** is open for ${measures} measures. ${cards} cards are being sent to the working groups' channels and the owners' chats.`,
     openedNoTargets: (label: string) =>

@@ -66,6 +66,8 @@ const envSchema = z
       ),
     REMINDER_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     MAX_REMINDERS: z.coerce.number().int().min(0).max(10).default(2),
+    AUTOMATIC_ROUNDS: z.enum(['on', 'off']).default('on'),
+    ROUND_LEAD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(10),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     JOBS_TRIGGER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -134,7 +136,9 @@ export interface Config {
   defaultLocale: Env['DEFAULT_LOCALE'];
   timeZone: string;
   officeHours: { start: string; end: string };
-  checkIns: { reminderAfterWorkingDays: number; maxReminders: number };
+  checkIns: { reminderAfterWorkingDays: number; maxReminders: number; leadWorkingDays: number };
+  /** Whether rounds open by themselves from the measures' cadence; otherwise only coordinators open them. */
+  automaticRounds: boolean;
   /** 0 turns the built-in timer off (jobs then run only through the trigger endpoint). */
   schedulerIntervalMs: number;
   jobsTriggerSecret?: string;
@@ -173,7 +177,12 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.TIME_ZONE,
     officeHours: { start: env.OFFICE_HOURS.slice(0, 5), end: env.OFFICE_HOURS.slice(6) },
-    checkIns: { reminderAfterWorkingDays: env.REMINDER_AFTER_WORKING_DAYS, maxReminders: env.MAX_REMINDERS },
+    checkIns: {
+      reminderAfterWorkingDays: env.REMINDER_AFTER_WORKING_DAYS,
+      maxReminders: env.MAX_REMINDERS,
+      leadWorkingDays: env.ROUND_LEAD_WORKING_DAYS,
+    },
+    automaticRounds: env.AUTOMATIC_ROUNDS === 'on',
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_SECONDS * 1000,
     jobsTriggerSecret: env.JOBS_TRIGGER_SECRET,
     logLevel: env.LOG_LEVEL,

@@ -12,6 +12,7 @@ import {
 } from '../domain/checkInRound.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
+import { automaticRoundsDue, type PlannedRound } from '../domain/roundSchedule.js';
 import { addWorkingDays, nextAllowedMoment, type WorkingCalendar } from '../domain/workingCalendar.js';
 import { describeError, log } from '../log.js';
 import type { CheckInCard } from '../bot/checkInCard.js';
@@ -27,6 +28,8 @@ import type { JobHandler, JobOutcome } from './scheduler.js';
 export interface CheckInSettings {
   reminderAfterWorkingDays: number;
   maxReminders: number;
+  /** How many working days before a steering meeting its round opens. */
+  leadWorkingDays: number;
 }
 
 export interface CheckInDependencies {
@@ -92,6 +95,48 @@ export class CheckIns {
       cards,
     });
     return { kind: 'opened', round, cards };
+  }
+
+  /**
+   * Opens the rounds the measures' cadence calls for now (monthly, quarterly, before steering meetings). Run at
+   * the start of every scheduler tick; the rounds' fixed ids make it safe on any number of instances.
+   */
+  async openDueAutomaticRounds(now: Date): Promise<CheckInRound[]> {
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (!plan) return [];
+    const local = DateTime.fromJSDate(now).setZone(this.deps.calendar.timeZone);
+    const due = automaticRoundsDue(
+      plan.agreement,
+      local,
+      this.deps.calendar,
+      this.deps.settings.leadWorkingDays,
+    );
+    if (due.length === 0) return [];
+    const existing = new Set((await this.deps.rounds.list(plan.agreement.id)).map((r) => r.id));
+    const opened: CheckInRound[] = [];
+    for (const planned of due.filter((p) => !existing.has(p.id))) {
+      const result = await this.openRound({
+        id: planned.id,
+        label: this.labelOf(planned),
+        trigger: planned.trigger,
+        measureIds: planned.measureIds,
+      });
+      if (result.kind === 'opened') opened.push(result.round);
+    }
+    return opened;
+  }
+
+  private labelOf(planned: PlannedRound): string {
+    const m = messagesFor(this.deps.locale);
+    const { period } = planned;
+    switch (period.kind) {
+      case 'month':
+        return m.rounds.monthLabel(period.year, period.month);
+      case 'quarter':
+        return m.rounds.defaultLabel(period.year, period.quarter);
+      case 'steeringMeeting':
+        return m.rounds.meetingLabel(period.date);
+    }
   }
 
   /** Closes the newest open round. */

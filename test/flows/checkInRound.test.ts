@@ -30,7 +30,7 @@ describe('a whole check-in round over HTTP', () => {
 
   before(async () => {
     bot = await startTestBot({
-      env: { SCHEDULER_INTERVAL_SECONDS: '0', JOBS_TRIGGER_SECRET: secret },
+      env: { SCHEDULER_INTERVAL_SECONDS: '0', JOBS_TRIGGER_SECRET: secret, AUTOMATIC_ROUNDS: 'off' },
       now: () => new Date(now),
     });
   });

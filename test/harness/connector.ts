@@ -20,9 +20,13 @@ export interface SentActivity {
 }
 
 export interface Fault {
-  status: 429 | 500 | 503;
+  /** 429 and 5xx are worth retrying; 403 (the bot was removed) and 404 (the conversation is gone) are not. */
+  status: 429 | 500 | 503 | 403 | 404;
   retryAfterSeconds?: number;
 }
+
+/** Which requests a rule applies to: the activity the connector would record if it accepted the request. */
+export type RequestMatcher = (request: SentActivity) => boolean;
 
 export interface LoopbackConnector {
   /** Use as `serviceUrl` in activities. */
@@ -30,6 +34,21 @@ export interface LoopbackConnector {
   sent: SentActivity[];
   /** Answers the next `count` requests with the fault instead of accepting them. */
   failNext(count: number, fault: Fault): void;
+  /**
+   * Answers every `k`-th request from now on with the fault (the k-th, the 2k-th, …), at most `limit` times in
+   * all; `failEvery(0, …)` stops it. Requests that `failNext` answers count too.
+   */
+  failEvery(k: number, fault: Fault, limit?: number): void;
+  /** Answers every request that `matches` with the fault, for as long as it stays set; undefined stops it. */
+  failWhen(matches: RequestMatcher | undefined, fault?: Fault): void;
+  /**
+   * Leaves every request that `matches` unanswered and unrecorded (a service that stalls, or a request that never
+   * arrived); undefined stops holding new ones. Held requests stay open until the client gives up or
+   * `close()`.
+   */
+  holdWhen(matches: RequestMatcher | undefined): void;
+  /** The requests held so far, as they would have been recorded. */
+  held: SentActivity[];
   /** Requests answered with a fault so far. */
   faultsServed: number;
   /** The adaptive cards among what was sent, in order. */
@@ -42,12 +61,25 @@ export interface LoopbackConnector {
 
 export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   const faults: Fault[] = [];
+  let every: { k: number; fault: Fault; left: number; seen: number } | undefined;
+  let failing: { matches: RequestMatcher; fault: Fault } | undefined;
+  let holding: RequestMatcher | undefined;
   const connector: LoopbackConnector = {
     serviceUrl: '',
     sent: [],
+    held: [],
     faultsServed: 0,
     failNext(count, fault) {
       for (let i = 0; i < count; i++) faults.push(fault);
+    },
+    failEvery(k, fault, limit = Infinity) {
+      every = k > 0 ? { k, fault, left: limit, seen: 0 } : undefined;
+    },
+    failWhen(matches, fault = { status: 500 }) {
+      failing = matches ? { matches, fault } : undefined;
+    },
+    holdWhen(matches) {
+      holding = matches;
     },
     cards() {
       return connector.sent.flatMap((s) => cardsIn(s.body));
@@ -72,7 +104,8 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   const server: Server = createServer((req, res) => {
     void (async () => {
       const body = await readJson(req);
-      const fault = faults.shift();
+      const recorded = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://loopback').pathname, body);
+      const fault = faults.shift() ?? everyKth() ?? (recorded && failing?.matches(recorded) ? failing.fault : undefined);
       if (fault) {
         connector.faultsServed++;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -83,10 +116,14 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
         );
         return;
       }
-      const recorded = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://loopback').pathname, body);
       if (!recorded) {
         res.writeHead(404, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'NotFound', message: `${req.method} ${req.url}` } }));
+        return;
+      }
+      if (holding?.(recorded)) {
+        // No answer and no record: the client waits until it gives up or the connection closes.
+        connector.held.push(recorded);
         return;
       }
       connector.sent.push(recorded);
@@ -100,6 +137,15 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
       );
     })();
   });
+
+  /** The fault for this request if it is every.k-th since failEvery; every request is counted. */
+  function everyKth(): Fault | undefined {
+    if (!every) return undefined;
+    every.seen++;
+    if (every.seen % every.k !== 0 || every.left <= 0) return undefined;
+    every.left--;
+    return every.fault;
+  }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
