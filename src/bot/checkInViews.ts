@@ -80,7 +80,11 @@ export function checkInFormView(
         )
       : '',
     statuses: measureStatuses.map((value) => ({ value, title: m.statuses[value] })),
-    draft: context.draft,
+    // An Input.Toggle's value is the text of valueOn/valueOff, not a boolean.
+    draft: {
+      ...context.draft,
+      needsSteeringDecision: context.draft.needsSteeringDecision ? 'true' : 'false',
+    },
     problems: {
       status: problems.status ? m.checkIn.problems[problems.status] : '',
       narrative: problems.narrative ? m.checkIn.problems[problems.narrative] : '',
@@ -105,7 +109,12 @@ export function checkInReadView(context: CardContext & { latest: Report | undefi
         ...(latest.obstacles ? [{ title: m.checkIn.facts.obstacles, value: latest.obstacles }] : []),
         ...(latest.nextStep ? [{ title: m.checkIn.facts.nextStep, value: latest.nextStep }] : []),
         ...(indicator && latest.indicatorValue !== undefined
-          ? [{ title: indicator.name, value: `${latest.indicatorValue} ${indicator.unit}` }]
+          ? [
+              {
+                title: indicator.name,
+                value: `${formatNumber(latest.indicatorValue, context.locale)} ${indicator.unit}`,
+              },
+            ]
           : []),
         ...(latest.needsSteeringDecision
           ? [{ title: m.checkIn.facts.decision, value: m.checkIn.facts.decisionNeeded }]
@@ -133,4 +142,10 @@ export function checkInReadView(context: CardContext & { latest: Report | undefi
         }
       : null,
   };
+}
+
+function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', { maximumFractionDigits: 2 }).format(
+    value,
+  );
 }

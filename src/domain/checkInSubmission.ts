@@ -46,13 +46,22 @@ const limits: Record<'narrative' | 'obstacles' | 'nextStep', number> = {
 
 /**
  * The raw inputs. Text far beyond what the card allows is not from our card (which caps its inputs), so it is
- * refused outright rather than shown back.
+ * refused outright rather than shown back in a card Teams could not display.
  */
 const submissionSchema = cardIdentity.extend({
   status: z.string().max(100).optional(),
-  narrative: z.string().max(20_000).optional(),
-  obstacles: z.string().max(20_000).optional(),
-  nextStep: z.string().max(20_000).optional(),
+  narrative: z
+    .string()
+    .max(2 * limits.narrative)
+    .optional(),
+  obstacles: z
+    .string()
+    .max(2 * limits.obstacles)
+    .optional(),
+  nextStep: z
+    .string()
+    .max(2 * limits.nextStep)
+    .optional(),
   indicatorValue: z.union([z.string().max(100), z.number()]).optional(),
   needsSteeringDecision: z.union([z.boolean(), z.enum(['true', 'false'])]).optional(),
 });
@@ -80,7 +89,8 @@ export function parseCheckInSubmission(data: unknown): CheckInSubmission {
   for (const field of ['narrative', 'obstacles', 'nextStep'] as const) {
     if (draft[field].trim().length > limits[field]) problems[field] = 'tooLong';
   }
-  const indicator = draft.indicatorValue === '' ? undefined : Number(draft.indicatorValue);
+  // Swedish users write decimals with a comma.
+  const indicator = draft.indicatorValue === '' ? undefined : Number(draft.indicatorValue.replace(',', '.'));
   if (indicator !== undefined && !Number.isFinite(indicator)) problems.indicatorValue = 'notANumber';
   if (Object.keys(problems).length > 0) return { kind: 'invalidForm', card, problems, draft };
 

@@ -36,11 +36,14 @@ export interface LoopbackConnector {
   failNext(count: number, fault: Fault): void;
   /**
    * Answers every `k`-th request from now on with the fault (the k-th, the 2k-th, …), at most `limit` times in
-   * all; `failEvery(0, …)` stops it. Requests that `failNext` answers count too.
+   * all; `failEvery(0, …)` stops it. Requests that `failNext` answers are not counted.
    */
   failEvery(k: number, fault: Fault, limit?: number): void;
-  /** Answers every request that `matches` with the fault, for as long as it stays set; undefined stops it. */
-  failWhen(matches: RequestMatcher | undefined, fault?: Fault): void;
+  /**
+   * Answers every request that `matches` with the fault (after `failNext` and `failEvery` had their say), e.g.
+   * 403 for one channel whose team removed the bot. Returns a function that lifts the rule.
+   */
+  failWhen(matches: RequestMatcher, fault: Fault): () => void;
   /**
    * Leaves every request that `matches` unanswered and unrecorded (a service that stalls, or a request that never
    * arrived); undefined stops holding new ones. Held requests stay open until the client gives up or
@@ -62,7 +65,7 @@ export interface LoopbackConnector {
 export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   const faults: Fault[] = [];
   let every: { k: number; fault: Fault; left: number; seen: number } | undefined;
-  let failing: { matches: RequestMatcher; fault: Fault } | undefined;
+  const rules = new Set<{ matches: RequestMatcher; fault: Fault }>();
   let holding: RequestMatcher | undefined;
   const connector: LoopbackConnector = {
     serviceUrl: '',
@@ -75,8 +78,10 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     failEvery(k, fault, limit = Infinity) {
       every = k > 0 ? { k, fault, left: limit, seen: 0 } : undefined;
     },
-    failWhen(matches, fault = { status: 500 }) {
-      failing = matches ? { matches, fault } : undefined;
+    failWhen(matches, fault) {
+      const rule = { matches, fault };
+      rules.add(rule);
+      return () => rules.delete(rule);
     },
     holdWhen(matches) {
       holding = matches;
@@ -105,15 +110,13 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     void (async () => {
       const body = await readJson(req);
       const recorded = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://loopback').pathname, body);
-      const fault = faults.shift() ?? everyKth() ?? (recorded && failing?.matches(recorded) ? failing.fault : undefined);
+      const fault = faults.shift() ?? everyKth() ?? (recorded ? matchingRule(recorded) : undefined);
       if (fault) {
         connector.faultsServed++;
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
         res.writeHead(fault.status, headers);
-        res.end(
-          JSON.stringify({ error: { code: fault.status === 429 ? 'TooManyRequests' : 'ServiceError' } }),
-        );
+        res.end(JSON.stringify({ error: { code: errorCodes[fault.status] ?? 'ServiceError' } }));
         return;
       }
       if (!recorded) {
@@ -147,6 +150,11 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     return every.fault;
   }
 
+  function matchingRule(request: SentActivity): Fault | undefined {
+    for (const rule of rules) if (rule.matches(request)) return rule.fault;
+    return undefined;
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   connector.serviceUrl = `http://127.0.0.1:${port}/`;
@@ -157,6 +165,13 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     });
   return connector;
 }
+
+/** What Teams' service puts in the error body; the bot only reads the status. */
+const errorCodes: Partial<Record<Fault['status'], string>> = {
+  429: 'TooManyRequests',
+  403: 'BotNotInConversationRoster',
+  404: 'ConversationNotFound',
+};
 
 function route(method: string, path: string, body: Record<string, unknown>): SentActivity | undefined {
   const match = /\/v3\/conversations(?:\/([^/]+)(?:\/activities(?:\/([^/]+))?)?)?$/.exec(path);

@@ -24,13 +24,18 @@ export interface TestBotOptions {
   env?: Record<string, string>;
   /** Reuse a running Azurite (for restart tests); otherwise a fresh in-memory one is started. */
   azurite?: LocalAzurite;
+  /**
+   * Reuse a running loopback connector, e.g. for a second instance of the bot: stored conversation references
+   * carry the serviceUrl of the connector that was used when they were stored. Left running by close().
+   */
+  connector?: LoopbackConnector;
   now?: () => Date;
 }
 
 /** The real server with the real adapter and real (Azurite) storage, on free ports. */
 export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
   const azurite = options.azurite ?? (await startLocalAzurite());
-  const connector = await startLoopbackConnector();
+  const connector = options.connector ?? (await startLoopbackConnector());
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -54,7 +59,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
     async close() {
       await app.close();
-      await connector.close();
+      if (!options.connector) await connector.close();
       if (!options.azurite) await azurite.stop();
     },
   };

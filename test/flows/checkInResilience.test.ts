@@ -1,0 +1,449 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { JobStore } from '../../src/storage/jobStore.js';
+import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { RoundRepository, type Delivery } from '../../src/storage/roundRepository.js';
+import type { TableStore } from '../../src/storage/tableStore.js';
+import {
+  channelMessage,
+  newChannel,
+  personalInstall,
+  users,
+  type ChannelPlace,
+} from '../harness/activities.js';
+import {
+  cardText,
+  startLoopbackConnector,
+  type LoopbackConnector,
+  type SentActivity,
+} from '../harness/connector.js';
+import { startTestBot, type TestBot } from '../harness/testBot.js';
+
+/**
+ * The check-in round when things go wrong: an instance dies mid-round, two instances run the scheduler at
+ * once, Teams throttles or fails. What matters is what people see in Teams, i.e. what reached the connector:
+ * every card exactly once, and a card that cannot be sent reported to the coordinators rather than lost.
+ */
+
+const agreementId = 'upplands-vasby-sollentuna-2021-2022';
+const secret = 'a-long-enough-trigger-secret';
+const env = { SCHEDULER_INTERVAL_SECONDS: '0', JOBS_TRIGGER_SECRET: secret, AUTOMATIC_ROUNDS: 'off' };
+const pattiChat = 'a:patti-personal-chat';
+
+/** Tuesday 4 May 2021, 09:00 in Stockholm (UTC+2). */
+const tuesdayMorning = Date.parse('2021-05-04T07:00:00Z');
+/** Friday 7 May 2021, 09:00: three working days on, the first reminders are due. */
+const fridayMorning = Date.parse('2021-05-07T07:00:00Z');
+/** Tuesday 18 May 2021, 09:00: after the second reminder, the missing-reports summary is due. */
+const summaryMorning = Date.parse('2021-05-18T07:00:00Z');
+const minutes = 60_000;
+
+type GroupName = 'strategisk' | 'fordjupning' | 'beredning';
+type Places = Record<GroupName, ChannelPlace>;
+
+/** Each card of a round of the example agreement, once: the working groups' threads and Patti's two forms. */
+const everyCardOnce = {
+  '1.1 strategisk': 1,
+  '1.2 strategisk': 1,
+  '1.3 strategisk': 1,
+  '2.1 fordjupning': 1,
+  '2.1 Patti': 1,
+  '2.2 fordjupning': 1,
+  '2.2 Patti': 1,
+  '2.3 fordjupning': 1,
+  '3.1 strategisk': 1,
+  '3.2 strategisk': 1,
+  '3.3 strategisk': 1,
+};
+
+describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopback connector)', () => {
+  it('a server killed mid-round and a new one on the same storage: nothing sent twice, nothing skipped', async () => {
+    const azurite = await startLocalAzurite();
+    const connector = await startLoopbackConnector();
+    let now = tuesdayMorning;
+    const places = newPlaces();
+    let a: BotProcess | undefined;
+    let b: TestBot | undefined;
+    try {
+      // Server A runs as its own process, so that it can be killed outright, as a crash or a redeploy would.
+      a = await startBotProcess(azurite, tuesdayMorning);
+      await setUp(a.url, connector, places);
+      // A is killed while it sends the round's cards: five have arrived, the sixth never does.
+      connector.holdWhen(
+        (request) =>
+          checkInCards([request], places).length > 0 && checkInCards(connector.sent, places).length >= 5,
+      );
+      await say(a.url, connector, 'ny runda 2021 kvartal 2', places.beredning);
+      await connector.waitFor(() => connector.held.length > 0);
+      await a.kill();
+      connector.holdWhen(undefined);
+      assert.equal(checkInCards(connector.sent, places).length, 5);
+
+      // Server B starts on the same storage. While A's leases on the remaining cards last, it leaves them be.
+      now += 1 * minutes;
+      b = await startTestBot({ azurite, connector, env, now: () => new Date(now) });
+      assert.equal((await runJobs(b.app.url)).ran, 0);
+      assert.equal(checkInCards(connector.sent, places).length, 5);
+
+      // Once they have run out (five minutes), B sends the rest: every card has arrived exactly once.
+      now += 5 * minutes;
+      assert.equal((await runJobs(b.app.url)).ran, 6);
+      assert.deepEqual(tally(checkInCards(connector.sent, places)), everyCardOnce);
+      const round = await onlyRound(b.store);
+      const deliveries = await new RoundRepository(b.store).deliveries(round.id);
+      assert.deepEqual(statuses(deliveries, places), statusesOf(everyCardOnce, 'sent'));
+      assert.deepEqual(await new JobStore(b.store).pending('prompt'), []);
+
+      // On Friday B reminds everyone in the thread or chat their card is in, once, whichever server sent it.
+      const threads = cardThreads(connector.sent, places);
+      connector.clear();
+      now = fridayMorning;
+      await runJobs(b.app.url);
+      await runJobs(b.app.url);
+      const reminders = connector.sent.filter(isReminder);
+      assert.deepEqual(tally(reminders.map((r) => reminderOf(r, threads))), everyCardOnce);
+    } finally {
+      await a?.kill();
+      await b?.close();
+      await connector.close();
+      await azurite.stop();
+    }
+  });
+
+  it('two servers running the scheduler at once: each card and each reminder exactly once', async () => {
+    const azurite = await startLocalAzurite();
+    const connector = await startLoopbackConnector();
+    // Opened at 07:00, before office hours, so the cards come due at 08:00 with both servers running.
+    let now = tuesdayMorning - 2 * 60 * minutes;
+    const options = { azurite, connector, env, now: () => new Date(now) };
+    const x = await startTestBot(options);
+    const y = await startTestBot(options);
+    try {
+      const places = newPlaces();
+      await setUp(x.app.url, connector, places);
+      await say(x.app.url, connector, 'ny runda 2021 kvartal 2', places.beredning);
+      await Promise.all([runJobs(x.app.url), runJobs(y.app.url)]);
+      assert.deepEqual(checkInCards(connector.sent, places), [], 'nothing is sent before 08:00');
+
+      now = tuesdayMorning;
+      await Promise.all([x, y, x, y, x, y].map((bot) => runJobs(bot.app.url)));
+      assert.deepEqual(tally(checkInCards(connector.sent, places)), everyCardOnce);
+
+      const threads = cardThreads(connector.sent, places);
+      connector.clear();
+      now = fridayMorning;
+      await Promise.all([y, x, y, x, y, x].map((bot) => runJobs(bot.app.url)));
+      const reminders = connector.sent.filter(isReminder);
+      assert.deepEqual(tally(reminders.map((r) => reminderOf(r, threads))), everyCardOnce);
+    } finally {
+      await x.close();
+      await y.close();
+      await connector.close();
+      await azurite.stop();
+    }
+  });
+
+  it('Teams answers 429 with Retry-After to a share of the sends: every card arrives exactly once', async () => {
+    const bot = await startTestBot({ env, now: () => new Date(tuesdayMorning) });
+    try {
+      const places = newPlaces();
+      await setUp(bot.app.url, bot.connector, places);
+      bot.connector.failEvery(3, { status: 429, retryAfterSeconds: 1 }, 3);
+      await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
+      await bot.connector.waitFor((sent) => checkInCards(sent, places).length >= 11);
+      await runJobs(bot.app.url);
+
+      assert.equal(bot.connector.faultsServed, 3);
+      assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), everyCardOnce);
+      const deliveries = await new RoundRepository(bot.store).deliveries((await onlyRound(bot.store)).id);
+      assert.deepEqual(statuses(deliveries, places), statusesOf(everyCardOnce, 'sent'));
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('Teams answers 500 to a share of the sends: every card still arrives exactly once', async () => {
+    const bot = await startTestBot({ env, now: () => new Date(tuesdayMorning) });
+    try {
+      const places = newPlaces();
+      await setUp(bot.app.url, bot.connector, places);
+      bot.connector.failEvery(4, { status: 500 }, 3);
+      await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
+      await bot.connector.waitFor((sent) => checkInCards(sent, places).length >= 11);
+      await runJobs(bot.app.url);
+
+      assert.equal(bot.connector.faultsServed, 3);
+      assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), everyCardOnce);
+      const deliveries = await new RoundRepository(bot.store).deliveries((await onlyRound(bot.store)).id);
+      assert.deepEqual(statuses(deliveries, places), statusesOf(everyCardOnce, 'sent'));
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('a card that cannot be sent is recorded, reported to the coordinators and listed in the summary', async () => {
+    let now = tuesdayMorning;
+    const bot = await startTestBot({ env, now: () => new Date(now) });
+    try {
+      const places = newPlaces();
+      await setUp(bot.app.url, bot.connector, places);
+      // The bot was removed from est-fordjupning's team (403), and Patti's chat fails for good (503 each time).
+      bot.connector.failWhen(
+        (request) =>
+          request.kind === 'createConversation' && request.conversationId === places.fordjupning.channelId,
+        { status: 403 },
+      );
+      let pattiAttempts = 0;
+      const toPatti = (request: SentActivity) => request.conversationId === pattiChat && ++pattiAttempts > 0;
+      bot.connector.failWhen(toPatti, { status: 503, retryAfterSeconds: 0 });
+      await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
+      const told = (sent: SentActivity[]) =>
+        sent.filter(
+          (s) =>
+            s.conversationId === places.beredning.channelId &&
+            String(s.body.text ?? '').startsWith('Jag kunde inte skicka kortet'),
+        );
+      await bot.connector.waitFor((sent) => told(sent).length >= 5);
+      await runJobs(bot.app.url);
+
+      // Patti's chat was tried again and again before the bot gave up on it (Retry-After: 0 keeps this quick).
+      assert.ok(pattiAttempts > 2, `${pattiAttempts} attempts`);
+      // The cards that could be sent arrived once; the others did not arrive at all.
+      assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), {
+        '1.1 strategisk': 1,
+        '1.2 strategisk': 1,
+        '1.3 strategisk': 1,
+        '3.1 strategisk': 1,
+        '3.2 strategisk': 1,
+        '3.3 strategisk': 1,
+      });
+      // The coordinators' channel is told about each one that could not be sent, naming the measure.
+      assert.deepEqual(
+        told(bot.connector.sent)
+          .map((s) => String(s.body.text))
+          .sort(),
+        [
+          'Jag kunde inte skicka kortet för insats 2.1 till Patti Fernandezs personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.1 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.2 till Patti Fernandezs personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.2 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.3 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+        ],
+      );
+
+      // Stored as failed with the reason, and given up on rather than retried for ever.
+      const round = await onlyRound(bot.store);
+      const deliveries = await new RoundRepository(bot.store).deliveries(round.id);
+      const failed = deliveries
+        .filter((d) => d.status === 'failed')
+        .map((d) => `${d.measureId} ${placeName(d, places)} ${d.error ?? ''}`)
+        .sort();
+      assert.deepEqual(failed, [
+        '2.1 Patti HTTP 503',
+        '2.1 fordjupning HTTP 403',
+        '2.2 Patti HTTP 503',
+        '2.2 fordjupning HTTP 403',
+        '2.3 fordjupning HTTP 403',
+      ]);
+      assert.deepEqual(await new JobStore(bot.store).pending('prompt'), []);
+
+      // After the reminders, the coordinators' missing-reports summary lists them under their own heading.
+      bot.connector.clear();
+      now = summaryMorning;
+      await runJobs(bot.app.url);
+      const summary = bot.connector.sent.find((s) =>
+        cardText(s.body.attachments).includes('Saknade lägesrapporter: 2021 kvartal 2'),
+      );
+      assert.ok(summary, 'the coordinators get the summary');
+      assert.equal(summary.conversationId, places.beredning.channelId);
+      const lines = cardText(summary.body.attachments);
+      const heading = lines.indexOf('Kort som inte kunde skickas');
+      assert.ok(heading > 0, 'the summary has a list of cards that could not be sent');
+      assert.deepEqual(lines.slice(heading + 1).sort(), [
+        '**2.1** till Patti Fernandezs personliga chatt',
+        '**2.1** till en kanal',
+        '**2.2** till Patti Fernandezs personliga chatt',
+        '**2.2** till en kanal',
+        '**2.3** till en kanal',
+      ]);
+    } finally {
+      await bot.close();
+    }
+  });
+});
+
+function newPlaces(): Places {
+  return { strategisk: newChannel(), fordjupning: newChannel(), beredning: newChannel() };
+}
+
+async function post(url: string, activity: unknown): Promise<void> {
+  const response = await fetch(`${url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+function say(url: string, connector: LoopbackConnector, text: string, where: ChannelPlace): Promise<void> {
+  return post(url, channelMessage(text, where, { serviceUrl: connector.serviceUrl, from: users.alex }));
+}
+
+/** The coordinator binds the three channels; Patti has the bot in her personal chat. */
+async function setUp(url: string, connector: LoopbackConnector, places: Places): Promise<void> {
+  await say(url, connector, 'koppla est-strategisk', places.strategisk);
+  await say(url, connector, 'koppla est-fordjupning', places.fordjupning);
+  await say(url, connector, 'koppla beredningsgrupp', places.beredning);
+  await post(
+    url,
+    personalInstall('installationUpdate', {
+      serviceUrl: connector.serviceUrl,
+      conversationId: pattiChat,
+      from: users.patti,
+    }),
+  );
+  connector.clear();
+}
+
+async function runJobs(url: string): Promise<{ ran: number }> {
+  const response = await fetch(`${url}/api/jobs/run`, {
+    method: 'POST',
+    headers: { 'x-jobs-secret': secret },
+  });
+  assert.equal(response.status, 200);
+  return (await response.json()) as { ran: number };
+}
+
+interface CardSeen {
+  measureId: string;
+  /** `strategisk`, `fordjupning`, `beredning` or `Patti`. */
+  place: string;
+}
+
+function placeOf(conversationId: string, places: Places): string {
+  if (conversationId === pattiChat) return 'Patti';
+  const channel = conversationId.split(';')[0];
+  const group = (Object.keys(places) as GroupName[]).find((g) => places[g].channelId === channel);
+  return group ?? conversationId;
+}
+
+function placeName(delivery: Delivery, places: Places): string {
+  return delivery.target.kind === 'channel' ? placeOf(delivery.target.channelId, places) : 'Patti';
+}
+
+/** The check-in cards among what was sent: new channel threads and personal messages, not updates or reminders. */
+function checkInCards(sent: SentActivity[], places: Places): CardSeen[] {
+  return sent.flatMap((s) => {
+    if (s.kind === 'update' || s.kind === 'delete' || isReminder(s)) return [];
+    const heading = cardText(s.body.attachments).find((t) => t.startsWith('Lägesrapport '));
+    const measureId = heading ? /^Lägesrapport (\d+\.\d+):/.exec(heading)?.[1] : undefined;
+    return measureId ? [{ measureId, place: placeOf(s.conversationId, places) }] : [];
+  });
+}
+
+/** Thread or chat id → the card it holds, for telling where a reminder went. */
+function cardThreads(sent: SentActivity[], places: Places): Map<string, CardSeen> {
+  const threads = new Map<string, CardSeen>();
+  for (const s of sent) {
+    const [card] = checkInCards([s], places);
+    if (!card) continue;
+    const thread =
+      s.kind === 'createConversation' ? `${s.conversationId};messageid=${s.id}` : s.conversationId;
+    threads.set(`${thread} ${card.measureId}`, card);
+  }
+  return threads;
+}
+
+function isReminder(sent: SentActivity): boolean {
+  return String(sent.body.text ?? '').startsWith('Påminnelse');
+}
+
+/** The card a reminder is about, provided it went to the thread or chat that card is in. */
+function reminderOf(reminder: SentActivity, threads: Map<string, CardSeen>): CardSeen {
+  const measureId = /insats (\d+\.\d+)/.exec(String(reminder.body.text))?.[1] ?? '?';
+  return threads.get(`${reminder.conversationId} ${measureId}`) ?? { measureId, place: 'elsewhere' };
+}
+
+/** How many times each card (measure and place) arrived. */
+function tally(cards: CardSeen[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const card of cards) {
+    const key = `${card.measureId} ${card.place}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function statuses(deliveries: Delivery[], places: Places): Record<string, string> {
+  const entries = deliveries.map((d) => [`${d.measureId} ${placeName(d, places)}`, d.status] as const);
+  return Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function statusesOf(cards: Record<string, number>, status: Delivery['status']): Record<string, string> {
+  return Object.fromEntries(Object.keys(cards).map((key) => [key, status]));
+}
+
+async function onlyRound(store: TableStore) {
+  const rounds = await new RoundRepository(store).list(agreementId);
+  assert.equal(rounds.length, 1);
+  const [round] = rounds;
+  assert.ok(round);
+  return round;
+}
+
+interface BotProcess {
+  url: string;
+  /** SIGKILL; resolves once the process is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * The real app in a child process (on the given Azurite, its clock fixed at `now`), so that a test can kill it
+ * with SIGKILL: no graceful stop, no finishing the batch, exactly what a crash leaves behind.
+ */
+async function startBotProcess(azurite: LocalAzurite, now: number): Promise<BotProcess> {
+  const href = (path: string) => new URL(path, import.meta.url).href;
+  const settings = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    AGREEMENT_FILE: 'agreements/example.yaml',
+    ...env,
+  };
+  const script = `
+    const [settings, now, logLevel] = JSON.parse(process.argv[1]);
+    const { setLogLevel } = await import(${JSON.stringify(href('../../src/log.js'))});
+    setLogLevel(logLevel);
+    const { loadConfig } = await import(${JSON.stringify(href('../../src/config/env.js'))});
+    const { startApp } = await import(${JSON.stringify(href('../../src/app.js'))});
+    const app = await startApp(loadConfig(settings), { now: () => new Date(now) });
+    process.stdout.write('started ' + app.url + '\\n');
+  `;
+  const args = JSON.stringify([settings, now, process.env.LOG_LEVEL ?? 'silent']);
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--disable-warning=DEP0111', '--input-type=module', '-e', script, '--', args],
+    { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const lines = createInterface({ input: child.stdout });
+      // Logs (LOG_LEVEL=debug) go to stdout too; reading on also keeps the pipe from filling up.
+      lines.on('line', (line) => {
+        if (line.startsWith('started ')) resolve(line.slice('started '.length));
+      });
+      child.once('exit', (code) => reject(new Error(`The bot process exited (${code}) before it started`)));
+    });
+    return { url, kill };
+  } catch (err) {
+    await kill();
+    throw err;
+  }
+}
