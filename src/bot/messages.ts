@@ -85,8 +85,11 @@ const sv = {
     failedLine: (id: string, where: string) => `**${id}** till ${where}`,
     deliveryFailed: (id: string, where: string, round: string) =>
       `Jag kunde inte skicka kortet för insats ${id} till ${where} i omgången ${round}, trots flera försök.`,
+    reminderFailed: (id: string, where: string, round: string) =>
+      `Jag kunde inte skicka påminnelsen för insats ${id} till ${where} i omgången ${round}, trots flera försök.`,
     whereChannel: 'en kanal',
-    wherePerson: (name: string) => `${name}s personliga chatt`,
+    // Swedish genitive: no extra s after s, x or z ("Patti Fernandez chatt").
+    wherePerson: (name: string) => `${/[sxz]$/i.test(name) ? name : `${name}s`} personliga chatt`,
   },
   statuses: {
     notStarted: 'Ej påbörjad',
@@ -218,6 +221,8 @@ const en: Messages = {
     failedLine: (id: string, where: string) => `**${id}** to ${where}`,
     deliveryFailed: (id: string, where: string, round: string) =>
       `I could not send the card for measure ${id} to ${where} in the round ${round}, despite several tries.`,
+    reminderFailed: (id: string, where: string, round: string) =>
+      `I could not send the reminder for measure ${id} to ${where} in the round ${round}, despite several tries.`,
     whereChannel: 'a channel',
     wherePerson: (name: string) => `${name}'s personal chat`,
   },

@@ -262,10 +262,24 @@ export class CheckIns {
       (d) => d.measureId === measure.id && d.status === 'sent',
     );
     const { number } = job.payload as ReminderPayload;
+    let failed = 0;
     for (const delivery of deliveries) {
       // A retried job reminds only those it has not reached yet.
       if (await this.deps.rounds.wasReminded(round.id, measure.id, number, delivery.target)) continue;
-      await this.sendReminder(plan, round, measure, delivery, text, mentions);
+      try {
+        await this.sendReminder(plan, round, measure, delivery, text, mentions);
+      } catch (err) {
+        if (!(err instanceof DeliveryError)) throw err;
+        // One unreachable chat must not keep the others from being reminded; the coordinators hear of it.
+        failed++;
+        await this.tellCoordinatorsOfFailure(
+          messagesFor(this.deps.locale).rounds.reminderFailed(
+            measure.id,
+            this.where(plan, delivery.target),
+            round.label,
+          ),
+        );
+      }
       await this.deps.rounds.markReminded(
         round.id,
         measure.id,
@@ -274,7 +288,7 @@ export class CheckIns {
         this.deps.now().toISOString(),
       );
     }
-    return { kind: 'done', outcome: `reminded ${deliveries.length}` };
+    return { kind: 'done', outcome: `reminded ${deliveries.length - failed}, failed ${failed}` };
   }
 
   private async sendReminder(
@@ -346,16 +360,19 @@ export class CheckIns {
       error: err.statusCode ? `HTTP ${err.statusCode}` : err.message.slice(0, 200),
       at: this.deps.now().toISOString(),
     });
-    const text = messagesFor(this.deps.locale).rounds.deliveryFailed(
-      measure.id,
-      this.where(plan, target),
-      round.label,
+    await this.tellCoordinatorsOfFailure(
+      messagesFor(this.deps.locale).rounds.deliveryFailed(measure.id, this.where(plan, target), round.label),
     );
+  }
+
+  private async tellCoordinatorsOfFailure(text: string): Promise<void> {
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (!plan) return;
     try {
       await this.tellCoordinators(plan, { text });
     } catch (notifyError) {
-      // Still recorded, and listed again in the round's missing-reports summary.
-      log.error('prompt.failureNotSent', describeError(notifyError));
+      // Still logged; a failed prompt is also listed again in the round's missing-reports summary.
+      log.error('failure.notReported', describeError(notifyError));
     }
   }
 

@@ -225,9 +225,9 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
           .map((s) => String(s.body.text))
           .sort(),
         [
-          'Jag kunde inte skicka kortet för insats 2.1 till Patti Fernandezs personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.1 till Patti Fernandez personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
           'Jag kunde inte skicka kortet för insats 2.1 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
-          'Jag kunde inte skicka kortet för insats 2.2 till Patti Fernandezs personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
+          'Jag kunde inte skicka kortet för insats 2.2 till Patti Fernandez personliga chatt i omgången 2021 kvartal 2, trots flera försök.',
           'Jag kunde inte skicka kortet för insats 2.2 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
           'Jag kunde inte skicka kortet för insats 2.3 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
         ],
@@ -262,12 +262,58 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       const heading = lines.indexOf('Kort som inte kunde skickas');
       assert.ok(heading > 0, 'the summary has a list of cards that could not be sent');
       assert.deepEqual(lines.slice(heading + 1).sort(), [
-        '**2.1** till Patti Fernandezs personliga chatt',
+        '**2.1** till Patti Fernandez personliga chatt',
         '**2.1** till en kanal',
-        '**2.2** till Patti Fernandezs personliga chatt',
+        '**2.2** till Patti Fernandez personliga chatt',
         '**2.2** till en kanal',
         '**2.3** till en kanal',
       ]);
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('a reminder that cannot be sent in one place still reaches the others, and the coordinators are told', async () => {
+    let now = tuesdayMorning;
+    const bot = await startTestBot({ env, now: () => new Date(now) });
+    try {
+      const places = newPlaces();
+      await setUp(bot.app.url, bot.connector, places);
+      await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
+      await bot.connector.waitFor((sent) => tally(checkInCards(sent, places))['2.1 Patti'] === 1);
+      // By Friday the bot has lost the right to answer in est-fordjupning's threads.
+      bot.connector.failWhen(
+        (request) =>
+          request.kind === 'reply' && request.conversationId.startsWith(`${places.fordjupning.channelId};`),
+        { status: 403 },
+      );
+      bot.connector.clear();
+      now = fridayMorning;
+      await runJobs(bot.app.url);
+
+      const reminders = bot.connector.sent.filter(isReminder);
+      assert.deepEqual(
+        reminders
+          .filter((s) => s.conversationId === pattiChat)
+          .map((s) => /insats (\d\.\d)/.exec(String(s.body.text))?.[1]),
+        ['2.1', '2.2'],
+      );
+      const told = bot.connector.sent
+        .filter((s) => s.conversationId === places.beredning.channelId)
+        .map((s) => String(s.body.text))
+        .filter((t) => t.startsWith('Jag kunde inte skicka påminnelsen'))
+        .sort();
+      assert.deepEqual(told, [
+        'Jag kunde inte skicka påminnelsen för insats 2.1 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+        'Jag kunde inte skicka påminnelsen för insats 2.2 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+        'Jag kunde inte skicka påminnelsen för insats 2.3 till en kanal i omgången 2021 kvartal 2, trots flera försök.',
+      ]);
+      assert.deepEqual(
+        await new JobStore(bot.store)
+          .pending('reminder')
+          .then((jobs) => jobs.filter((j) => j.dueAt <= new Date(now).toISOString())),
+        [],
+      );
     } finally {
       await bot.close();
     }
