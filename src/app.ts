@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectToTeams } from './bot/botEndpoint.js';
 import { CheckInCard } from './bot/checkInCard.js';
+import { StatusAnswers } from './bot/statusAnswers.js';
 import { loadAgreementFile } from './config/agreementFile.js';
 import type { Config } from './config/env.js';
 import { describeError, log } from './log.js';
@@ -126,6 +127,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       now,
       checkIns,
       checkInCard,
+      status: new StatusAnswers({
+        agreementId: agreement.id,
+        plans,
+        reports,
+        rounds,
+        timeZone: config.timeZone,
+        now,
+      }),
       reminders: {
         afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
         max: config.checkIns.maxReminders,

@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
 import type { CheckInCard, CardActionResult } from './checkInCard.js';
+import type { StatusAnswers } from './statusAnswers.js';
 import { isCoordinator } from '../domain/agreement.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
@@ -34,6 +35,7 @@ export interface BotDependencies {
   now: () => Date;
   checkIns: CheckIns;
   checkInCard: CheckInCard;
+  status: StatusAnswers;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;
@@ -90,6 +92,16 @@ export class SamverkansBot extends TeamsActivityHandler {
         return this.deps.checkInCard.submit(data, person, locale);
       case 'checkIn.refresh':
         return this.deps.checkInCard.refresh(data, person, locale);
+      case 'status.page':
+      case 'status.measure': {
+        const plan = await this.deps.plans.load(this.deps.agreementId);
+        const asker = { aadObjectId: person.aadObjectId, channelId: channelOf(context.activity) };
+        if (!plan || !this.deps.status.mayRead(plan, asker)) {
+          const m = messagesFor(locale);
+          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)) };
+        }
+        return { card: await this.deps.status.action(plan, verb, data, asker, locale) };
+      }
       default: {
         const m = messagesFor(locale);
         return { card: renderCard('notice', noticeView(m.problemTitle, m.unknownAction)) };
@@ -121,7 +133,10 @@ export class SamverkansBot extends TeamsActivityHandler {
       return;
     }
     const command = parseCommand(messageText(context.activity));
-    const locale = command.kind === 'unknown' ? this.localeOf(context.activity) : command.locale;
+    const locale =
+      command.kind === 'unknown'
+        ? this.localeOf(context.activity)
+        : (command.locale ?? this.localeOf(context.activity));
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) {
       const m = messagesFor(locale);
@@ -151,13 +166,42 @@ export class SamverkansBot extends TeamsActivityHandler {
         await sendCard(context, renderCard('measures', measuresView(locale, plan)));
         return;
       case 'invalid': {
-        const text =
-          command.problem === 'missingGroup' ? m.bindMissingGroup(groupList(plan)) : m.bindGroupTooLong;
+        const texts: Record<typeof command.problem, string> = {
+          missingGroup: m.bindMissingGroup(groupList(plan)),
+          groupTooLong: m.bindGroupTooLong,
+          labelTooLong: m.rounds.labelTooLong,
+          missingMeasure: m.status.missingMeasure,
+          queryTooLong: m.status.queryTooLong,
+        };
+        const text = texts[command.problem];
         await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
         return;
       }
       case 'bind':
         await this.bind(context, command.group, locale, plan, coordinator);
+        return;
+      case 'status':
+      case 'missing':
+      case 'history': {
+        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
+        if (!this.deps.status.mayRead(plan, asker)) {
+          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
+          return;
+        }
+        const card =
+          command.kind === 'status'
+            ? await this.deps.status.status(plan, command.scope, asker, locale)
+            : command.kind === 'missing'
+              ? await this.deps.status.missing(plan, asker, locale)
+              : await this.deps.status.history(plan, command.measure, locale);
+        await sendCard(context, card);
+        return;
+      }
+      case 'mine':
+        await sendCard(
+          context,
+          await this.deps.status.mine(plan, { aadObjectId: activity.from.aadObjectId }, locale),
+        );
         return;
       case 'openRound':
       case 'closeRound':

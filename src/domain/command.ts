@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from './locale.js';
+import { closestWord } from './measureSearch.js';
 
 /** What a person asked the bot for in a message, after the @mention is removed. */
 export type Command =
@@ -9,31 +10,59 @@ export type Command =
   /** Opens a check-in round for every measure; the label is optional ("ny runda 2021 kvartal 2"). */
   | { kind: 'openRound'; locale: Locale; label?: string }
   | { kind: 'closeRound'; locale: Locale }
-  | { kind: 'invalid'; locale: Locale; problem: 'missingGroup' | 'groupTooLong' | 'labelTooLong' }
+  /** `status`, `status mål 2`, `status 1.2` or `status <part of a measure's name>`. */
+  /** `locale` is absent when the words do not tell (status is the same word in both languages). */
+  | { kind: 'status'; locale?: Locale; scope: StatusScope }
+  | { kind: 'missing'; locale: Locale }
+  | { kind: 'mine'; locale: Locale }
+  | { kind: 'history'; locale: Locale; measure: string }
+  | {
+      kind: 'invalid';
+      locale: Locale;
+      problem: 'missingGroup' | 'groupTooLong' | 'labelTooLong' | 'missingMeasure' | 'queryTooLong';
+    }
   /** Anything else; answered with help in the language of the person's Teams client. */
   | { kind: 'unknown' };
 
+export type StatusScope =
+  { kind: 'all' } | { kind: 'goalArea'; number: number } | { kind: 'measure'; query: string };
+
 /** Lower case, no diacritics, dashes as spaces, single spaces: "Hjälp!" and "hjalp" mean the same. */
 export function normalizeForMatching(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[-_]+/g, ' ')
-    .replace(/[^\p{L}\p{N}. ]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[-_]+/g, ' ')
+      // "1,2" is how a Swedish keyboard writes measure 1.2.
+      .replace(/(\d),(\d)/g, '$1.$2')
+      .replace(/[^\p{L}\p{N}. ]+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** The command word decides the language of the answer: `hjälp` gets Swedish, `help` English. */
-const verbs: Record<string, { kind: 'help' | 'bind' | 'measures'; locale: Locale }> = {
+type Verb = 'help' | 'bind' | 'measures' | 'status' | 'missing' | 'mine' | 'history';
+const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
   help: { kind: 'help', locale: 'en' },
   koppla: { kind: 'bind', locale: 'sv' },
   bind: { kind: 'bind', locale: 'en' },
   insatser: { kind: 'measures', locale: 'sv' },
   measures: { kind: 'measures', locale: 'en' },
+  // "status" is the same word in both languages; the words after it decide, Swedish by default.
+  status: { kind: 'status', locale: 'sv' },
+  lage: { kind: 'status', locale: 'sv' },
+  saknas: { kind: 'missing', locale: 'sv' },
+  missing: { kind: 'missing', locale: 'en' },
+  mina: { kind: 'mine', locale: 'sv' },
+  mine: { kind: 'mine', locale: 'en' },
+  historik: { kind: 'history', locale: 'sv' },
+  history: { kind: 'history', locale: 'en' },
 };
+const knownVerbs = Object.keys(verbs);
 
 /** Two-word commands, checked before the one-word ones. */
 const phrases: Record<string, { kind: 'openRound' | 'closeRound'; locale: Locale }> = {
@@ -47,6 +76,7 @@ const phrases: Record<string, { kind: 'openRound' | 'closeRound'; locale: Locale
 const messageText = z.string().max(4000);
 const groupArgument = z.string().min(1).max(100);
 const roundLabel = z.string().trim().max(80);
+const measureQuery = z.string().trim().min(1).max(200);
 
 export function parseCommand(text: unknown): Command {
   const parsed = messageText.safeParse(text);
@@ -60,17 +90,45 @@ export function parseCommand(text: unknown): Command {
     if (!label.success) return { kind: 'invalid', locale: phrase.locale, problem: 'labelTooLong' };
     return { kind: 'openRound', locale: phrase.locale, ...(label.data ? { label: label.data } : {}) };
   }
-  const verb = verbs[words[0] ?? ''];
+  // A small typo in the command word is forgiven ("stauts", "sakans"); exact words are matched first.
+  const typed = words[0] ?? '';
+  const verb = verbs[typed] ?? verbs[closestWord(typed, knownVerbs) ?? ''];
   if (!verb) return { kind: 'unknown' };
   const rest = words.slice(1).join(' ');
   switch (verb.kind) {
     case 'help':
     case 'measures':
+    case 'missing':
+    case 'mine':
       return { kind: verb.kind, locale: verb.locale };
+    case 'status':
+      return parseStatus(rest);
+    case 'history': {
+      const query = measureQuery.safeParse(rest);
+      if (query.success) return { kind: 'history', locale: verb.locale, measure: query.data };
+      return {
+        kind: 'invalid',
+        locale: verb.locale,
+        problem: rest === '' ? 'missingMeasure' : 'queryTooLong',
+      };
+    }
     case 'bind': {
       const group = groupArgument.safeParse(rest);
       if (group.success) return { kind: 'bind', locale: verb.locale, group: group.data };
       return { kind: 'invalid', locale: verb.locale, problem: rest === '' ? 'missingGroup' : 'groupTooLong' };
     }
   }
+}
+
+/** `status`, `status mål 2` / `status goal 2`, or `status <measure>`. */
+function parseStatus(rest: string): Command {
+  if (rest === '') return { kind: 'status', scope: { kind: 'all' } };
+  const goal = /^(mal|malomrade|goal|goal area)\s+(\d{1,2})$/.exec(rest);
+  if (goal) {
+    const locale: Locale = goal[1]?.startsWith('goal') ? 'en' : 'sv';
+    return { kind: 'status', locale, scope: { kind: 'goalArea', number: Number(goal[2]) } };
+  }
+  const query = measureQuery.safeParse(rest);
+  if (!query.success) return { kind: 'invalid', locale: 'sv', problem: 'queryTooLong' };
+  return { kind: 'status', scope: { kind: 'measure', query: query.data } };
 }

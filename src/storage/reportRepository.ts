@@ -109,11 +109,66 @@ export class ReportRepository {
     return current ? (JSON.parse(current.row.data) as Report) : undefined;
   }
 
+  /**
+   * Brings in reports kept elsewhere (an earlier system, a restore, test and benchmark data) in one transaction
+   * per measure and hundred revisions, with the current row set to the newest. Existing revisions conflict.
+   */
+  async importHistory(reports: readonly Report[]): Promise<void> {
+    const byMeasure = new Map<string, Report[]>();
+    for (const report of reports) {
+      const key = `${report.agreementId}|${report.measureId}`;
+      byMeasure.set(key, [...(byMeasure.get(key) ?? []), report]);
+    }
+    for (const revisions of byMeasure.values()) {
+      const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
+      const newest = sorted.at(-1);
+      if (!newest) continue;
+      for (let i = 0; i < sorted.length; i += 100) {
+        await this.table.submitTransaction(
+          sorted.slice(i, i + 100).map((r) => [
+            'create',
+            {
+              partitionKey: historyPartition(r.agreementId, r.measureId),
+              rowKey: String(r.revision).padStart(6, '0'),
+              revision: r.revision,
+              data: JSON.stringify(r),
+            },
+          ]),
+        );
+      }
+      await this.table.upsertEntity<ReportRow>(
+        {
+          partitionKey: currentPartition(newest.agreementId),
+          rowKey: keyOf(newest.measureId),
+          revision: newest.revision,
+          data: JSON.stringify(newest),
+        },
+        'Replace',
+      );
+    }
+  }
+
   /** The latest report on every measure that has one. */
   async current(agreementId: string): Promise<Report[]> {
     const reports: Report[] = [];
     const rows = this.table.listEntities<ReportRow>({
       queryOptions: { filter: odata`PartitionKey eq ${currentPartition(agreementId)}` },
+    });
+    for await (const row of rows) reports.push(JSON.parse(row.data) as Report);
+    return reports;
+  }
+
+  /**
+   * Every revision of every measure's report, oldest first per measure: one range query over the history
+   * partitions, however many measures there are.
+   */
+  async allHistory(agreementId: string): Promise<Report[]> {
+    const from = `history|${agreementId}|`;
+    // '}' sorts right after '|', so the range holds exactly this agreement's history partitions.
+    const to = `history|${agreementId}}`;
+    const reports: Report[] = [];
+    const rows = this.table.listEntities<ReportRow>({
+      queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}` },
     });
     for await (const row of rows) reports.push(JSON.parse(row.data) as Report);
     return reports;
