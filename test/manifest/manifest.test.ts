@@ -174,7 +174,7 @@ describe('Teams app manifest', () => {
     assert.deepEqual([...byScope.keys()].sort(), ['groupChat', 'personal', 'team']);
     assert.equal(lists.length, 3, 'one command list a scope');
     for (const [scope, titles] of byScope) {
-      for (const command of ['hjälp', 'help', 'insatser', 'measures']) {
+      for (const command of ['hjälp', 'help', 'status']) {
         assert.ok(titles.includes(command), `${command} in ${scope}`);
       }
       const binds = titles.includes('koppla') && titles.includes('bind');
