@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { connectToTeams } from './bot/botEndpoint.js';
 import { CheckInCard } from './bot/checkInCard.js';
+import { PlanManagement } from './bot/planManagement.js';
+import { ReportExport } from './bot/reportExport.js';
 import { StatusAnswers } from './bot/statusAnswers.js';
 import { loadAgreementFile } from './config/agreementFile.js';
 import type { Config } from './config/env.js';
@@ -67,6 +69,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
 
     const conversations = new ConversationRepository(store);
+    const audit = new AuditLog(store);
     const rounds = new RoundRepository(store);
     const reports = new ReportRepository(store);
     const jobs = new JobStore(store);
@@ -121,12 +124,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       agreementId: agreement.id,
       plans,
       conversations,
-      audit: new AuditLog(store),
+      audit,
       defaultLocale: config.defaultLocale,
       allowedTenantIds: config.allowedTenantIds,
       now,
       checkIns,
       checkInCard,
+      reportExport: new ReportExport({
+        agreementId: agreement.id,
+        plans,
+        reports,
+        rounds,
+        conversations,
+        appId: config.bot.appId ?? '',
+        timeZone: config.timeZone,
+        now,
+      }),
+      management: new PlanManagement({ plans, audit, now }),
       status: new StatusAnswers({
         agreementId: agreement.id,
         plans,

@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 const cardsDir = fileURLToPath(new URL('../../cards/', import.meta.url));
 
 export type CardName =
-  'welcome' | 'help' | 'measures' | 'notice' | 'checkInForm' | 'checkInView' | 'missingReports' | 'status';
+  | 'welcome'
+  | 'help'
+  | 'measures'
+  | 'notice'
+  | 'checkInForm'
+  | 'checkInView'
+  | 'missingReports'
+  | 'status'
+  | 'measureForm';
 
 const templates = new Map<string, unknown>(
   readdirSync(cardsDir)

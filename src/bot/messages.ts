@@ -30,6 +30,11 @@ const sv = {
     },
     { command: 'ny runda [namn]', description: 'Ber alla ansvariga att rapportera (bara samordnare).' },
     { command: 'stäng runda', description: 'Stänger den öppna omgången (bara samordnare).' },
+    {
+      command: 'ny insats / ändra <insats>',
+      description: 'Lägger till eller ändrar en insats (bara samordnare).',
+    },
+    { command: 'exportera [omgång]', description: 'Rapporterna som CSV-fil för Excel (bara samordnare).' },
   ],
   helpGroupsLabel: 'Grupper att koppla',
   helpChannelBound: (groups: string) => `Den här kanalen är kopplad till: ${groups}.`,
@@ -63,6 +68,95 @@ const sv = {
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
   exampleNote: 'Exempel',
+  manage: {
+    onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan ändra i åtgärdsplanen.',
+    doneTitle: 'Klart',
+    addHeading: 'Ny insats',
+    editHeading: (id: string) => `Ändra insats ${id}`,
+    labels: {
+      title: 'Namn',
+      description: 'Beskrivning',
+      goalArea: 'Målområde',
+      ownerOrganisation: 'Ansvarig organisation',
+      owners: 'Ansvariga personer',
+      workingGroup: 'Arbetsgrupp som följer upp',
+      cadence: 'Uppföljning',
+      indicator: 'Indikator (valfri)',
+      indicatorName: 'Vad mäts',
+      indicatorUnit: 'Enhet',
+      indicatorBaseline: 'Utgångsvärde',
+      indicatorTarget: 'Målvärde',
+      communicate: 'Insatsen ska kommuniceras',
+      communicationNote: 'Hur den kommuniceras',
+      save: 'Spara',
+      required: 'Fältet behövs.',
+    },
+    problems: {
+      required: 'Fältet behövs.',
+      tooLong: 'Texten är för lång.',
+      notANumber: 'Skriv ett tal.',
+      unknownChoice: 'Välj ett av alternativen.',
+      tooManyOwners: 'Högst 60 ansvariga.',
+    },
+    invalid: 'Något behöver rättas innan det kan sparas. Det du skrev finns kvar.',
+    added: (id: string, title: string) => `Insats **${id}** ${title} är tillagd i åtgärdsplanen.`,
+    edited: (id: string) => `Insats **${id}** är ändrad.`,
+    mergedWithOther: 'Någon annan ändrade insatsen samtidigt; båda ändringarna är med.',
+    clash: (fields: string) =>
+      `Någon annan ändrade samma fält medan du hade insatsen öppen: ${fields}. Dina värden finns kvar i formuläret; spara igen för att behålla dem.`,
+    retired: (id: string, title: string) =>
+      `Insats **${id}** ${title} är avslutad. Den finns kvar med sina rapporter men tas inte med i nya omgångar.`,
+    alreadyRetired: (id: string) => `Insats ${id} är redan avslutad.`,
+    retiredTag: '(avslutad)',
+    missingMeasure: 'Skriv vilken insats du menar, till exempel ändra 1.2.',
+    meetingPlanned: (date: string) => `Styrgruppsmöte planerat ${date}.`,
+    meetingExists: (date: string) => `Det finns redan ett styrgruppsmöte ${date}.`,
+    meetingOutside: (from: string, to: string) =>
+      `Mötet måste ligga inom överenskommelsens giltighetstid, ${from}–${to}.`,
+    meetingFormat: 'Skriv datumet som ÅÅÅÅ-MM-DD och eventuellt en tid, till exempel möte 2021-11-25 13:00.',
+    fieldNames: {
+      title: 'namn',
+      description: 'beskrivning',
+      goalArea: 'målområde',
+      ownerOrganisation: 'ansvarig organisation',
+      workingGroup: 'arbetsgrupp',
+      owners: 'ansvariga',
+      cadence: 'uppföljning',
+      indicatorName: 'indikator',
+      indicatorUnit: 'enhet',
+      indicatorBaseline: 'utgångsvärde',
+      indicatorTarget: 'målvärde',
+      communicate: 'kommunikation',
+      communicationNote: 'kommunikation',
+    },
+  },
+  exportOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan exportera rapporterna.',
+  export: {
+    title: 'Export av rapporterna',
+    fileText: 'Här är rapporterna som CSV-fil för Excel. Godkänn filen så sparar jag den i din OneDrive.',
+    allDescription: (reports: number) =>
+      `Alla rapporter i samverkansöverenskommelsen med varje version (${reports} rader), semikolonseparerade.`,
+    roundDescription: (round: string, reports: number) =>
+      `Rapporterna i omgången ${round} med varje version (${reports} rader), semikolonseparerade.`,
+    sentToPersonalChat:
+      'Jag har skickat filen till vår personliga chatt. Godkänn den där så sparar jag den i din OneDrive.',
+    unknownRound: (asked: string, rounds: string) =>
+      `Jag hittar ingen omgång som heter "${asked}". Omgångarna är: ${rounds}.`,
+    noRounds: (asked: string) =>
+      `Jag hittar ingen omgång som heter "${asked}". Ingen omgång har öppnats ännu; skriv exportera för alla rapporter.`,
+    noReports: 'Det finns inga rapporter att exportera ännu.',
+    noReportsInRound: (round: string) => `Det finns inga rapporter i omgången ${round} ännu.`,
+    asText: (reports: number) =>
+      `Du har ingen personlig chatt med mig, så här kommer rapporterna som text (${reports} rader, semikolonseparerade). Vill du ha en fil för Excel: öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och skriv exportera igen.`,
+    onlyInCoordinatorsChannel: (reports: number) =>
+      `Rapporterna (${reports} rader) innehåller lägesbeskrivningar, så som text visar jag dem bara i beredningsgruppens kanal. För att få filen: öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och skriv exportera igen.`,
+    tooLongForMessage: (reports: number) =>
+      `Rapporterna (${reports} rader) är för många för ett meddelande, så jag skickar dem som fil i din personliga chatt med mig. Du har ingen sådan chatt ännu: öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och skriv exportera igen.`,
+    uploaded: (name: string) => `Klart: ${name} är sparad i din OneDrive.`,
+    uploadFailed:
+      'Jag kunde inte spara filen i din OneDrive. Ingenting har ändrats. Skriv exportera för att försöka igen.',
+    declined: 'Okej, jag sparar ingen fil. Skriv exportera när du vill ha den.',
+  },
   status: {
     title: 'Läget i samverkansöverenskommelsen',
     goalTitle: (n: number, title: string) => `Läget i målområde ${n}: ${title}`,
@@ -217,6 +311,11 @@ const en: Messages = {
     },
     { command: 'new round [name]', description: 'Asks every owner to report (coordinators only).' },
     { command: 'close round', description: 'Closes the open round (coordinators only).' },
+    {
+      command: 'new measure / edit <measure>',
+      description: 'Adds or changes a measure (coordinators only).',
+    },
+    { command: 'export [round]', description: 'The reports as a CSV file for Excel (coordinators only).' },
   ],
   helpGroupsLabel: 'Groups to bind',
   helpChannelBound: (groups: string) => `This channel is bound to: ${groups}.`,
@@ -247,6 +346,97 @@ const en: Messages = {
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
   exampleNote: 'Example',
+  manage: {
+    onlyCoordinators: 'Only the coordinators in the preparation group can change the action plan.',
+    doneTitle: 'Done',
+    addHeading: 'New measure',
+    editHeading: (id: string) => `Edit measure ${id}`,
+    labels: {
+      title: 'Name',
+      description: 'Description',
+      goalArea: 'Goal area',
+      ownerOrganisation: 'Responsible organisation',
+      owners: 'Responsible people',
+      workingGroup: 'Working group that follows it up',
+      cadence: 'Follow-up',
+      indicator: 'Indicator (optional)',
+      indicatorName: 'What is measured',
+      indicatorUnit: 'Unit',
+      indicatorBaseline: 'Baseline',
+      indicatorTarget: 'Target',
+      communicate: 'The measure is to be communicated',
+      communicationNote: 'How it is communicated',
+      save: 'Save',
+      required: 'This field is needed.',
+    },
+    problems: {
+      required: 'This field is needed.',
+      tooLong: 'The text is too long.',
+      notANumber: 'Write a number.',
+      unknownChoice: 'Choose one of the options.',
+      tooManyOwners: 'At most 60 people.',
+    },
+    invalid: 'Something needs fixing before it can be saved. What you wrote is kept.',
+    added: (id: string, title: string) => `Measure **${id}** ${title} is added to the action plan.`,
+    edited: (id: string) => `Measure **${id}** is changed.`,
+    mergedWithOther: 'Someone else changed the measure at the same time; both changes are kept.',
+    clash: (fields: string) =>
+      `Someone else changed the same fields while you had the measure open: ${fields}. Your values are kept in the form; save again to keep them.`,
+    retired: (id: string, title: string) =>
+      `Measure **${id}** ${title} is retired. It stays with its reports but is left out of new rounds.`,
+    alreadyRetired: (id: string) => `Measure ${id} is already retired.`,
+    retiredTag: '(retired)',
+    missingMeasure: 'Say which measure you mean, for example edit 1.2.',
+    meetingPlanned: (date: string) => `Steering meeting planned on ${date}.`,
+    meetingExists: (date: string) => `There is already a steering meeting on ${date}.`,
+    meetingOutside: (from: string, to: string) =>
+      `The meeting must fall within the agreement's period, ${from}–${to}.`,
+    meetingFormat:
+      'Write the date as YYYY-MM-DD and optionally a time, for example meeting 2021-11-25 13:00.',
+    fieldNames: {
+      title: 'name',
+      description: 'description',
+      goalArea: 'goal area',
+      ownerOrganisation: 'responsible organisation',
+      workingGroup: 'working group',
+      owners: 'responsible people',
+      cadence: 'follow-up',
+      indicatorName: 'indicator',
+      indicatorUnit: 'unit',
+      indicatorBaseline: 'baseline',
+      indicatorTarget: 'target',
+      communicate: 'communication',
+      communicationNote: 'communication',
+    },
+  },
+  exportOnlyCoordinators: 'Only the coordinators in the preparation group can export the reports.',
+  export: {
+    title: 'Report export',
+    fileText:
+      'Here are the reports as a CSV file for Excel. Accept the file and I will save it in your OneDrive.',
+    allDescription: (reports: number) =>
+      `Every report in the cooperation agreement with every version (${reports} rows), semicolon separated.`,
+    roundDescription: (round: string, reports: number) =>
+      `The reports of the round ${round} with every version (${reports} rows), semicolon separated.`,
+    sentToPersonalChat:
+      'I have sent the file to our personal chat. Accept it there and I will save it in your OneDrive.',
+    unknownRound: (asked: string, rounds: string) =>
+      `I can't find a round called "${asked}". The rounds are: ${rounds}.`,
+    noRounds: (asked: string) =>
+      `I can't find a round called "${asked}". No round has been opened yet; type export for every report.`,
+    noReports: 'There are no reports to export yet.',
+    noReportsInRound: (round: string) => `There are no reports in the round ${round} yet.`,
+    asText: (reports: number) =>
+      `You have no personal chat with me, so here are the reports as text (${reports} rows, semicolon separated). For a file for Excel: open Apps in Teams, search for Samverkansbot, choose Add and type export again.`,
+    onlyInCoordinatorsChannel: (reports: number) =>
+      `The reports (${reports} rows) hold status descriptions, so as text I show them only in the preparation group's channel. To get the file: open Apps in Teams, search for Samverkansbot, choose Add and type export again.`,
+    tooLongForMessage: (reports: number) =>
+      `The reports (${reports} rows) are too many for a message, so I send them as a file in your personal chat with me. You have no such chat yet: open Apps in Teams, search for Samverkansbot, choose Add and type export again.`,
+    uploaded: (name: string) => `Done: ${name} is saved in your OneDrive.`,
+    uploadFailed:
+      'I could not save the file in your OneDrive. Nothing was changed. Type export to try again.',
+    declined: 'All right, I will not save a file. Type export when you want it.',
+  },
   status: {
     title: 'Where the cooperation agreement stands',
     goalTitle: (n: number, title: string) => `Goal area ${n}: ${title}`,

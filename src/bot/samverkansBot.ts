@@ -7,9 +7,12 @@ import {
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type ConversationReference,
+  type FileConsentCardResponse,
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
 import type { CheckInCard, CardActionResult } from './checkInCard.js';
+import type { PlanManagement } from './planManagement.js';
+import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
 import { isCoordinator } from '../domain/agreement.js';
 import { channelIdOf } from '../domain/channelBinding.js';
@@ -36,6 +39,8 @@ export interface BotDependencies {
   checkIns: CheckIns;
   checkInCard: CheckInCard;
   status: StatusAnswers;
+  reportExport: ReportExport;
+  management: PlanManagement;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;
@@ -73,6 +78,21 @@ export class SamverkansBot extends TeamsActivityHandler {
     await super.run(context);
   }
 
+  /** The person accepted the export file in their personal chat: Teams gives a place to upload it to. */
+  protected override async handleTeamsFileConsentAccept(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+  ): Promise<void> {
+    await this.deps.reportExport.accepted(context, response, this.localeOf(context.activity));
+  }
+
+  protected override async handleTeamsFileConsentDecline(
+    context: TurnContext,
+    response: FileConsentCardResponse,
+  ): Promise<void> {
+    await this.deps.reportExport.declined(context, response, this.localeOf(context.activity));
+  }
+
   /** Action.Execute from a card: the refreshed card goes back to the person who pressed the button. */
   protected override async onAdaptiveCardInvoke(
     context: TurnContext,
@@ -92,6 +112,15 @@ export class SamverkansBot extends TeamsActivityHandler {
         return this.deps.checkInCard.submit(data, person, locale);
       case 'checkIn.refresh':
         return this.deps.checkInCard.refresh(data, person, locale);
+      case 'measure.save': {
+        const plan = await this.deps.plans.load(this.deps.agreementId);
+        const m = messagesFor(locale);
+        if (!plan || !isCoordinator(plan.agreement, person.aadObjectId)) {
+          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)) };
+        }
+        const by = { aadObjectId: person.aadObjectId ?? '', name: person.name };
+        return { card: await this.deps.management.save(context, plan, data, by, locale) };
+      }
       case 'status.page':
       case 'status.measure': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
@@ -172,6 +201,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           labelTooLong: m.rounds.labelTooLong,
           missingMeasure: m.status.missingMeasure,
           queryTooLong: m.status.queryTooLong,
+          meetingFormat: m.manage.meetingFormat,
         };
         const text = texts[command.problem];
         await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
@@ -197,6 +227,43 @@ export class SamverkansBot extends TeamsActivityHandler {
         await sendCard(context, card);
         return;
       }
+      case 'addMeasure':
+      case 'editMeasure':
+      case 'retireMeasure':
+      case 'planMeeting': {
+        if (!coordinator) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)),
+          );
+          return;
+        }
+        const by = {
+          aadObjectId: activity.from.aadObjectId ?? activity.from.id,
+          name: activity.from.name ?? '',
+        };
+        const management = this.deps.management;
+        const card =
+          command.kind === 'addMeasure'
+            ? management.addForm(plan, locale)
+            : command.kind === 'editMeasure'
+              ? await management.editForm(plan, command.measure, locale)
+              : command.kind === 'retireMeasure'
+                ? await management.retire(plan, command.measure, by, locale)
+                : await management.planMeeting(plan, command.date, command.time, by, locale);
+        await sendCard(context, card);
+        return;
+      }
+      case 'export':
+        if (!coordinator) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)),
+          );
+          return;
+        }
+        await this.deps.reportExport.request(context, plan, command.round, locale);
+        return;
       case 'mine':
         await sendCard(
           context,

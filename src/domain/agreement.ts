@@ -68,6 +68,8 @@ export const measureSchema = z.strictObject({
     cadence: z.enum(cadences),
     indicator: indicatorSchema.optional(),
   }),
+  /** Avslutad: kept with its reports, but no longer asked about in new rounds. */
+  retired: z.boolean().optional(),
 });
 export type Measure = z.infer<typeof measureSchema>;
 

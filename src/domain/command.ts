@@ -16,10 +16,23 @@ export type Command =
   | { kind: 'missing'; locale: Locale }
   | { kind: 'mine'; locale: Locale }
   | { kind: 'history'; locale: Locale; measure: string }
+  | { kind: 'addMeasure'; locale: Locale }
+  | { kind: 'editMeasure'; locale: Locale; measure: string }
+  | { kind: 'retireMeasure'; locale: Locale; measure: string }
+  /** `möte 2021-11-25 13:00`: plans a steering meeting; the date is checked where the agreement is known. */
+  | { kind: 'planMeeting'; locale: Locale; date: string; time?: string }
+  /** `export` (every report) or `export <round>` (one round's reports, by its name). */
+  | { kind: 'export'; locale: Locale; round?: string }
   | {
       kind: 'invalid';
       locale: Locale;
-      problem: 'missingGroup' | 'groupTooLong' | 'labelTooLong' | 'missingMeasure' | 'queryTooLong';
+      problem:
+        | 'missingGroup'
+        | 'groupTooLong'
+        | 'labelTooLong'
+        | 'missingMeasure'
+        | 'queryTooLong'
+        | 'meetingFormat';
     }
   /** Anything else; answered with help in the language of the person's Teams client. */
   | { kind: 'unknown' };
@@ -44,7 +57,18 @@ export function normalizeForMatching(text: string): string {
 }
 
 /** The command word decides the language of the answer: `hjälp` gets Swedish, `help` English. */
-type Verb = 'help' | 'bind' | 'measures' | 'status' | 'missing' | 'mine' | 'history';
+type Verb =
+  | 'help'
+  | 'bind'
+  | 'measures'
+  | 'status'
+  | 'missing'
+  | 'mine'
+  | 'history'
+  | 'export'
+  | 'editMeasure'
+  | 'retireMeasure'
+  | 'planMeeting';
 const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
   help: { kind: 'help', locale: 'en' },
@@ -61,11 +85,21 @@ const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   mine: { kind: 'mine', locale: 'en' },
   historik: { kind: 'history', locale: 'sv' },
   history: { kind: 'history', locale: 'en' },
+  andra: { kind: 'editMeasure', locale: 'sv' },
+  edit: { kind: 'editMeasure', locale: 'en' },
+  avsluta: { kind: 'retireMeasure', locale: 'sv' },
+  retire: { kind: 'retireMeasure', locale: 'en' },
+  mote: { kind: 'planMeeting', locale: 'sv' },
+  meeting: { kind: 'planMeeting', locale: 'en' },
+  exportera: { kind: 'export', locale: 'sv' },
+  export: { kind: 'export', locale: 'en' },
 };
 const knownVerbs = Object.keys(verbs);
 
 /** Two-word commands, checked before the one-word ones. */
-const phrases: Record<string, { kind: 'openRound' | 'closeRound'; locale: Locale }> = {
+const phrases: Record<string, { kind: 'openRound' | 'closeRound' | 'addMeasure'; locale: Locale }> = {
+  'ny insats': { kind: 'addMeasure', locale: 'sv' },
+  'new measure': { kind: 'addMeasure', locale: 'en' },
   'ny runda': { kind: 'openRound', locale: 'sv' },
   'new round': { kind: 'openRound', locale: 'en' },
   'stang runda': { kind: 'closeRound', locale: 'sv' },
@@ -84,6 +118,7 @@ export function parseCommand(text: unknown): Command {
   const words = normalizeForMatching(parsed.data).split(' ');
   const phrase = phrases[words.slice(0, 2).join(' ')];
   if (phrase?.kind === 'closeRound') return { kind: 'closeRound', locale: phrase.locale };
+  if (phrase?.kind === 'addMeasure') return { kind: 'addMeasure', locale: phrase.locale };
   if (phrase?.kind === 'openRound') {
     // The label keeps the person's own spelling: it is shown on every card of the round.
     const label = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(2).join(' '));
@@ -103,9 +138,25 @@ export function parseCommand(text: unknown): Command {
       return { kind: verb.kind, locale: verb.locale };
     case 'status':
       return parseStatus(rest);
+    case 'export': {
+      // The round's name keeps the person's own spelling, as it is shown on the round's cards.
+      const round = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(1).join(' '));
+      if (!round.success) return { kind: 'invalid', locale: verb.locale, problem: 'labelTooLong' };
+      return { kind: 'export', locale: verb.locale, ...(round.data ? { round: round.data } : {}) };
+    }
+    case 'planMeeting': {
+      // Dates keep their dashes, so this reads the words as typed, not their matching form.
+      const typedRest = parsed.data.trim().split(/\s+/).slice(1).join(' ');
+      const meeting = /^(\d{4}-\d{2}-\d{2})(?: (\d{1,2}[.:]\d{2}))?$/.exec(typedRest);
+      if (!meeting?.[1]) return { kind: 'invalid', locale: verb.locale, problem: 'meetingFormat' };
+      const time = meeting[2]?.replace('.', ':').padStart(5, '0');
+      return { kind: 'planMeeting', locale: verb.locale, date: meeting[1], ...(time ? { time } : {}) };
+    }
+    case 'editMeasure':
+    case 'retireMeasure':
     case 'history': {
       const query = measureQuery.safeParse(rest);
-      if (query.success) return { kind: 'history', locale: verb.locale, measure: query.data };
+      if (query.success) return { kind: verb.kind, locale: verb.locale, measure: query.data };
       return {
         kind: 'invalid',
         locale: verb.locale,

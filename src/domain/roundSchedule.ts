@@ -41,7 +41,7 @@ export function automaticRoundsDue(
   const today = local.toISODate() ?? '';
   if (today < agreement.validFrom || today > effectiveValidTo(agreement)) return [];
   const byCadence = (cadence: string) =>
-    agreement.measures.filter((m) => m.followUp.cadence === cadence).map((m) => m.id);
+    agreement.measures.filter((m) => !m.retired && m.followUp.cadence === cadence).map((m) => m.id);
   const rounds: PlannedRound[] = [];
   const [hour = 8, minute = 0] = calendar.officeHours.start.split(':').map(Number);
 

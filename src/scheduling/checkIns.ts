@@ -78,7 +78,7 @@ export class CheckIns {
       agreementId: plan.agreement.id,
       label: request.label ?? messagesFor(this.deps.locale).rounds.defaultLabel(now.year, now.quarter),
       trigger: request.trigger,
-      measureIds: request.measureIds ?? plan.agreement.measures.map((m) => m.id),
+      measureIds: request.measureIds ?? plan.agreement.measures.filter((m) => !m.retired).map((m) => m.id),
       openedAt: now.toUTC().toISO() ?? '',
       status: 'open',
       ...(request.openedBy ? { openedBy: request.openedBy } : {}),

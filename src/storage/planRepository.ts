@@ -1,8 +1,13 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { Agreement } from '../domain/agreement.js';
+import type { Agreement, Measure, SteeringMeeting } from '../domain/agreement.js';
 import type { ChannelBinding } from '../domain/channelBinding.js';
 import type { Plan } from '../domain/plan.js';
-import { tableNames, type TableStore } from './tableStore.js';
+import { isStatus, tableNames, type TableStore } from './tableStore.js';
+
+/** Someone else changed the row since it was read; nothing was written. */
+export class PlanConflictError extends Error {
+  override name = 'PlanConflictError';
+}
 
 /**
  * The agreement and its action plan: one partition per agreement, so every screen that shows the plan is one
@@ -127,6 +132,85 @@ export class PlanRepository {
       updatedAt: binding.boundAt,
     };
     await this.table.upsertEntity(row, 'Replace');
+  }
+
+  /** A measure with the version (ETag) an edit must be based on. */
+  async measureWithVersion(
+    agreementId: string,
+    measureId: string,
+  ): Promise<{ measure: Measure; version: string } | undefined> {
+    try {
+      const row = await this.table.getEntity<PlanRow>(agreementId, measureRowKey(measureId));
+      return { measure: JSON.parse(row.data) as Measure, version: row.etag };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Stores a measure changed in Teams. With `version` it replaces exactly that stored version; without, it must
+   * be new. Either way a concurrent change makes it throw PlanConflictError instead of overwriting.
+   */
+  async saveMeasure(
+    agreementId: string,
+    measure: Measure,
+    version: string | undefined,
+    now: Date,
+  ): Promise<void> {
+    const row: PlanRow = {
+      partitionKey: agreementId,
+      rowKey: measureRowKey(measure.id),
+      kind: 'measure',
+      position: version
+        ? await this.positionOf(agreementId, measure.id)
+        : await this.nextPosition(agreementId),
+      data: JSON.stringify(measure),
+      origin: 'teams',
+      updatedAt: now.toISOString(),
+    };
+    try {
+      if (version) await this.table.updateEntity(row, 'Replace', { etag: version });
+      else await this.table.createEntity(row);
+    } catch (err) {
+      if (isStatus(err, 412) || isStatus(err, 409))
+        throw new PlanConflictError(`measure ${measure.id} changed`);
+      throw err;
+    }
+  }
+
+  /** Plans a steering meeting; false if one is already planned that day. */
+  async addMeeting(agreementId: string, meeting: SteeringMeeting, now: Date): Promise<boolean> {
+    try {
+      await this.table.createEntity<PlanRow>({
+        partitionKey: agreementId,
+        rowKey: `meeting|${meeting.date}`,
+        kind: 'meeting',
+        position: await this.nextPosition(agreementId),
+        data: JSON.stringify(meeting),
+        origin: 'teams',
+        updatedAt: now.toISOString(),
+      });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
+  }
+
+  private async positionOf(agreementId: string, measureId: string): Promise<number> {
+    try {
+      return (await this.table.getEntity<PlanRow>(agreementId, measureRowKey(measureId))).position;
+    } catch {
+      return this.nextPosition(agreementId);
+    }
+  }
+
+  /** After every row the file gave, so what is added in Teams comes last. */
+  private async nextPosition(agreementId: string): Promise<number> {
+    let max = 0;
+    for await (const row of this.queryPartition(agreementId)) max = Math.max(max, row.position);
+    return max + 1;
   }
 
   private queryPartition(partitionKey: string) {

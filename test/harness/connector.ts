@@ -19,6 +19,18 @@ export interface SentActivity {
   id: string;
 }
 
+/** A file the bot put to an upload URL (what OneDrive's upload session would receive after a file consent). */
+export interface Upload {
+  /** The id in the URL from `uploadUrl()`. */
+  id: string;
+  method: string;
+  contentRange?: string;
+  contentLength?: string;
+  bytes: Buffer;
+  /** The HTTP status it was answered with. */
+  status: number;
+}
+
 export interface Fault {
   /** 429 and 5xx are worth retrying; 403 (the bot was removed) and 404 (the conversation is gone) are not. */
   status: 429 | 500 | 503 | 403 | 404;
@@ -56,6 +68,13 @@ export interface LoopbackConnector {
   faultsServed: number;
   /** The adaptive cards among what was sent, in order. */
   cards(): Array<Record<string, unknown>>;
+  /**
+   * A loopback upload URL, as Teams gives in a file consent's `uploadInfo`; what is put to it lands in `uploads`.
+   * `failWith` answers every upload to it with that status instead (the upload is still recorded).
+   */
+  uploadUrl(options?: { failWith?: number }): string;
+  uploads: Upload[];
+  /** Forgets what was sent and uploaded. */
   clear(): void;
   /** Resolves when what was sent satisfies `done`; fails after `timeoutMs`. */
   waitFor(done: (sent: SentActivity[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -70,6 +89,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   const connector: LoopbackConnector = {
     serviceUrl: '',
     sent: [],
+    uploads: [],
     held: [],
     faultsServed: 0,
     failNext(count, fault) {
@@ -89,8 +109,13 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     cards() {
       return connector.sent.flatMap((s) => cardsIn(s.body));
     },
+    uploadUrl(options = {}) {
+      const query = options.failWith ? `?failWith=${options.failWith}` : '';
+      return `${connector.serviceUrl}upload/${randomUUID()}${query}`;
+    },
     clear() {
       connector.sent.length = 0;
+      connector.uploads.length = 0;
     },
     async waitFor(done, timeoutMs = 10_000) {
       const started = Date.now();
@@ -108,8 +133,25 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
 
   const server: Server = createServer((req, res) => {
     void (async () => {
+      const url = new URL(req.url ?? '/', 'http://loopback');
+      const uploadId = /^\/upload\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (uploadId) {
+        // Upload sessions are not Bot Connector requests: no faults, holds or activity records apply to them.
+        const status = Number(url.searchParams.get('failWith') ?? 201);
+        connector.uploads.push({
+          id: uploadId,
+          method: req.method ?? 'GET',
+          contentRange: req.headers['content-range'],
+          contentLength: req.headers['content-length'],
+          bytes: await readBytes(req),
+          status,
+        });
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(status < 300 ? { id: uploadId } : { error: { code: 'UploadFailed' } }));
+        return;
+      }
       const body = await readJson(req);
-      const recorded = route(req.method ?? 'GET', new URL(req.url ?? '/', 'http://loopback').pathname, body);
+      const recorded = route(req.method ?? 'GET', url.pathname, body);
       const fault = faults.shift() ?? everyKth() ?? (recorded ? matchingRule(recorded) : undefined);
       if (fault) {
         connector.faultsServed++;
@@ -202,10 +244,14 @@ function cardsIn(body: Record<string, unknown>): Array<Record<string, unknown>> 
     .map((a) => a.content as Record<string, unknown>);
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const text = (await readBytes(req)).toString('utf8');
   if (!text) return {};
   try {
     return JSON.parse(text) as Record<string, unknown>;

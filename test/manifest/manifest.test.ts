@@ -156,7 +156,8 @@ describe('Teams app manifest', () => {
     assert.equal(bot.botId, appId);
     assert.equal(manifest.id, appId);
     assert.deepEqual([...(bot.scopes ?? [])].sort(), ['groupChat', 'personal', 'team']);
-    assert.equal(bot.supportsFiles, false);
+    // The export's file consent card needs it.
+    assert.equal(bot.supportsFiles, true);
     assert.equal(bot.isNotificationOnly, false);
     assert.deepEqual([...(manifest.supportedChannelTypes ?? [])].sort(), [
       'privateChannels',
