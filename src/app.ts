@@ -9,6 +9,7 @@ import type { Config } from './config/env.js';
 import { describeError, log } from './log.js';
 import { CheckIns } from './scheduling/checkIns.js';
 import { SendPacer } from './scheduling/pacer.js';
+import { Steering } from './scheduling/steering.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
 import { AuditLog } from './storage/auditLog.js';
@@ -100,9 +101,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       locale: config.defaultLocale,
       now,
     });
+    const steering = new Steering({
+      agreementId: agreement.id,
+      plans,
+      reports,
+      jobs,
+      messenger: teams.messenger,
+      calendar,
+      settings: config.steering,
+      locale: config.defaultLocale,
+      now,
+    });
     const scheduler = new Scheduler({
       jobs,
-      handlers: checkIns.handlers(),
+      handlers: { ...checkIns.handlers(), ...steering.handlers() },
       owner: `instance-${randomUUID()}`,
       intervalMs: config.schedulerIntervalMs,
       leaseMs: 5 * 60_000,
@@ -110,13 +122,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       now,
       maxAttempts: 5,
       onError: (err) => log.error('scheduler.failed', describeError(err)),
-      ...(config.automaticRounds
-        ? {
-            beforeTick: async (at: Date) => {
-              await checkIns.openDueAutomaticRounds(at);
-            },
-          }
-        : {}),
+      beforeTick: async (at: Date) => {
+        if (config.automaticRounds) await checkIns.openDueAutomaticRounds(at);
+        if (config.steering.notices) await steering.planDueNotices(at);
+      },
     });
     const runDueJobs = () => drain(scheduler);
 
@@ -130,6 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       now,
       checkIns,
       checkInCard,
+      steering,
       reportExport: new ReportExport({
         agreementId: agreement.id,
         plans,

@@ -2,6 +2,8 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   MessageFactory,
+  type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
   type Request,
   type Response,
   type TurnContext,
@@ -36,17 +38,7 @@ export function connectToTeams(
   settings: Config['bot'],
   options: { conversations: ConversationRepository; pacer: SendPacer; defaultLocale: Locale },
 ): TeamsConnection {
-  // Without an app id the SDK accepts unauthenticated requests; the configuration only allows that outside production.
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    settings.appId
-      ? {
-          MicrosoftAppId: settings.appId,
-          MicrosoftAppPassword: settings.appPassword,
-          MicrosoftAppType: settings.appType,
-          MicrosoftAppTenantId: settings.tenantId,
-        }
-      : {},
-  );
+  const auth = new RequestAuthentication(authenticationSettings(settings));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {
     log.error('turn.failed', { ...describeError(error), activityType: context.activity.type });
@@ -62,7 +54,86 @@ export function connectToTeams(
     messenger: new TeamsMessenger(adapter, settings.appId ?? '', options.conversations, options.pacer),
     endpoint(deps) {
       const bot = new SamverkansBot(deps);
-      return { process: (req, res) => adapter.process(req, res, (context) => bot.run(context)) };
+      return {
+        async process(req, res) {
+          const activity = req.body;
+          if (!isActivity(activity)) {
+            // What CloudAdapter answers too, except that a body without a type would make it throw.
+            res.status(400);
+            res.end();
+            return;
+          }
+          try {
+            await auth.authenticateRequest(activity, authorizationOf(req));
+          } catch (err) {
+            log.warn('request.unauthorized', { ...describeError(err), activityType: activity.type });
+            res.status(401);
+            res.end();
+            return;
+          }
+          await adapter.process(req, res, (context) => bot.run(context));
+        },
+      };
     },
   };
+}
+
+/** Azure's public cloud, as botframework-connector's AuthenticationConstants and CallerIdConstants name it. */
+const publicCloud = {
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  ToBotFromChannelOpenIdMetadataUrl: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+  ToBotFromEmulatorOpenIdMetadataUrl:
+    'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  CallerId: 'urn:botframework:azure',
+} satisfies ConfigurationBotFrameworkAuthenticationOptions;
+
+function authenticationSettings(settings: Config['bot']): ConfigurationBotFrameworkAuthenticationOptions {
+  // Without an app id the SDK accepts unauthenticated requests; the configuration only allows that outside production.
+  if (!settings.appId) return {};
+  return {
+    MicrosoftAppId: settings.appId,
+    MicrosoftAppPassword: settings.appPassword,
+    MicrosoftAppType: settings.appType,
+    MicrosoftAppTenantId: settings.tenantId,
+    // Once one endpoint is set the SDK takes none of its defaults, so the public cloud's come with it.
+    ...(settings.openIdMetadataUrl
+      ? { ...publicCloud, ToBotFromChannelOpenIdMetadataUrl: settings.openIdMetadataUrl }
+      : {}),
+  };
+}
+
+type AuthenticationResult = ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>;
+
+/**
+ * The SDK's checks of a request's token (issuer, signature, expiry, audience = app id, serviceUrl claim, the
+ * signing key's endorsement of the channel), run before the adapter sees the request so that every refusal is a
+ * 401 and one log line. CloudAdapter answers 401 only for the SDK's own AuthenticationError: a token that fails
+ * jsonwebtoken's checks (a wrong signature, an algorithm it does not allow, not valid yet) would get a 500.
+ */
+class RequestAuthentication extends ConfigurationBotFrameworkAuthentication {
+  /** Each request's result, so that the adapter, which checks again, does not verify the token twice. */
+  private readonly checked = new WeakMap<Activity, AuthenticationResult>();
+
+  override authenticateRequest(activity: Activity, authHeader: string): AuthenticationResult {
+    let result = this.checked.get(activity);
+    if (!result) {
+      result = super.authenticateRequest(activity, authHeader);
+      this.checked.set(activity, result);
+    }
+    return result;
+  }
+}
+
+function isActivity(body: unknown): body is Activity {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
+  const type = (body as { type?: unknown }).type;
+  return typeof type === 'string' && type !== '';
+}
+
+function authorizationOf(req: Request): string {
+  const header = req.headers.authorization ?? req.headers.Authorization;
+  return typeof header === 'string' ? header : '';
 }

@@ -14,7 +14,8 @@ export type CardName =
   | 'checkInView'
   | 'missingReports'
   | 'status'
-  | 'measureForm';
+  | 'measureForm'
+  | 'meetingSummary';
 
 const templates = new Map<string, unknown>(
   readdirSync(cardsDir)

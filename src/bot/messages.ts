@@ -68,6 +68,31 @@ const sv = {
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
   exampleNote: 'Exempel',
+  steering: {
+    summaryTitle: (date: string) => `Inför styrgruppens möte ${date}`,
+    summarySubtitle: (agreement: string, since: string | undefined) =>
+      since ? `${agreement} · förändringar sedan mötet ${since}` : agreement,
+    goal: (goal: string) => `Långsiktigt mål: ${goal}`,
+    changed: (list: string) => `Förändrat: ${list}`,
+    risks: (list: string) => `Risker: ${list}`,
+    decisions: (list: string) => `**Behöver beslut:** ${list}`,
+    missing: (list: string) => `Saknar rapport: ${list}`,
+    nothingNew: 'Inga förändringar, risker eller saknade rapporter.',
+    trend: (name: string, unit: string) => `${name} (${unit})`,
+    trendText: (name: string, values: string) => `${name}: ${values}`,
+    reportButton: 'Hämta den skriftliga uppföljningen',
+    meetingGap: (year: number, planned: number) =>
+      `År ${year} har ${planned === 0 ? 'inget' : 'bara ett'} styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte <datum>.`,
+    renewal: (validTo: string, deadline: string, years: number) =>
+      `Överenskommelsen gäller till ${validTo}. Den kan förlängas med ${years} år i taget efter samråd, som ska ske senast ${deadline}. När parterna har kommit överens skriver en samordnare förläng.`,
+    ended: (validTo: string) =>
+      `Överenskommelsen löpte ut ${validTo} och har inte förlängts. Inga fler omgångar öppnas. Skriv rapport för slutrapporten.`,
+    extended: (validTo: string) => `Överenskommelsen är förlängd till ${validTo}.`,
+    extendOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan registrera en förlängning.',
+    noMeeting: 'Det finns inget sådant styrgruppsmöte planerat. Planera ett med möte <datum>.',
+    roundsEnded: (validTo: string) =>
+      `Överenskommelsen löpte ut ${validTo}; nya omgångar kan inte öppnas. Förläng den med förläng.`,
+  },
   manage: {
     onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan ändra i åtgärdsplanen.',
     doneTitle: 'Klart',
@@ -346,6 +371,31 @@ const en: Messages = {
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
   exampleNote: 'Example',
+  steering: {
+    summaryTitle: (date: string) => `Before the steering meeting ${date}`,
+    summarySubtitle: (agreement: string, since: string | undefined) =>
+      since ? `${agreement} · changes since the meeting ${since}` : agreement,
+    goal: (goal: string) => `Long-term goal: ${goal}`,
+    changed: (list: string) => `Changed: ${list}`,
+    risks: (list: string) => `Risks: ${list}`,
+    decisions: (list: string) => `**Needs a decision:** ${list}`,
+    missing: (list: string) => `No report: ${list}`,
+    nothingNew: 'No changes, risks or missing reports.',
+    trend: (name: string, unit: string) => `${name} (${unit})`,
+    trendText: (name: string, values: string) => `${name}: ${values}`,
+    reportButton: 'Get the written follow-up',
+    meetingGap: (year: number, planned: number) =>
+      `${year} has ${planned === 0 ? 'no' : 'only one'} steering meeting planned. The agreement requires follow-up at least twice a year: plan one with meeting <date>.`,
+    renewal: (validTo: string, deadline: string, years: number) =>
+      `The agreement is valid until ${validTo}. It can be extended by ${years} years at a time after consultation, which must take place by ${deadline}. Once the parties agree, a coordinator types extend.`,
+    ended: (validTo: string) =>
+      `The agreement expired on ${validTo} and has not been extended. No more rounds are opened. Type report for the final report.`,
+    extended: (validTo: string) => `The agreement is extended until ${validTo}.`,
+    extendOnlyCoordinators: 'Only the coordinators in the preparation group can record an extension.',
+    noMeeting: 'No such steering meeting is planned. Plan one with meeting <date>.',
+    roundsEnded: (validTo: string) =>
+      `The agreement expired on ${validTo}; no new rounds can be opened. Extend it with extend.`,
+  },
   manage: {
     onlyCoordinators: 'Only the coordinators in the preparation group can change the action plan.',
     doneTitle: 'Done',

@@ -14,6 +14,9 @@ import type { CheckInCard, CardActionResult } from './checkInCard.js';
 import type { PlanManagement } from './planManagement.js';
 import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
+import type { Steering } from '../scheduling/steering.js';
+import { extendAgreement } from '../domain/steering.js';
+import { effectiveValidTo } from '../domain/roundSchedule.js';
 import { isCoordinator } from '../domain/agreement.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
@@ -41,6 +44,7 @@ export interface BotDependencies {
   status: StatusAnswers;
   reportExport: ReportExport;
   management: PlanManagement;
+  steering: Steering;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;
@@ -254,6 +258,57 @@ export class SamverkansBot extends TeamsActivityHandler {
         await sendCard(context, card);
         return;
       }
+      case 'extend': {
+        if (!coordinator) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.steering.extendOnlyCoordinators)),
+          );
+          return;
+        }
+        const decidedOn = this.deps.now().toISOString().slice(0, 10);
+        const extended = await this.deps.plans.recordExtension(
+          plan.agreement.id,
+          (a) => extendAgreement(a, decidedOn),
+          this.deps.now(),
+        );
+        const validTo = effectiveValidTo(extended);
+        await this.deps.audit.record({
+          agreementId: plan.agreement.id,
+          actor: {
+            aadObjectId: activity.from.aadObjectId ?? activity.from.id,
+            name: activity.from.name ?? '',
+          },
+          action: 'extendAgreement',
+          details: { validTo, decidedOn },
+          at: this.deps.now().toISOString(),
+        });
+        // New years may now lack meetings, and the renewal reminder moves with the end date.
+        this.deps.onJobsPlanned();
+        await sendCard(
+          context,
+          renderCard('notice', noticeView(m.manage.doneTitle, m.steering.extended(validTo))),
+        );
+        return;
+      }
+      case 'summary': {
+        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
+        if (!this.deps.status.mayRead(plan, asker)) {
+          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
+          return;
+        }
+        const today = this.deps.now().toISOString().slice(0, 10);
+        const meetings = [...plan.agreement.steeringMeetings].sort((a, b) => a.date.localeCompare(b.date));
+        const meeting = command.date
+          ? meetings.find((x) => x.date === command.date)
+          : (meetings.find((x) => x.date >= today) ?? meetings.at(-1));
+        if (!meeting) {
+          await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.steering.noMeeting)));
+          return;
+        }
+        await sendCard(context, await this.deps.steering.summaryCard(plan, meeting, locale));
+        return;
+      }
       case 'export':
         if (!coordinator) {
           await sendCard(
@@ -294,7 +349,8 @@ export class SamverkansBot extends TeamsActivityHandler {
       openedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
     });
     if (result.kind !== 'opened') {
-      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.noAgreement)));
+      const text = result.kind === 'ended' ? m.steering.roundsEnded(result.validTo) : m.noAgreement;
+      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
       return;
     }
     const { round, cards } = result;

@@ -31,6 +31,11 @@ const envSchema = z
     MicrosoftAppPassword: optionalText,
     MicrosoftAppType: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).default('SingleTenant'),
     MicrosoftAppTenantId: optionalGuid,
+    /**
+     * The SDK's own setting for where the Bot Connector's token signing keys are published (an OpenID metadata
+     * document). Empty means Azure's public cloud; tests point it at a local one so tokens can be signed offline.
+     */
+    BotOpenIdMetadata: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_ACCOUNT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** Read by @azure/identity for a user-assigned managed identity; checked here so a typo is caught at start. */
@@ -67,6 +72,9 @@ const envSchema = z
     REMINDER_AFTER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(3),
     MAX_REMINDERS: z.coerce.number().int().min(0).max(10).default(2),
     AUTOMATIC_ROUNDS: z.enum(['on', 'off']).default('on'),
+    STEERING_NOTICES: z.enum(['on', 'off']).default('on'),
+    SUMMARY_LEAD_WORKING_DAYS: z.coerce.number().int().min(0).max(30).default(2),
+    RENEWAL_NOTICE_WORKING_DAYS: z.coerce.number().int().min(0).max(200).default(40),
     ROUND_LEAD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(10),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     JOBS_TRIGGER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
@@ -87,6 +95,10 @@ const envSchema = z
         path: ['STORAGE_CONNECTION_STRING'],
         message: 'is required in production (or STORAGE_ACCOUNT_URL with a managed identity)',
       });
+    }
+    if (production && env.BotOpenIdMetadata && !env.BotOpenIdMetadata.startsWith('https:')) {
+      // Whoever can answer this address decides which tokens the bot trusts.
+      ctx.addIssue({ code: 'custom', path: ['BotOpenIdMetadata'], message: 'must use https in production' });
     }
     if (production && !env.MicrosoftAppId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required in production' });
@@ -129,6 +141,8 @@ export interface Config {
     appPassword?: string;
     appType: Env['MicrosoftAppType'];
     tenantId?: string;
+    /** Where the signing keys of incoming tokens are published; undefined means Azure's public cloud. */
+    openIdMetadataUrl?: string;
   };
   storage: StorageSetting;
   agreementFile: string;
@@ -139,6 +153,8 @@ export interface Config {
   checkIns: { reminderAfterWorkingDays: number; maxReminders: number; leadWorkingDays: number };
   /** Whether rounds open by themselves from the measures' cadence; otherwise only coordinators open them. */
   automaticRounds: boolean;
+  /** Whether the steering group gets its summaries, meeting warnings and renewal reminders by itself. */
+  steering: { notices: boolean; summaryLeadWorkingDays: number; renewalNoticeWorkingDays: number };
   /** 0 turns the built-in timer off (jobs then run only through the trigger endpoint). */
   schedulerIntervalMs: number;
   jobsTriggerSecret?: string;
@@ -166,6 +182,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       appPassword: env.MicrosoftAppPassword,
       appType: env.MicrosoftAppType,
       tenantId: env.MicrosoftAppTenantId,
+      ...(env.BotOpenIdMetadata ? { openIdMetadataUrl: env.BotOpenIdMetadata } : {}),
     },
     storage: env.STORAGE_CONNECTION_STRING
       ? { kind: 'connectionString', connectionString: env.STORAGE_CONNECTION_STRING }
@@ -183,6 +200,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       leadWorkingDays: env.ROUND_LEAD_WORKING_DAYS,
     },
     automaticRounds: env.AUTOMATIC_ROUNDS === 'on',
+    steering: {
+      notices: env.STEERING_NOTICES === 'on',
+      summaryLeadWorkingDays: env.SUMMARY_LEAD_WORKING_DAYS,
+      renewalNoticeWorkingDays: env.RENEWAL_NOTICE_WORKING_DAYS,
+    },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_SECONDS * 1000,
     jobsTriggerSecret: env.JOBS_TRIGGER_SECRET,
     logLevel: env.LOG_LEVEL,

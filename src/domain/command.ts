@@ -21,6 +21,9 @@ export type Command =
   | { kind: 'retireMeasure'; locale: Locale; measure: string }
   /** `möte 2021-11-25 13:00`: plans a steering meeting; the date is checked where the agreement is known. */
   | { kind: 'planMeeting'; locale: Locale; date: string; time?: string }
+  | { kind: 'extend'; locale: Locale }
+  /** The summary before the next steering meeting (or the one on `date`). */
+  | { kind: 'summary'; locale: Locale; date?: string }
   /** `export` (every report) or `export <round>` (one round's reports, by its name). */
   | { kind: 'export'; locale: Locale; round?: string }
   | {
@@ -68,7 +71,9 @@ type Verb =
   | 'export'
   | 'editMeasure'
   | 'retireMeasure'
-  | 'planMeeting';
+  | 'planMeeting'
+  | 'extend'
+  | 'summary';
 const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
   help: { kind: 'help', locale: 'en' },
@@ -91,6 +96,10 @@ const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   retire: { kind: 'retireMeasure', locale: 'en' },
   mote: { kind: 'planMeeting', locale: 'sv' },
   meeting: { kind: 'planMeeting', locale: 'en' },
+  forlang: { kind: 'extend', locale: 'sv' },
+  extend: { kind: 'extend', locale: 'en' },
+  sammanfattning: { kind: 'summary', locale: 'sv' },
+  summary: { kind: 'summary', locale: 'en' },
   exportera: { kind: 'export', locale: 'sv' },
   export: { kind: 'export', locale: 'en' },
 };
@@ -131,10 +140,15 @@ export function parseCommand(text: unknown): Command {
   if (!verb) return { kind: 'unknown' };
   const rest = words.slice(1).join(' ');
   switch (verb.kind) {
+    case 'summary': {
+      const date = /^\d{4}-\d{2}-\d{2}$/.exec(parsed.data.trim().split(/\s+/).slice(1).join(' '))?.[0];
+      return { kind: 'summary', locale: verb.locale, ...(date ? { date } : {}) };
+    }
     case 'help':
     case 'measures':
     case 'missing':
     case 'mine':
+    case 'extend':
       return { kind: verb.kind, locale: verb.locale };
     case 'status':
       return parseStatus(rest);

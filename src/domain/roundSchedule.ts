@@ -27,8 +27,8 @@ export function effectiveValidTo(agreement: Pick<Agreement, 'validTo' | 'extensi
 
 /**
  * The automatic rounds that should be open at `now`: this month's for measures followed up monthly, this
- * quarter's for those followed up quarterly (each from the first working moment of its period), and one before
- * each steering meeting, `leadWorkingDays` working days ahead of it. Only while the agreement is valid, and
+ * quarter's for those followed up quarterly (each from the first working moment of its period), and one for
+ * every measure before each steering meeting, `leadWorkingDays` working days ahead of it. Only while the agreement is valid, and
  * never for a period that has already ended: a bot started late does not flood people with old rounds.
  */
 export function automaticRoundsDue(
@@ -73,8 +73,9 @@ export function automaticRoundsDue(
     }
   }
 
-  const beforeMeeting = byCadence('beforeSteeringMeeting');
-  if (beforeMeeting.length > 0) {
+  // Before a steering meeting every measure reports, so the summary and the written report are current.
+  const everyMeasure = agreement.measures.filter((m) => !m.retired).map((m) => m.id);
+  if (everyMeasure.length > 0) {
     for (const meeting of agreement.steeringMeetings) {
       if (meeting.date < today) continue;
       const opensAt = nextAllowedMoment(
@@ -86,7 +87,7 @@ export function automaticRoundsDue(
         id: `meeting-${meeting.date}`,
         trigger: 'steeringMeeting',
         period: { kind: 'steeringMeeting', date: meeting.date },
-        measureIds: beforeMeeting,
+        measureIds: everyMeasure,
         opensAt,
       });
     }

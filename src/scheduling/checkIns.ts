@@ -12,7 +12,7 @@ import {
 } from '../domain/checkInRound.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
-import { automaticRoundsDue, type PlannedRound } from '../domain/roundSchedule.js';
+import { automaticRoundsDue, effectiveValidTo, type PlannedRound } from '../domain/roundSchedule.js';
 import { addWorkingDays, nextAllowedMoment, type WorkingCalendar } from '../domain/workingCalendar.js';
 import { describeError, log } from '../log.js';
 import type { CheckInCard } from '../bot/checkInCard.js';
@@ -49,7 +49,9 @@ export interface CheckInDependencies {
 export type OpenRoundResult =
   | { kind: 'opened'; round: CheckInRound; cards: number }
   | { kind: 'exists'; round: CheckInRound }
-  | { kind: 'noAgreement' };
+  | { kind: 'noAgreement' }
+  /** The agreement has expired without an extension: rounds stop. */
+  | { kind: 'ended'; validTo: string };
 
 type PromptPayload = { roundId: string; measureId: string; target: PromptTarget };
 type ReminderPayload = { roundId: string; measureId: string; number: number };
@@ -73,6 +75,8 @@ export class CheckIns {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'noAgreement' };
     const now = this.localNow();
+    const validTo = effectiveValidTo(plan.agreement);
+    if ((now.toISODate() ?? '') > validTo) return { kind: 'ended', validTo };
     const round: CheckInRound = {
       id: request.id ?? `${now.toFormat('yyyyLLdd-HHmm')}-${randomUUID().slice(0, 8)}`,
       agreementId: plan.agreement.id,

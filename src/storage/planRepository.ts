@@ -179,6 +179,33 @@ export class PlanRepository {
     }
   }
 
+  /**
+   * Records an extension (förlängning) on the agreement, conditional on the stored version so two coordinators
+   * recording at once cannot extend it twice. Returns the agreement as extended.
+   */
+  async recordExtension(
+    agreementId: string,
+    extend: (agreement: Agreement) => Agreement,
+    now: Date,
+  ): Promise<Agreement> {
+    const row = await this.table.getEntity<PlanRow>(agreementId, 'agreement');
+    const plan = await this.load(agreementId);
+    if (!plan) throw new Error(`no agreement ${agreementId}`);
+    const extended = extend(plan.agreement);
+    const { goalAreas: _g, measures: _m, groups: _gr, steeringMeetings: _s, ...header } = extended;
+    try {
+      await this.table.updateEntity<PlanRow>(
+        { ...row, data: JSON.stringify(header), origin: 'teams', updatedAt: now.toISOString() },
+        'Replace',
+        { etag: row.etag },
+      );
+    } catch (err) {
+      if (isStatus(err, 412)) throw new PlanConflictError('agreement changed');
+      throw err;
+    }
+    return extended;
+  }
+
   /** Plans a steering meeting; false if one is already planned that day. */
   async addMeeting(agreementId: string, meeting: SteeringMeeting, now: Date): Promise<boolean> {
     try {

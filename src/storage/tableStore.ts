@@ -14,20 +14,46 @@ export type TableName = (typeof tableNames)[keyof typeof tableNames];
 
 export type StorageConnection = { connectionString: string } | { accountUrl: string };
 
+export interface TableStoreOptions {
+  /**
+   * Counts the HTTP requests the store's clients send (`requestCount`, `continuationCount`), for benchmarks and
+   * tests that check how many round trips a screen costs. Off by default: no policy is added to the pipeline.
+   */
+  countRequests?: boolean;
+}
+
+type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
+
 /** Table clients for one storage account, created once and shared by the repositories. */
 export class TableStore {
   private readonly clients = new Map<TableName, TableClient>();
   private readonly service: TableServiceClient;
+  private readonly counter: PipelinePolicy | undefined;
+  private requests = 0;
+  private continuations = 0;
 
-  constructor(private readonly connection: StorageConnection) {
+  constructor(
+    private readonly connection: StorageConnection,
+    options: TableStoreOptions = {},
+  ) {
+    this.counter = options.countRequests ? this.countingPolicy() : undefined;
     this.service =
       'connectionString' in connection
-        ? TableServiceClient.fromConnectionString(connection.connectionString, clientOptions(connection))
-        : new TableServiceClient(
-            connection.accountUrl,
-            new DefaultAzureCredential(),
-            clientOptions(connection),
-          );
+        ? TableServiceClient.fromConnectionString(connection.connectionString, this.clientOptions())
+        : new TableServiceClient(connection.accountUrl, new DefaultAzureCredential(), this.clientOptions());
+  }
+
+  /** HTTP requests sent to storage so far, retries and further pages of a query included (0 unless counting). */
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  /**
+   * Of those, the requests for a further page of a query (Table Storage returns at most 1,000 entities per
+   * page): `requestCount - continuationCount` is the number of operations and queries.
+   */
+  get continuationCount(): number {
+    return this.continuations;
   }
 
   table(name: TableName): TableClient {
@@ -35,16 +61,12 @@ export class TableStore {
     if (!client) {
       client =
         'connectionString' in this.connection
-          ? TableClient.fromConnectionString(
-              this.connection.connectionString,
-              name,
-              clientOptions(this.connection),
-            )
+          ? TableClient.fromConnectionString(this.connection.connectionString, name, this.clientOptions())
           : new TableClient(
               this.connection.accountUrl,
               name,
               new DefaultAzureCredential(),
-              clientOptions(this.connection),
+              this.clientOptions(),
             );
       this.clients.set(name, client);
     }
@@ -65,12 +87,30 @@ export class TableStore {
       return false;
     }
   }
-}
 
-function clientOptions(connection: StorageConnection): TableServiceClientOptions {
-  // Azurite speaks plain HTTP on loopback; Azure itself is always HTTPS.
-  const endpoint = 'connectionString' in connection ? connection.connectionString : connection.accountUrl;
-  return { allowInsecureConnection: endpoint.includes('http://') };
+  private clientOptions(): TableServiceClientOptions {
+    const connection = this.connection;
+    // Azurite speaks plain HTTP on loopback; Azure itself is always HTTPS.
+    const endpoint = 'connectionString' in connection ? connection.connectionString : connection.accountUrl;
+    return {
+      allowInsecureConnection: endpoint.includes('http://'),
+      // perRetry: a retried request is another round trip, so it is counted again.
+      ...(this.counter
+        ? { additionalPolicies: [{ policy: this.counter, position: 'perRetry' as const }] }
+        : {}),
+    };
+  }
+
+  private countingPolicy(): PipelinePolicy {
+    return {
+      name: 'samverkansbotRequestCounter',
+      sendRequest: (request, next) => {
+        this.requests++;
+        if (/[?&]NextPartitionKey=|[?&]NextRowKey=/.test(request.url)) this.continuations++;
+        return next(request);
+      },
+    };
+  }
 }
 
 /**

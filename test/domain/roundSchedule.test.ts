@@ -13,7 +13,8 @@ const lead = 10;
 
 const monthlyMeasures = ['1.1', '1.3', '2.1'];
 const quarterlyMeasures = ['1.2', '2.2', '2.3', '3.2'];
-const beforeMeetingMeasures = ['3.1', '3.3'];
+/** Before a steering meeting every measure reports, whatever its own cadence. */
+const beforeMeetingMeasures = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '3.1', '3.2', '3.3'];
 
 /** A local wall-clock time in Stockholm, e.g. "2021-03-01T08:00". */
 function sthlm(localIso: string): DateTime {
@@ -262,14 +263,16 @@ describe('round schedule', () => {
     });
   });
 
-  it('plans no round for a cadence no measure has', () => {
+  it('plans no round for a cadence no measure has, but still one for every measure before a meeting', () => {
     const onlyMonthly: Agreement = {
       ...example,
       measures: example.measures.filter((m) => m.followUp.cadence === 'monthly'),
     };
     assert.deepEqual(
       dueAt('2021-05-27T08:00', onlyMonthly).map((r) => r.id),
-      ['monthly-2021-05'],
+      ['monthly-2021-05', 'meeting-2021-06-10'],
     );
+    const retiredAll: Agreement = { ...example, measures: example.measures.map((m) => ({ ...m, retired: true })) };
+    assert.deepEqual(dueAt('2021-05-27T08:00', retiredAll), []);
   });
 });
