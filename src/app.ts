@@ -4,6 +4,8 @@ import { CheckInCard } from './bot/checkInCard.js';
 import { PlanManagement } from './bot/planManagement.js';
 import { ReportExport } from './bot/reportExport.js';
 import { StatusAnswers } from './bot/statusAnswers.js';
+import { ReviewAnswers } from './bot/reviewAnswers.js';
+import { ReviewRepository } from './storage/reviewRepository.js';
 import { loadAgreementFile } from './config/agreementFile.js';
 import type { Config } from './config/env.js';
 import { describeError, log } from './log.js';
@@ -140,6 +142,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       checkIns,
       checkInCard,
       steering,
+      reviews: new ReviewAnswers(new ReviewRepository(store), config.timeZone, now),
       reportExport: new ReportExport({
         agreementId: agreement.id,
         plans,

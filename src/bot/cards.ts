@@ -15,7 +15,8 @@ export type CardName =
   | 'missingReports'
   | 'status'
   | 'measureForm'
-  | 'meetingSummary';
+  | 'meetingSummary'
+  | 'review';
 
 const templates = new Map<string, unknown>(
   readdirSync(cardsDir)

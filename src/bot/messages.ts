@@ -68,6 +68,22 @@ const sv = {
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
   exampleNote: 'Exempel',
+  review: {
+    title: (month: string) => `Halvtidsuppföljning av samverkansöverenskommelsen, ${month}`,
+    intro:
+      'Överenskommelsen ska följas upp efter halva tiden. Svara på de tre frågorna för din organisation; svaren sammanställs för styrgruppen.',
+    organisation: 'Jag svarar för',
+    save: 'Skicka svaren',
+    required: 'Välj organisation.',
+    saved: (organisation: string) =>
+      `Tack! Dina svar för ${organisation} är sparade. Skriv halvtid för att se sammanställningen.`,
+    invalid: 'Svara på minst en fråga och välj organisation. Ingenting har sparats.',
+    notMember: 'Halvtidsuppföljningen besvaras av beredningsgruppen och arbetsgrupperna.',
+    compiledTitle: 'Halvtidsuppföljning: sammanställning',
+    noAnswers: 'Inga svar ännu.',
+    answerLine: (organisation: string, name: string, answer: string) =>
+      `**${organisation}**, ${name}: ${answer}`,
+  },
   steering: {
     summaryTitle: (date: string) => `Inför styrgruppens möte ${date}`,
     summarySubtitle: (agreement: string, since: string | undefined) =>
@@ -371,6 +387,22 @@ const en: Messages = {
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
   exampleNote: 'Example',
+  review: {
+    title: (month: string) => `Mid-term review of the cooperation agreement, ${month}`,
+    intro:
+      'The agreement is to be reviewed half-way. Answer the three questions for your organisation; the answers are compiled for the steering group.',
+    organisation: 'I answer for',
+    save: 'Send the answers',
+    required: 'Choose an organisation.',
+    saved: (organisation: string) =>
+      `Thank you! Your answers for ${organisation} are saved. Type review to see the compilation.`,
+    invalid: 'Answer at least one question and choose an organisation. Nothing was saved.',
+    notMember: 'The mid-term review is answered by the preparation group and the working groups.',
+    compiledTitle: 'Mid-term review: compilation',
+    noAnswers: 'No answers yet.',
+    answerLine: (organisation: string, name: string, answer: string) =>
+      `**${organisation}**, ${name}: ${answer}`,
+  },
   steering: {
     summaryTitle: (date: string) => `Before the steering meeting ${date}`,
     summarySubtitle: (agreement: string, since: string | undefined) =>

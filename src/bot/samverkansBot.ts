@@ -14,6 +14,7 @@ import type { CheckInCard, CardActionResult } from './checkInCard.js';
 import type { PlanManagement } from './planManagement.js';
 import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
+import type { ReviewAnswers } from './reviewAnswers.js';
 import type { Steering } from '../scheduling/steering.js';
 import { extendAgreement } from '../domain/steering.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
@@ -45,6 +46,7 @@ export interface BotDependencies {
   reportExport: ReportExport;
   management: PlanManagement;
   steering: Steering;
+  reviews: ReviewAnswers;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;
@@ -116,6 +118,12 @@ export class SamverkansBot extends TeamsActivityHandler {
         return this.deps.checkInCard.submit(data, person, locale);
       case 'checkIn.refresh':
         return this.deps.checkInCard.refresh(data, person, locale);
+      case 'review.submit': {
+        const plan = await this.deps.plans.load(this.deps.agreementId);
+        const m = messagesFor(locale);
+        if (!plan) return { card: renderCard('notice', noticeView(m.problemTitle, m.noAgreement)) };
+        return { card: await this.deps.reviews.submit(plan, data, person, locale) };
+      }
       case 'measure.save': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
         const m = messagesFor(locale);
@@ -289,6 +297,15 @@ export class SamverkansBot extends TeamsActivityHandler {
           context,
           renderCard('notice', noticeView(m.manage.doneTitle, m.steering.extended(validTo))),
         );
+        return;
+      }
+      case 'review': {
+        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
+        if (!this.deps.status.mayRead(plan, asker)) {
+          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
+          return;
+        }
+        await sendCard(context, await this.deps.reviews.compiled(plan, locale));
         return;
       }
       case 'summary': {

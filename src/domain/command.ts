@@ -22,6 +22,8 @@ export type Command =
   /** `möte 2021-11-25 13:00`: plans a steering meeting; the date is checked where the agreement is known. */
   | { kind: 'planMeeting'; locale: Locale; date: string; time?: string }
   | { kind: 'extend'; locale: Locale }
+  /** The mid-term review's answers, compiled. */
+  | { kind: 'review'; locale: Locale }
   /** The summary before the next steering meeting (or the one on `date`). */
   | { kind: 'summary'; locale: Locale; date?: string }
   /** `export` (every report) or `export <round>` (one round's reports, by its name). */
@@ -73,6 +75,7 @@ type Verb =
   | 'retireMeasure'
   | 'planMeeting'
   | 'extend'
+  | 'review'
   | 'summary';
 const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
@@ -96,6 +99,8 @@ const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   retire: { kind: 'retireMeasure', locale: 'en' },
   mote: { kind: 'planMeeting', locale: 'sv' },
   meeting: { kind: 'planMeeting', locale: 'en' },
+  halvtid: { kind: 'review', locale: 'sv' },
+  review: { kind: 'review', locale: 'en' },
   forlang: { kind: 'extend', locale: 'sv' },
   extend: { kind: 'extend', locale: 'en' },
   sammanfattning: { kind: 'summary', locale: 'sv' },
@@ -148,6 +153,7 @@ export function parseCommand(text: unknown): Command {
     case 'measures':
     case 'missing':
     case 'mine':
+    case 'review':
     case 'extend':
       return { kind: verb.kind, locale: verb.locale };
     case 'status':

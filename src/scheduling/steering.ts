@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { coordinatorsOf, type SteeringMeeting } from '../domain/agreement.js';
+import { coordinatorsOf, type GroupKind, type SteeringMeeting } from '../domain/agreement.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
@@ -12,6 +12,8 @@ import {
 } from '../domain/steering.js';
 import { nextAllowedMoment, workingDaysBefore, type WorkingCalendar } from '../domain/workingCalendar.js';
 import { renderCard } from '../bot/cards.js';
+import { reviewCard } from '../bot/reviewAnswers.js';
+import { midTermMonth } from '../domain/midTermReview.js';
 import { messagesFor, type Messages } from '../bot/messages.js';
 import { log } from '../log.js';
 import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
@@ -86,6 +88,18 @@ export class Steering {
           payload: { year: gap.year, planned: gap.planned },
         });
       }
+      const reviewMonth = DateTime.fromFormat(midTermMonth(plan.agreement), 'yyyy-LL', {
+        zone: calendar.timeZone,
+      });
+      if (today <= (reviewMonth.endOf('month').toISODate() ?? '')) {
+        const [hour = 8, minute = 0] = calendar.officeHours.start.split(':').map(Number);
+        await this.deps.jobs.enqueue({
+          id: `midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
+          kind: 'midTermReview',
+          dueAt: iso(nextAllowedMoment(reviewMonth.set({ hour, minute }), calendar)),
+          payload: {},
+        });
+      }
       if (today <= consultationDeadline(plan.agreement)) {
         await this.deps.jobs.enqueue({
           id: `renewal|${validTo}`,
@@ -112,6 +126,7 @@ export class Steering {
       meetingGap: (job) => this.postGap(job),
       renewalReminder: (job) => this.postRenewal(job),
       agreementEnded: (job) => this.postEnded(job),
+      midTermReview: () => this.askReview(),
     };
   }
 
@@ -163,6 +178,15 @@ export class Steering {
     return { kind: 'done', outcome: 'posted' };
   }
 
+  /** The mid-term review's questions go to the preparation group's and the working groups' channels. */
+  private async askReview(): Promise<JobOutcome> {
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (!plan) return { kind: 'done', outcome: 'noAgreement' };
+    const card = reviewCard(plan, this.deps.locale);
+    await this.tell(plan, ['beredningsgrupp', 'arbetsgrupp'], { card });
+    return { kind: 'done', outcome: 'asked' };
+  }
+
   private async postEnded(job: ClaimedJob): Promise<JobOutcome> {
     const { validTo } = job.payload as { validTo: string };
     const plan = await this.deps.plans.load(this.deps.agreementId);
@@ -175,12 +199,8 @@ export class Steering {
   }
 
   /** The groups' channels, or the coordinators' personal chats when none of them has one. */
-  private async tell(
-    plan: Plan,
-    kinds: Array<'styrgrupp' | 'beredningsgrupp'>,
-    message: OutgoingMessage,
-  ): Promise<void> {
-    const groups = plan.agreement.groups.filter((g) => (kinds as string[]).includes(g.kind)).map((g) => g.id);
+  private async tell(plan: Plan, kinds: GroupKind[], message: OutgoingMessage): Promise<void> {
+    const groups = plan.agreement.groups.filter((g) => kinds.includes(g.kind)).map((g) => g.id);
     const channels = [
       ...new Set(plan.bindings.filter((b) => groups.includes(b.groupId)).map((b) => b.channelId)),
     ];
