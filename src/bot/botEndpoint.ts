@@ -58,7 +58,8 @@ export function connectToTeams(
         async process(req, res) {
           const activity = req.body;
           if (!isActivity(activity)) {
-            // What CloudAdapter answers too, except that a body without a type would make it throw.
+            // CloudAdapter answers 400 too, but throws (a 500) on a body without a type or with a serviceUrl that
+            // is not text, and without a serviceUrl it would send its answers to the public Bot Connector.
             res.status(400);
             res.end();
             return;
@@ -129,8 +130,8 @@ class RequestAuthentication extends ConfigurationBotFrameworkAuthentication {
 
 function isActivity(body: unknown): body is Activity {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
-  const type = (body as { type?: unknown }).type;
-  return typeof type === 'string' && type !== '';
+  const { type, serviceUrl } = body as { type?: unknown; serviceUrl?: unknown };
+  return typeof type === 'string' && type !== '' && typeof serviceUrl === 'string' && serviceUrl !== '';
 }
 
 function authorizationOf(req: Request): string {

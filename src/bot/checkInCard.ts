@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Measure } from '../domain/agreement.js';
-import { isOwner, type CheckInRound } from '../domain/checkInRound.js';
+import { may } from '../domain/access.js';
+import type { CheckInRound } from '../domain/checkInRound.js';
 import { draftFrom, parseCheckInSubmission } from '../domain/checkInSubmission.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
@@ -75,7 +76,7 @@ export class CheckInCard {
     if (!found) return { card: this.problem(locale, messagesFor(locale).checkIn.notFound) };
     const { plan, round, measure } = found;
     const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
-    if (isOwner(measure, person.aadObjectId))
+    if (may(plan, person, 'reportOnMeasure', { measureId: measure.id }))
       return { card: this.form(locale, plan, round, measure, latest) };
     return { card: this.readCard(locale, plan, round, measure, latest) };
   }
@@ -89,7 +90,7 @@ export class CheckInCard {
     if (!found) return { card: this.problem(locale, m.checkIn.notFound) };
     const { plan, round, measure } = found;
 
-    if (!isOwner(measure, person.aadObjectId)) {
+    if (!may(plan, person, 'reportOnMeasure', { measureId: measure.id })) {
       log.warn('checkIn.refusedNotOwner', {
         measureId: measure.id,
         roundId: round.id,

@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import { isCoordinator } from '../domain/agreement.js';
+import { may } from '../domain/access.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { normalizeForMatching } from '../domain/command.js';
 import type { Locale } from '../domain/locale.js';
@@ -152,7 +152,7 @@ export class ReportExport {
     }
     // Checked again: anyone can send an invoke, and a coordinator may have left the preparation group since.
     const plan = await this.deps.plans.load(this.deps.agreementId);
-    if (!plan || !isCoordinator(plan.agreement, context.activity.from.aadObjectId)) {
+    if (!plan || !may(plan, { aadObjectId: context.activity.from.aadObjectId }, 'exportReports')) {
       await sendNotice(context, m.notAllowedTitle, m.exportOnlyCoordinators);
       return;
     }

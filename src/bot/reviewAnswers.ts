@@ -1,3 +1,4 @@
+import { may } from '../domain/access.js';
 import type { Locale } from '../domain/locale.js';
 import { compileReview, midTermMonth, parseReviewSubmission } from '../domain/midTermReview.js';
 import type { Plan } from '../domain/plan.js';
@@ -34,11 +35,7 @@ export class ReviewAnswers {
   /** `review.submit`: members of the preparation group and the working groups answer for their organisation. */
   async submit(plan: Plan, data: unknown, person: { aadObjectId?: string; name: string }, locale: Locale) {
     const m = messagesFor(locale);
-    const answering = plan.agreement.groups.filter((g) => g.kind !== 'styrgrupp');
-    if (
-      !person.aadObjectId ||
-      !answering.some((g) => g.members.some((x) => x.aadObjectId === person.aadObjectId))
-    ) {
+    if (!person.aadObjectId || !may(plan, person, 'answerReview')) {
       return renderCard('notice', noticeView(m.notAllowedTitle, m.review.notMember));
     }
     const parsed = parseReviewSubmission(data, plan.agreement.midTermReview.questions.length);

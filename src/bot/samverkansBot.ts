@@ -18,7 +18,7 @@ import type { ReviewAnswers } from './reviewAnswers.js';
 import type { Steering } from '../scheduling/steering.js';
 import { extendAgreement } from '../domain/steering.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
-import { isCoordinator } from '../domain/agreement.js';
+import { may, type Action } from '../domain/access.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
@@ -127,7 +127,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       case 'measure.save': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
         const m = messagesFor(locale);
-        if (!plan || !isCoordinator(plan.agreement, person.aadObjectId)) {
+        if (!plan || !may(plan, person, 'managePlan')) {
           return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)) };
         }
         const by = { aadObjectId: person.aadObjectId ?? '', name: person.name };
@@ -137,7 +137,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       case 'status.measure': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
         const asker = { aadObjectId: person.aadObjectId, channelId: channelOf(context.activity) };
-        if (!plan || !this.deps.status.mayRead(plan, asker)) {
+        if (!plan || !may(plan, asker, 'readStatus')) {
           const m = messagesFor(locale);
           return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)) };
         }
@@ -194,7 +194,9 @@ export class SamverkansBot extends TeamsActivityHandler {
   private async execute(context: TurnContext, command: Command, locale: Locale, plan: Plan): Promise<void> {
     const m = messagesFor(locale);
     const activity = context.activity;
-    const coordinator = isCoordinator(plan.agreement, activity.from.aadObjectId);
+    const who = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
+    const allowed = (action: Action) => may(plan, who, action);
+    const coordinator = allowed('managePlan');
     switch (command.kind) {
       case 'help':
       case 'unknown':
@@ -220,13 +222,13 @@ export class SamverkansBot extends TeamsActivityHandler {
         return;
       }
       case 'bind':
-        await this.bind(context, command.group, locale, plan, coordinator);
+        await this.bind(context, command.group, locale, plan, allowed('bindChannel'));
         return;
       case 'status':
       case 'missing':
       case 'history': {
         const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!this.deps.status.mayRead(plan, asker)) {
+        if (!may(plan, asker, 'readStatus')) {
           await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
           return;
         }
@@ -243,7 +245,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       case 'editMeasure':
       case 'retireMeasure':
       case 'planMeeting': {
-        if (!coordinator) {
+        if (!allowed('managePlan')) {
           await sendCard(
             context,
             renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)),
@@ -267,7 +269,7 @@ export class SamverkansBot extends TeamsActivityHandler {
         return;
       }
       case 'extend': {
-        if (!coordinator) {
+        if (!allowed('extendAgreement')) {
           await sendCard(
             context,
             renderCard('notice', noticeView(m.notAllowedTitle, m.steering.extendOnlyCoordinators)),
@@ -301,7 +303,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       }
       case 'review': {
         const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!this.deps.status.mayRead(plan, asker)) {
+        if (!may(plan, asker, 'readStatus')) {
           await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
           return;
         }
@@ -310,7 +312,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       }
       case 'summary': {
         const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!this.deps.status.mayRead(plan, asker)) {
+        if (!may(plan, asker, 'readStatus')) {
           await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
           return;
         }
@@ -327,7 +329,7 @@ export class SamverkansBot extends TeamsActivityHandler {
         return;
       }
       case 'export':
-        if (!coordinator) {
+        if (!allowed('exportReports')) {
           await sendCard(
             context,
             renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)),
@@ -344,7 +346,7 @@ export class SamverkansBot extends TeamsActivityHandler {
         return;
       case 'openRound':
       case 'closeRound':
-        if (!coordinator) {
+        if (!allowed(command.kind)) {
           await sendCard(
             context,
             renderCard('notice', noticeView(m.notAllowedTitle, m.rounds.onlyCoordinators)),
@@ -405,10 +407,10 @@ export class SamverkansBot extends TeamsActivityHandler {
     await sendCard(context, renderCard('notice', noticeView(m.rounds.closedTitle, text)));
   }
 
-  private async bind(context: TurnContext, asked: string, locale: Locale, plan: Plan, coordinator: boolean) {
+  private async bind(context: TurnContext, asked: string, locale: Locale, plan: Plan, permitted: boolean) {
     const m = messagesFor(locale);
     const activity = context.activity;
-    if (!coordinator) {
+    if (!permitted) {
       await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.bindOnlyCoordinators)));
       return;
     }

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Measure } from '../domain/agreement.js';
-import { isCoordinator } from '../domain/agreement.js';
-import { isOwner, missingMeasures } from '../domain/checkInRound.js';
+import { may } from '../domain/access.js';
+import { missingMeasures } from '../domain/checkInRound.js';
 import type { StatusScope } from '../domain/command.js';
 import type { Locale } from '../domain/locale.js';
 import { findMeasure } from '../domain/measureSearch.js';
-import { groupsBoundTo, type Plan } from '../domain/plan.js';
+import type { Plan } from '../domain/plan.js';
 import type { Report } from '../domain/report.js';
 import {
   measureStatus,
@@ -68,17 +68,6 @@ const measureData = z.object({ measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/)
 export class StatusAnswers {
   constructor(private readonly deps: StatusDependencies) {}
 
-  /** Members of the agreement's groups, measure owners, and anyone in a channel bound to a group may read. */
-  mayRead(plan: Plan, asker: Asker): boolean {
-    if (asker.channelId && groupsBoundTo(plan, asker.channelId).length > 0) return true;
-    const id = asker.aadObjectId;
-    if (!id) return false;
-    const { groups, measures } = plan.agreement;
-    return (
-      groups.some((g) => g.members.some((m) => m.aadObjectId === id)) || measures.some((m) => isOwner(m, id))
-    );
-  }
-
   async status(
     plan: Plan,
     scope: StatusScope,
@@ -107,7 +96,7 @@ export class StatusAnswers {
     if (!open) return this.card({ title: m.status.title, lines: [m.status.noOpenRound] }, locale);
     const latest = latestByMeasure(history);
     const missing = missingMeasures(open, plan, [...latest.values()]);
-    const names = isCoordinator(plan.agreement, asker.aadObjectId);
+    const names = may(plan, asker, 'readNames');
     const lines =
       missing.length === 0
         ? [m.status.missingNone(open.label)]
@@ -195,7 +184,7 @@ export class StatusAnswers {
     }
     const [history, rounds] = await this.load(plan);
     const overview = statusOverview(plan, history, rounds, this.deps.now(), goalArea);
-    const names = isCoordinator(plan.agreement, asker.aadObjectId);
+    const names = may(plan, asker, 'readNames');
     const round = this.roundLine(overview, m);
     const footer = overview.decisionsNeeded.length
       ? m.status.decisions(overview.decisionsNeeded.map((x) => `**${x.id}** ${x.title}`).join(', '))
