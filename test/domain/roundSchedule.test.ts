@@ -272,7 +272,10 @@ describe('round schedule', () => {
       dueAt('2021-05-27T08:00', onlyMonthly).map((r) => r.id),
       ['monthly-2021-05', 'meeting-2021-06-10'],
     );
-    const retiredAll: Agreement = { ...example, measures: example.measures.map((m) => ({ ...m, retired: true })) };
+    const retiredAll: Agreement = {
+      ...example,
+      measures: example.measures.map((m) => ({ ...m, retired: true })),
+    };
     assert.deepEqual(dueAt('2021-05-27T08:00', retiredAll), []);
   });
 });
