@@ -73,6 +73,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
     const conversations = new ConversationRepository(store);
     const audit = new AuditLog(store);
+    const reviews = new ReviewRepository(store);
     const rounds = new RoundRepository(store);
     const reports = new ReportRepository(store);
     const jobs = new JobStore(store);
@@ -142,8 +143,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       checkIns,
       checkInCard,
       steering,
-      reviews: new ReviewAnswers(new ReviewRepository(store), config.timeZone, now),
+      reviews: new ReviewAnswers(reviews, config.timeZone, now),
       reportExport: new ReportExport({
+        reviews,
         agreementId: agreement.id,
         plans,
         reports,

@@ -173,6 +173,10 @@ const sv = {
   },
   exportOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan exportera rapporterna.',
   export: {
+    followUpDescription: 'Skriftlig uppföljning av samverkansöverenskommelsen (Word)',
+    followUpUnavailable: 'Det finns inget sådant styrgruppsmöte att skriva rapporten för.',
+    followUpNeedsPersonalChat:
+      'Rapporten är en fil, och filer kan jag bara skicka i din personliga chatt med mig. Öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och fråga igen.',
     title: 'Export av rapporterna',
     fileText: 'Här är rapporterna som CSV-fil för Excel. Godkänn filen så sparar jag den i din OneDrive.',
     allDescription: (reports: number) =>
@@ -493,6 +497,10 @@ const en: Messages = {
   },
   exportOnlyCoordinators: 'Only the coordinators in the preparation group can export the reports.',
   export: {
+    followUpDescription: 'Written follow-up of the cooperation agreement (Word)',
+    followUpUnavailable: 'There is no such steering meeting to write the report for.',
+    followUpNeedsPersonalChat:
+      'The report is a file, and I can send files only in your personal chat with me. Open Apps in Teams, search for Samverkansbot, choose Add and ask again.',
     title: 'Report export',
     fileText:
       'Here are the reports as a CSV file for Excel. Accept the file and I will save it in your OneDrive.',

@@ -25,6 +25,8 @@ import type { ConversationRepository } from '../storage/conversationRepository.j
 import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
+import type { ReviewRepository } from '../storage/reviewRepository.js';
+import { buildFollowUpReport, FollowUpReportError } from '../reports/followUpReportFile.js';
 import { renderCard } from './cards.js';
 import { messagesFor, type Messages } from './messages.js';
 import { noticeView } from './views.js';
@@ -35,6 +37,7 @@ export interface ReportExportDependencies {
   reports: ReportRepository;
   rounds: RoundRepository;
   conversations: ConversationRepository;
+  reviews: ReviewRepository;
   /** The bot's Microsoft app id ('' without authentication): writing in a personal chat from a channel's turn. */
   appId: string;
   timeZone: string;
@@ -61,7 +64,14 @@ const roundsListed = 20;
 const scopeSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('all') }),
   z.strictObject({ kind: z.literal('round'), roundId: z.string().min(1).max(200) }),
+  /** The written follow-up report (skriftlig uppföljning) for a meeting, or up to a date. */
+  z.strictObject({
+    kind: z.literal('followUp'),
+    scope: z.enum(['meeting', 'until']),
+    date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  }),
 ]);
+type FileScope = z.infer<typeof scopeSchema>;
 
 /** The accept invoke (`fileConsent/invoke`): where Teams lets the bot upload the file. */
 const acceptanceSchema = z.object({
@@ -157,6 +167,10 @@ export class ReportExport {
       return;
     }
     const { context: scope, uploadInfo } = parsed.data;
+    if (scope.kind === 'followUp') {
+      await this.uploadFollowUp(context, plan, scope, uploadInfo, m);
+      return;
+    }
     const rounds = await this.deps.rounds.list(plan.agreement.id);
     if (scope.kind === 'round' && !rounds.some((r) => r.id === scope.roundId)) {
       await sendNotice(context, m.problemTitle, m.unknownAction);
@@ -176,6 +190,100 @@ export class ReportExport {
       name: uploadInfo.name,
       ...(uploadInfo.contentUrl ? { contentUrl: uploadInfo.contentUrl } : {}),
       content: { uniqueId: uploadInfo.uniqueId, fileType: uploadInfo.fileType ?? 'csv' },
+    };
+    await context.sendActivity(MessageFactory.attachment(info, m.export.uploaded(uploadInfo.name)));
+  }
+
+  /**
+   * A coordinator asked for the written follow-up report of a meeting (or of everything up to today): a Word
+   * file through the file consent card in their personal chat. Teams lets bots send files only there. Returns
+   * what to tell the person where they asked, or nothing when the card itself arrived there.
+   */
+  async requestFollowUp(
+    context: TurnContext,
+    plan: Plan,
+    meeting: string | undefined,
+    locale: Locale,
+  ): Promise<string | undefined> {
+    const m = messagesFor(locale);
+    const scope: FileScope = meeting
+      ? { kind: 'followUp', scope: 'meeting', date: meeting }
+      : { kind: 'followUp', scope: 'until', date: this.deps.now().toISOString().slice(0, 10) };
+    let file: { name: string; bytes: Uint8Array };
+    try {
+      file = await this.followUpFile(plan, scope);
+    } catch (err) {
+      if (!(err instanceof FollowUpReportError)) throw err;
+      return m.export.followUpUnavailable;
+    }
+    const consent = MessageFactory.attachment(
+      {
+        contentType: fileConsentType,
+        name: file.name,
+        content: {
+          description: m.export.followUpDescription,
+          sizeInBytes: file.bytes.length,
+          acceptContext: scope,
+          declineContext: scope,
+        },
+      },
+      m.export.fileText,
+    );
+    if (context.activity.conversation.conversationType === 'personal') {
+      await context.sendActivity(consent);
+      return undefined;
+    }
+    const personId = context.activity.from.aadObjectId;
+    const chat = personId ? await this.deps.conversations.get('personal', personId) : undefined;
+    if (chat && (await this.sendInPersonalChat(context, chat.reference, consent)))
+      return m.export.sentToPersonalChat;
+    return m.export.followUpNeedsPersonalChat;
+  }
+
+  private async followUpFile(plan: Plan, scope: Extract<FileScope, { kind: 'followUp' }>) {
+    return buildFollowUpReport(
+      {
+        plans: this.deps.plans,
+        reports: this.deps.reports,
+        rounds: this.deps.rounds,
+        reviews: this.deps.reviews,
+      },
+      {
+        agreementId: plan.agreement.id,
+        scope: { kind: scope.scope, date: scope.date },
+        format: 'docx',
+        now: this.deps.now(),
+        timeZone: this.deps.timeZone,
+      },
+    );
+  }
+
+  private async uploadFollowUp(
+    context: TurnContext,
+    plan: Plan,
+    scope: Extract<FileScope, { kind: 'followUp' }>,
+    uploadInfo: {
+      name: string;
+      uploadUrl: string;
+      contentUrl?: string;
+      uniqueId?: string;
+      fileType?: string;
+    },
+    m: Messages,
+  ): Promise<void> {
+    try {
+      const file = await this.followUpFile(plan, scope);
+      await upload(uploadInfo.uploadUrl, new Uint8Array(file.bytes));
+    } catch (err) {
+      log.warn('followUp.uploadFailed', describeError(err));
+      await sendNotice(context, m.problemTitle, m.export.uploadFailed);
+      return;
+    }
+    const info: Attachment = {
+      contentType: fileInfoType,
+      name: uploadInfo.name,
+      ...(uploadInfo.contentUrl ? { contentUrl: uploadInfo.contentUrl } : {}),
+      content: { uniqueId: uploadInfo.uniqueId, fileType: uploadInfo.fileType ?? 'docx' },
     };
     await context.sendActivity(MessageFactory.attachment(info, m.export.uploaded(uploadInfo.name)));
   }

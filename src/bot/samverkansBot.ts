@@ -18,6 +18,7 @@ import type { ReviewAnswers } from './reviewAnswers.js';
 import type { Steering } from '../scheduling/steering.js';
 import { extendAgreement } from '../domain/steering.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
+import { z } from 'zod';
 import { may, type Action } from '../domain/access.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
@@ -105,11 +106,20 @@ export class SamverkansBot extends TeamsActivityHandler {
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     const result = await this.cardAction(context, invokeValue.action.verb, invokeValue.action.data);
+    if ('message' in result) {
+      // Teams shows a message response's value (a string) without changing the card; the SDK types it as an object.
+      const value = result.message as unknown as Record<string, unknown>;
+      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value };
+    }
     if (result.messageCard) await this.updateCardMessage(context, result.messageCard);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
   }
 
-  private async cardAction(context: TurnContext, verb: unknown, data: unknown): Promise<CardActionResult> {
+  private async cardAction(
+    context: TurnContext,
+    verb: unknown,
+    data: unknown,
+  ): Promise<CardActionResult | { message: string }> {
     const locale = this.localeOf(context.activity);
     const person = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name ?? '' };
     log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
@@ -118,6 +128,23 @@ export class SamverkansBot extends TeamsActivityHandler {
         return this.deps.checkInCard.submit(data, person, locale);
       case 'checkIn.refresh':
         return this.deps.checkInCard.refresh(data, person, locale);
+      case 'report.request': {
+        // The summary card's button: the meeting's written report, as a file in the person's personal chat.
+        const plan = await this.deps.plans.load(this.deps.agreementId);
+        const m = messagesFor(locale);
+        if (!plan || !may(plan, person, 'exportReports')) {
+          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)) };
+        }
+        const meeting = z.object({ meeting: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).safeParse(data);
+        const told = await this.deps.reportExport.requestFollowUp(
+          context,
+          plan,
+          meeting.success ? meeting.data.meeting : undefined,
+          locale,
+        );
+        // A message, not a card: the summary card stays as it is for the person who pressed the button.
+        return { message: told ?? m.export.sentToPersonalChat };
+      }
       case 'review.submit': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
         const m = messagesFor(locale);
@@ -169,7 +196,8 @@ export class SamverkansBot extends TeamsActivityHandler {
     if (!context.activity.text && value && typeof value === 'object') {
       // Action.Submit, the fallback of clients without Universal Actions: same handling, answered in the chat.
       const result = await this.cardAction(context, value.verb, value);
-      if (result.messageCard) await this.updateCardMessage(context, result.card);
+      if ('message' in result) await context.sendActivity(MessageFactory.text(result.message));
+      else if (result.messageCard) await this.updateCardMessage(context, result.card);
       else await sendCard(context, result.card);
       return;
     }
@@ -328,6 +356,19 @@ export class SamverkansBot extends TeamsActivityHandler {
         await sendCard(context, await this.deps.steering.summaryCard(plan, meeting, locale));
         return;
       }
+      case 'followUpReport':
+        if (!allowed('exportReports')) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)),
+          );
+          return;
+        }
+        {
+          const told = await this.deps.reportExport.requestFollowUp(context, plan, command.date, locale);
+          if (told) await sendCard(context, renderCard('notice', noticeView(m.export.title, told)));
+        }
+        return;
       case 'export':
         if (!allowed('exportReports')) {
           await sendCard(

@@ -22,6 +22,8 @@ export type Command =
   /** `möte 2021-11-25 13:00`: plans a steering meeting; the date is checked where the agreement is known. */
   | { kind: 'planMeeting'; locale: Locale; date: string; time?: string }
   | { kind: 'extend'; locale: Locale }
+  /** The written follow-up report, for the meeting on `date` or up to today. */
+  | { kind: 'followUpReport'; locale: Locale; date?: string }
   /** The mid-term review's answers, compiled. */
   | { kind: 'review'; locale: Locale }
   /** The summary before the next steering meeting (or the one on `date`). */
@@ -76,6 +78,7 @@ type Verb =
   | 'planMeeting'
   | 'extend'
   | 'review'
+  | 'followUpReport'
   | 'summary';
 const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
@@ -99,6 +102,8 @@ const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   retire: { kind: 'retireMeasure', locale: 'en' },
   mote: { kind: 'planMeeting', locale: 'sv' },
   meeting: { kind: 'planMeeting', locale: 'en' },
+  rapport: { kind: 'followUpReport', locale: 'sv' },
+  report: { kind: 'followUpReport', locale: 'en' },
   halvtid: { kind: 'review', locale: 'sv' },
   review: { kind: 'review', locale: 'en' },
   forlang: { kind: 'extend', locale: 'sv' },
@@ -145,9 +150,10 @@ export function parseCommand(text: unknown): Command {
   if (!verb) return { kind: 'unknown' };
   const rest = words.slice(1).join(' ');
   switch (verb.kind) {
-    case 'summary': {
+    case 'summary':
+    case 'followUpReport': {
       const date = /^\d{4}-\d{2}-\d{2}$/.exec(parsed.data.trim().split(/\s+/).slice(1).join(' '))?.[0];
-      return { kind: 'summary', locale: verb.locale, ...(date ? { date } : {}) };
+      return { kind: verb.kind, locale: verb.locale, ...(date ? { date } : {}) };
     }
     case 'help':
     case 'measures':

@@ -8,7 +8,18 @@ import type { Report } from '../../src/domain/report.js';
 import { isWorkingDay } from '../../src/domain/workingCalendar.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
-import { channelMessage, newChannel, users, type ChannelPlace } from '../harness/activities.js';
+import JSZip from 'jszip';
+import { randomUUID } from 'node:crypto';
+import {
+  cardAction,
+  channelMessage,
+  fixture,
+  newChannel,
+  personalInstall,
+  users,
+  type Activity,
+  type ChannelPlace,
+} from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
@@ -156,6 +167,73 @@ describe('the steering group over a year of follow-up', () => {
       { x: '2021-11-10', y: 35 },
     ]);
     assert.match(parsed.fallback.text, /^1\.1 .*: 2021-03-03 41, 2021-05-28 37, 2021-11-10 35$/);
+  });
+
+  it("delivers the meeting's written follow-up report as a Word file through the file consent card", async () => {
+    const chat = `a:${users.alex.aadObjectId}`;
+    await bot.post(
+      personalInstall('installationUpdate', { serviceUrl: bot.connector.serviceUrl, conversationId: chat }),
+    );
+    const summary = inChannel(styrgrupp)[0];
+    const button = (
+      summary?.body.attachments as Array<{ content: { actions: Array<{ verb: string; data: object }> } }>
+    )[0]?.content.actions[0];
+    assert.equal(button?.verb, 'report.request');
+    bot.connector.clear();
+    const pressed = await bot.post(
+      cardAction(
+        button.verb,
+        button.data as Record<string, unknown>,
+        {
+          conversationId: `${styrgrupp.channelId};messageid=${summary?.id}`,
+          replyToId: summary?.id ?? '',
+          channel: styrgrupp,
+        },
+        { serviceUrl: bot.connector.serviceUrl },
+      ),
+    );
+    const answer = JSON.parse(pressed.body) as { type: string; value: string };
+    assert.equal(answer.type, 'application/vnd.microsoft.activity.message');
+    assert.match(answer.value, /personliga chatt/);
+    const consent = bot.connector.sent.find((s) => s.conversationId === chat);
+    const attachment = (
+      consent?.body.attachments as Array<{
+        contentType: string;
+        name: string;
+        content: { acceptContext: unknown };
+      }>
+    )[0];
+    assert.equal(attachment?.contentType, 'application/vnd.microsoft.teams.card.file.consent');
+    assert.match(attachment.name, /\.docx$/);
+
+    const accept: Activity = {
+      ...fixture('personal-invoke-adaptiveCard-action'),
+      id: randomUUID(),
+      serviceUrl: bot.connector.serviceUrl,
+      from: users.alex,
+      locale: 'sv-SE',
+      conversation: { conversationType: 'personal', id: chat },
+      name: 'fileConsent/invoke',
+      value: {
+        type: 'fileUpload',
+        action: 'accept',
+        context: attachment.content.acceptContext,
+        uploadInfo: {
+          name: attachment.name,
+          uploadUrl: bot.connector.uploadUrl(),
+          uniqueId: 'u1',
+          fileType: 'docx',
+        },
+      },
+    };
+    assert.equal((await bot.post(accept)).status, 200);
+    const [upload] = bot.connector.uploads;
+    assert.ok(upload, 'the file was uploaded');
+    const xml = await (await JSZip.loadAsync(upload.bytes)).file('word/document.xml')?.async('string');
+    const text = (xml ?? '').replace(/<[^>]+>/g, '');
+    assert.match(text, /Upplands Väsby kommun/);
+    assert.match(text, /Sociala insatsgrupper/);
+    assert.match(text, /Försenad/);
   });
 
   it('reminds of the renewal consultation on a working day before 2022-06-30, and an extension moves the dates', async () => {
