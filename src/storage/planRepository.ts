@@ -192,7 +192,7 @@ export class PlanRepository {
     const plan = await this.load(agreementId);
     if (!plan) throw new Error(`no agreement ${agreementId}`);
     const extended = extend(plan.agreement);
-    const { goalAreas: _g, measures: _m, groups: _gr, steeringMeetings: _s, ...header } = extended;
+    const { goalAreas, measures, groups, steeringMeetings, ...header } = extended;
     try {
       await this.table.updateEntity<PlanRow>(
         { ...row, data: JSON.stringify(header), origin: 'teams', updatedAt: now.toISOString() },
