@@ -68,6 +68,8 @@ const sv = {
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
   exampleNote: 'Exempel',
+  notSaved:
+    'Inte sparat: jag når inte lagringen just nu. Det du skrev finns kvar i kortet; försök igen om en stund.',
   review: {
     title: (month: string) => `Halvtidsuppföljning av samverkansöverenskommelsen, ${month}`,
     intro:
@@ -391,6 +393,8 @@ const en: Messages = {
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
   exampleNote: 'Example',
+  notSaved:
+    'Not saved: I cannot reach storage right now. What you typed is still in the card; please try again in a moment.',
   review: {
     title: (month: string) => `Mid-term review of the cooperation agreement, ${month}`,
     intro:

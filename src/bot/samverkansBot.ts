@@ -81,7 +81,12 @@ export class SamverkansBot extends TeamsActivityHandler {
       log.warn('activity.tenantRefused', { tenantId, type: context.activity.type });
       return;
     }
-    await this.refreshConversation(context.activity, tenantId);
+    try {
+      await this.refreshConversation(context.activity, tenantId);
+    } catch (err) {
+      // A stale reference is better than no answer: storage may be down for a moment.
+      log.warn('conversation.refreshFailed', describeError(err));
+    }
     await super.run(context);
   }
 
@@ -105,7 +110,15 @@ export class SamverkansBot extends TeamsActivityHandler {
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
-    const result = await this.cardAction(context, invokeValue.action.verb, invokeValue.action.data);
+    let result: Awaited<ReturnType<SamverkansBot['cardAction']>>;
+    try {
+      result = await this.cardAction(context, invokeValue.action.verb, invokeValue.action.data);
+    } catch (err) {
+      // Storage unreachable or another fault: nothing was half-written (every save is one conditional write),
+      // and a message response leaves the card as it is, with what the person typed.
+      log.error('cardAction.failed', describeError(err));
+      result = { message: messagesFor(this.localeOf(context.activity)).notSaved };
+    }
     if ('message' in result) {
       // Teams shows a message response's value (a string) without changing the card; the SDK types it as an object.
       const value = result.message as unknown as Record<string, unknown>;

@@ -106,6 +106,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    // Azurite writes its data to disk on SIGINT (it only saves every few seconds otherwise).
+    child.kill('SIGINT');
   });
 }
