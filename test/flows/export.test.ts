@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { messagesFor } from '../../src/bot/messages.js';
-import type { CheckInRound } from '../../src/domain/checkInRound.js';
-import type { Report } from '../../src/domain/report.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
@@ -17,6 +15,7 @@ import {
   type TeamsUser,
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
+import { seededReport, seededRound } from '../harness/seed.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
@@ -44,27 +43,6 @@ interface Attachment {
   name?: string;
   contentUrl?: string;
   content: Record<string, unknown>;
-}
-
-function round(id: string, label: string, openedAt: string, status: CheckInRound['status']) {
-  const measureIds = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '3.1', '3.2', '3.3'];
-  return { id, agreementId, label, trigger: 'manual', measureIds, openedAt, status } satisfies CheckInRound;
-}
-
-function report(
-  measureId: string,
-  revision: number,
-  fields: Partial<Report> & Pick<Report, 'status' | 'reportedAt'>,
-) {
-  return {
-    agreementId,
-    measureId,
-    revision,
-    narrative: `Läget för ${measureId}, version ${revision}.`,
-    needsSteeringDecision: false,
-    reportedBy: users.alex,
-    ...fields,
-  } satisfies Report;
 }
 
 /** Reads RFC 4180 with `;` between fields and CRLF between records; a bare LF belongs to a field only in quotes. */
@@ -117,12 +95,12 @@ describe('coordinators export the reports as a CSV file', () => {
       channelMessage('koppla beredningsgrupp', channel, { serviceUrl: bot.connector.serviceUrl }),
     );
     const rounds = new RoundRepository(bot.store);
-    await rounds.open(round('q1', '2021 kvartal 1', '2021-02-01T08:00:00.000Z', 'closed'));
-    await rounds.open(round('q2', '2021 kvartal 2', '2021-05-03T08:00:00.000Z', 'open'));
+    await rounds.open(seededRound('q1', '2021 kvartal 1', '2021-02-01T08:00:00.000Z', 'closed'));
+    await rounds.open(seededRound('q2', '2021 kvartal 2', '2021-05-03T08:00:00.000Z', 'open'));
     // Long texts in the first round make the whole agreement too long for a Teams message.
     const long = (n: number) => `Omfattande lägesbeskrivning nummer ${n}. `.repeat(45).trim();
     await reports().importHistory([
-      report('1.2', 1, {
+      seededReport('1.2', 1, {
         status: 'notStarted',
         roundId: 'q1',
         reportedAt: '2021-02-03T09:00:00.000Z',
@@ -131,20 +109,20 @@ describe('coordinators export the reports as a CSV file', () => {
         nextStep: '=SUMMA(A1:A3)',
         indicatorValue: 3.5,
       }),
-      report('1.2', 2, {
+      seededReport('1.2', 2, {
         status: 'onTrack',
         roundId: 'q2',
         reportedAt: '2021-05-04T07:15:00.000Z',
         narrative: 'Ordningsvakter på plats varje fredag; "Nattvandrarna" med.',
         indicatorValue: -2.25,
       }),
-      report('2.1', 1, {
+      seededReport('2.1', 1, {
         status: 'onTrack',
         roundId: 'q1',
         reportedAt: '2021-02-04T09:00:00.000Z',
         reportedBy: users.patti,
       }),
-      report('2.1', 2, {
+      seededReport('2.1', 2, {
         status: 'delayed',
         roundId: 'q2',
         reportedAt: '2021-05-05T09:00:00.000Z',
@@ -153,9 +131,13 @@ describe('coordinators export the reports as a CSV file', () => {
         needsSteeringDecision: true,
       }),
       // Reported outside any round, in the hour that did not exist in Stockholm's clock change.
-      report('3.1', 1, { status: 'atRisk', reportedAt: '2021-03-28T01:30:00.000Z', reportedBy: users.megan }),
+      seededReport('3.1', 1, {
+        status: 'atRisk',
+        reportedAt: '2021-03-28T01:30:00.000Z',
+        reportedBy: users.megan,
+      }),
       ...Array.from({ length: 12 }, (_, i) =>
-        report('3.3', i + 1, {
+        seededReport('3.3', i + 1, {
           status: 'onTrack',
           roundId: 'q1',
           reportedAt: `2021-02-${String(10 + i).padStart(2, '0')}T10:00:00.000Z`,
@@ -337,7 +319,7 @@ describe('coordinators export the reports as a CSV file', () => {
 
     // Reported between the card and the accept: the file has it.
     await reports().add(
-      report('1.1', 1, { status: 'done', roundId: 'q2', reportedAt: '2021-05-20T08:00:00.000Z' }),
+      seededReport('1.1', 1, { status: 'done', roundId: 'q2', reportedAt: '2021-05-20T08:00:00.000Z' }),
     );
     await fileConsent('accept', content.acceptContext, {
       name: 'samverkan-rapporter-2021-kvartal-2-2021-05-20.csv',

@@ -3,7 +3,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { CheckInRound } from '../../src/domain/checkInRound.js';
 import { measureStatuses, type Report } from '../../src/domain/report.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
@@ -17,9 +16,9 @@ import {
   type TeamsUser,
 } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
+import { seededReport, seededRound } from '../harness/seed.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
-const agreementId = 'upplands-vasby-sollentuna-2021-2022';
 /** Teams refuses messages over about 28 KB; a card must stay well below. */
 const teamsMessageLimit = 28 * 1024;
 const outsider: TeamsUser = {
@@ -27,32 +26,6 @@ const outsider: TeamsUser = {
   name: 'Utomstående',
   aadObjectId: '00000000-0000-0000-0000-0000000000099',
 };
-
-function round(
-  id: string,
-  label: string,
-  openedAt: string,
-  measureIds: string[],
-  status: CheckInRound['status'],
-) {
-  return { id, agreementId, label, trigger: 'manual', measureIds, openedAt, status } satisfies CheckInRound;
-}
-
-function report(
-  measureId: string,
-  revision: number,
-  fields: Partial<Report> & Pick<Report, 'status' | 'reportedAt'>,
-) {
-  return {
-    agreementId,
-    measureId,
-    revision,
-    narrative: `Läget för ${measureId}, version ${revision}.`,
-    needsSteeringDecision: false,
-    reportedBy: users.alex,
-    ...fields,
-  } satisfies Report;
-}
 
 describe('coordinators ask the bot for status', () => {
   let bot: TestBot;
@@ -69,30 +42,30 @@ describe('coordinators ask the bot for status', () => {
     );
     const rounds = new RoundRepository(bot.store);
     const all = ['1.1', '1.2', '1.3', '2.1', '2.2', '2.3', '3.1', '3.2', '3.3'];
-    await rounds.open(round('q1', '2021 kvartal 1', '2021-02-01T08:00:00.000Z', all, 'closed'));
-    await rounds.open(round('q2', '2021 kvartal 2', '2021-05-03T08:00:00.000Z', all, 'open'));
+    await rounds.open(seededRound('q1', '2021 kvartal 1', '2021-02-01T08:00:00.000Z', 'closed', all));
+    await rounds.open(seededRound('q2', '2021 kvartal 2', '2021-05-03T08:00:00.000Z', 'open', all));
     await new ReportRepository(bot.store).importHistory([
-      report('1.2', 1, { status: 'notStarted', roundId: 'q1', reportedAt: '2021-02-03T09:00:00.000Z' }),
-      report('1.2', 2, {
+      seededReport('1.2', 1, { status: 'notStarted', roundId: 'q1', reportedAt: '2021-02-03T09:00:00.000Z' }),
+      seededReport('1.2', 2, {
         status: 'onTrack',
         roundId: 'q2',
         reportedAt: '2021-05-04T07:15:00.000Z',
         narrative: 'Ordningsvakter på plats varje fredag.',
       }),
-      report('2.1', 1, {
+      seededReport('2.1', 1, {
         status: 'onTrack',
         roundId: 'q1',
         reportedAt: '2021-02-04T09:00:00.000Z',
         reportedBy: users.patti,
       }),
-      report('2.1', 2, {
+      seededReport('2.1', 2, {
         status: 'delayed',
         roundId: 'q2',
         reportedAt: '2021-05-05T09:00:00.000Z',
         reportedBy: users.patti,
         needsSteeringDecision: true,
       }),
-      report('3.2', 1, {
+      seededReport('3.2', 1, {
         status: 'atRisk',
         roundId: 'q1',
         reportedAt: '2021-02-05T09:00:00.000Z',
@@ -277,11 +250,11 @@ describe('status for the largest realistic plan: 60 measures, 24 rounds', () => 
     const history: Report[] = [];
     for (let r = 0; r < 24; r++) {
       const openedAt = new Date(Date.UTC(2021, r, 1, 8)).toISOString();
-      await rounds.open(round(`m${r}`, `Månad ${r + 1}`, openedAt, ids, r === 23 ? 'open' : 'closed'));
+      await rounds.open(seededRound(`m${r}`, `Månad ${r + 1}`, openedAt, r === 23 ? 'open' : 'closed', ids));
       for (const [i, id] of ids.entries()) {
         if (r === 23 && i % 3 === 0) continue;
         history.push(
-          report(id, r + 1, {
+          seededReport(id, r + 1, {
             roundId: `m${r}`,
             status: measureStatuses[(i + r) % measureStatuses.length] ?? 'onTrack',
             reportedAt: new Date(Date.UTC(2021, r, 3, 9)).toISOString(),

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { parse, stringify } from 'yaml';
-import type { Report } from '../../src/domain/report.js';
 import { isWorkingDay } from '../../src/domain/workingCalendar.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
@@ -21,26 +20,10 @@ import {
   type ChannelPlace,
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
+import { seededReport } from '../harness/seed.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
-const agreementId = 'upplands-vasby-sollentuna-2021-2022';
 const secret = 'steering-tests-trigger-secret';
-
-function report(
-  measureId: string,
-  revision: number,
-  fields: Partial<Report> & Pick<Report, 'status' | 'reportedAt'>,
-) {
-  return {
-    agreementId,
-    measureId,
-    revision,
-    narrative: `Läget för ${measureId}.`,
-    needsSteeringDecision: false,
-    reportedBy: users.alex,
-    ...fields,
-  } satisfies Report;
-}
 
 /** The example agreement with 2022's autumn meeting left out, so 2022 has only one. */
 async function agreementWithOneMeetingIn2022(): Promise<string> {
@@ -81,19 +64,23 @@ describe('the steering group over a year of follow-up', () => {
     );
     // A year of reports: the situation at the June meeting, and what changed before November's.
     await new ReportRepository(bot.store).importHistory([
-      report('1.1', 1, { status: 'onTrack', reportedAt: '2021-03-03T09:00:00Z', indicatorValue: 41 }),
-      report('1.1', 2, { status: 'onTrack', reportedAt: '2021-05-28T09:00:00Z', indicatorValue: 37 }),
-      report('1.1', 3, { status: 'atRisk', reportedAt: '2021-11-10T09:00:00Z', indicatorValue: 35 }),
-      report('1.2', 1, { status: 'notStarted', reportedAt: '2021-05-28T09:00:00Z' }),
-      report('1.2', 2, { status: 'onTrack', reportedAt: '2021-11-12T09:00:00Z' }),
-      report('2.1', 1, { status: 'onTrack', reportedAt: '2021-05-28T09:00:00Z', reportedBy: users.patti }),
-      report('2.1', 2, {
+      seededReport('1.1', 1, { status: 'onTrack', reportedAt: '2021-03-03T09:00:00Z', indicatorValue: 41 }),
+      seededReport('1.1', 2, { status: 'onTrack', reportedAt: '2021-05-28T09:00:00Z', indicatorValue: 37 }),
+      seededReport('1.1', 3, { status: 'atRisk', reportedAt: '2021-11-10T09:00:00Z', indicatorValue: 35 }),
+      seededReport('1.2', 1, { status: 'notStarted', reportedAt: '2021-05-28T09:00:00Z' }),
+      seededReport('1.2', 2, { status: 'onTrack', reportedAt: '2021-11-12T09:00:00Z' }),
+      seededReport('2.1', 1, {
+        status: 'onTrack',
+        reportedAt: '2021-05-28T09:00:00Z',
+        reportedBy: users.patti,
+      }),
+      seededReport('2.1', 2, {
         status: 'delayed',
         reportedAt: '2021-11-15T09:00:00Z',
         reportedBy: users.patti,
         needsSteeringDecision: true,
       }),
-      report('3.2', 1, { status: 'done', reportedAt: '2021-06-01T09:00:00Z', reportedBy: users.megan }),
+      seededReport('3.2', 1, { status: 'done', reportedAt: '2021-06-01T09:00:00Z', reportedBy: users.megan }),
     ]);
   });
   after(async () => {
