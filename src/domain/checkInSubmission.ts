@@ -85,7 +85,7 @@ export function parseCheckInSubmission(data: unknown): CheckInSubmission {
   const problems: Partial<Record<FormField, FieldProblem>> = {};
   if (draft.status === '') problems.status = 'required';
   else if (!(measureStatuses as readonly string[]).includes(draft.status)) problems.status = 'unknownStatus';
-  // removed for a mutation check
+  if (draft.narrative.trim() === '') problems.narrative = 'required';
   for (const field of ['narrative', 'obstacles', 'nextStep'] as const) {
     if (draft[field].trim().length > limits[field]) problems[field] = 'tooLong';
   }

@@ -132,6 +132,7 @@ export function parseMeasureSubmission(data: unknown, agreement: Agreement): Mea
   const workingGroups = agreement.groups.filter((g) => g.kind === 'arbetsgrupp').map((g) => g.id);
   if (draft.workingGroup && !workingGroups.includes(draft.workingGroup))
     problems.workingGroup = 'unknownChoice';
+  if (ownerIds(draft.owners).some((id) => !isPersonId(id, agreement))) problems.owners = 'unknownChoice';
   if (ownerIds(draft.owners).length > 60) problems.owners = 'tooManyOwners';
   for (const field of ['indicatorBaseline', 'indicatorTarget'] as const) {
     if (draft[field] !== '' && !Number.isFinite(Number(draft[field].replace(',', '.'))))
@@ -237,6 +238,21 @@ export function measureFrom(
 export function nextMeasureId(measures: readonly Measure[], goalArea: number): string {
   const used = measures.filter((m) => m.goalArea === goalArea).map((m) => Number(m.id.split('.')[1]));
   return `${goalArea}.${Math.max(0, ...used) + 1}`;
+}
+
+/** What Teams' people picker gives: an Entra object id. */
+const entraObjectId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An owner is someone the picker can give, or someone the agreement already names (its file may use other ids, as
+ * the example's Playground users do). Anything else comes from a tampered card, and could not even be stored.
+ */
+function isPersonId(id: string, agreement: Agreement): boolean {
+  if (entraObjectId.test(id)) return true;
+  return (
+    agreement.measures.some((m) => m.owners.some((o) => o.aadObjectId === id)) ||
+    agreement.groups.some((g) => g.members.some((p) => p.aadObjectId === id))
+  );
 }
 
 export function ownerIds(value: string): string[] {

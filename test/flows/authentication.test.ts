@@ -103,7 +103,6 @@ function botConnectorToken(
   key: SigningKey,
   serviceUrl: string,
   claims: Record<string, unknown> = {},
-  options: { algorithm?: jwt.Algorithm } = {},
 ): string {
   const now = Math.floor(Date.now() / 1000);
   return jwt.sign(
@@ -117,7 +116,7 @@ function botConnectorToken(
       ...claims,
     },
     key.privateKey,
-    { algorithm: options.algorithm ?? 'RS256', keyid: key.kid },
+    { algorithm: 'RS256', keyid: key.kid },
   );
 }
 
@@ -135,7 +134,7 @@ describe('authentication: with MicrosoftAppId set, only requests the Bot Connect
     // botframework-connector prints every refused token's error and the key it tried; the test reads statuses.
     console.error = () => undefined;
     issuer = await startLocalIssuer([teamsKey, webChatKey]);
-    // The bot's own token comes from its managed identity, as on App Service (the setup the README recommends).
+    // The bot's own token for its answers comes from its managed identity, as on App Service.
     process.env.IDENTITY_ENDPOINT = issuer.identityEndpoint;
     process.env.IDENTITY_HEADER = 'local-identity-header';
     bot = await startTestBot({

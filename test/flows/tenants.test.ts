@@ -53,7 +53,8 @@ async function warningsDuring(run: () => Promise<void>): Promise<LogLine[]> {
   try {
     await run();
   } finally {
-    setLogLevel('silent');
+    // Back to what the harness chose.
+    setLogLevel((process.env.LOG_LEVEL as 'debug' | undefined) ?? 'silent');
     process.stderr.write = write;
   }
   return lines;
