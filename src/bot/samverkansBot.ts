@@ -76,7 +76,8 @@ export class SamverkansBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     const tenantId = tenantOf(context.activity);
-    if (this.deps.allowedTenantIds.length > 0 && !this.deps.allowedTenantIds.includes(tenantId ?? '')) {
+    const allowed = this.deps.allowedTenantIds;
+    if (allowed.length > 0 && !allowed.includes(tenantId?.toLowerCase() ?? '')) {
       // Silence towards the sender: an unknown tenant learns nothing about the bot.
       log.warn('activity.tenantRefused', { tenantId, type: context.activity.type });
       return;

@@ -48,7 +48,8 @@ const envSchema = z
       .transform((s) =>
         s
           .split(',')
-          .map((t) => t.trim())
+          // GUIDs compare without regard to case; Teams sends them in lower case.
+          .map((t) => t.trim().toLowerCase())
           .filter((t) => t !== ''),
       )
       .pipe(z.array(guid)),

@@ -31,6 +31,11 @@ describe('configuration from the environment', () => {
     assert.equal(config.storage.kind, 'connectionString');
   });
 
+  it('compares tenant ids without regard to case', () => {
+    const config = loadConfig({ ALLOWED_TENANT_IDS: 'ABCDEF12-3456-7890-ABCD-EF1234567890' });
+    assert.deepEqual(config.allowedTenantIds, ['abcdef12-3456-7890-abcd-ef1234567890']);
+  });
+
   it('takes a user-assigned managed identity bot with a storage account URL and no password', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
