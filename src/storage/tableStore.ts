@@ -1,5 +1,5 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 
 /** Every table the bot uses. Only `storage/` knows these names. */
 export const tableNames = {
@@ -29,6 +29,8 @@ export class TableStore {
   private readonly clients = new Map<TableName, TableClient>();
   private readonly service: TableServiceClient;
   private readonly counter: PipelinePolicy | undefined;
+  /** Only with an account URL; shared by the clients, so they share one token cache. */
+  private readonly credential: TokenCredential | undefined;
   private requests = 0;
   private continuations = 0;
 
@@ -37,10 +39,11 @@ export class TableStore {
     options: TableStoreOptions = {},
   ) {
     this.counter = options.countRequests ? this.countingPolicy() : undefined;
+    this.credential = 'accountUrl' in connection ? defaultCredentialOnFirstUse() : undefined;
     this.service =
       'connectionString' in connection
         ? TableServiceClient.fromConnectionString(connection.connectionString, this.clientOptions())
-        : new TableServiceClient(connection.accountUrl, new DefaultAzureCredential(), this.clientOptions());
+        : new TableServiceClient(connection.accountUrl, this.tokenCredential(), this.clientOptions());
   }
 
   /** HTTP requests sent to storage so far, retries and further pages of a query included (0 unless counting). */
@@ -62,12 +65,7 @@ export class TableStore {
       client =
         'connectionString' in this.connection
           ? TableClient.fromConnectionString(this.connection.connectionString, name, this.clientOptions())
-          : new TableClient(
-              this.connection.accountUrl,
-              name,
-              new DefaultAzureCredential(),
-              this.clientOptions(),
-            );
+          : new TableClient(this.connection.accountUrl, name, this.tokenCredential(), this.clientOptions());
       this.clients.set(name, client);
     }
     return client;
@@ -86,6 +84,11 @@ export class TableStore {
     } catch {
       return false;
     }
+  }
+
+  private tokenCredential(): TokenCredential {
+    if (!this.credential) throw new Error('A connection string needs no token credential');
+    return this.credential;
   }
 
   private clientOptions(): TableServiceClientOptions {
@@ -111,6 +114,22 @@ export class TableStore {
       },
     };
   }
+}
+
+/**
+ * DefaultAzureCredential (managed identity), imported when the first token is asked for: @azure/identity and MSAL
+ * take some 25 MB of memory and are never needed with a connection string (Azurite, tests, `npm start`).
+ */
+function defaultCredentialOnFirstUse(): TokenCredential {
+  let credential: Promise<TokenCredential> | undefined;
+  return {
+    async getToken(scopes, options) {
+      credential ??= import('@azure/identity').then(
+        ({ DefaultAzureCredential }) => new DefaultAzureCredential(),
+      );
+      return (await credential).getToken(scopes, options);
+    },
+  };
 }
 
 /**

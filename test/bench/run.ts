@@ -1,0 +1,224 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { loadAgreementFile } from '../../src/config/agreementFile.js';
+import { teamsPerBotLimits, teamsPerThreadLimits } from '../../src/scheduling/pacer.js';
+import { runCardSubmit, type SubmitResult } from './cardSubmit.js';
+import { runFanOut, type FanOutResult } from './fanOut.js';
+import { runStatus, type StatusRun } from './statusScreen.js';
+import { startBenchWorld } from './world.js';
+
+/**
+ * `npm run bench`: the bot against a bare botbuilder echo bot, over loopback HTTP, in one run. Never part of
+ * `npm test`. Prints one table and writes everything measured to `.data/bench/results.json`.
+ *
+ * BENCH_QUICK=1 shortens the runs (for trying the benchmark out, not for figures); BENCH_CPU_PROF=1 writes CPU
+ * profiles of the bot and the echo bot to `.data/bench/profiles` (open them in Chrome DevTools or speedscope).
+ */
+const dataDir = '.data/bench';
+const quick = process.env.BENCH_QUICK === '1';
+const cpuProfileDir = process.env.BENCH_CPU_PROF === '1' ? join(dataDir, 'profiles') : undefined;
+
+const goals = { ratio: 0.6, p99Ms: 50, statusMs: 50, fanOutRatio: 1.2, rssBytes: 150 * 1024 * 1024 };
+
+interface Results {
+  startedAt: string;
+  machine: { cpu: string; cores: number; node: string };
+  submit: SubmitResult;
+  status: StatusRun[];
+  fanOut: Omit<FanOutResult, 'sent'>;
+  memory: {
+    /** Once started, bound to 20 channels and installed for 100 owners, before any load. */
+    idleRssBytes: number;
+    submitPeakRssBytes: number;
+    fanOutPeakRssBytes: number;
+    processPeakRssBytes: number;
+    /** What V8 held when idle and right after the card submits. */
+    idle?: NodeJS.MemoryUsage;
+    afterSubmit?: NodeJS.MemoryUsage;
+  };
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const log = (line: string) =>
+    process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
+  const example = await loadAgreementFile('agreements/example.yaml');
+  log('compiling the bot (tsc -p .): it runs as `npm run serve` runs it');
+  compile();
+
+  log('starting Azurite, the bot and the echo bot; binding 20 channels and installing for 100 owners');
+  // 250 measures × (1 working-group channel + 3 owners' personal chats) = 1,000 cards in a round.
+  const world = await startBenchWorld({
+    shape: { measures: 250, workingGroups: 20, owners: 100, ownersPerMeasure: 3 },
+    dataDir,
+    logLevel: 'info',
+    log,
+    ...(cpuProfileDir ? { cpuProfileDir } : {}),
+  });
+  // Ctrl+C stops Azurite and the bots too, instead of leaving them running.
+  const interrupted = () => {
+    void world.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let results: Results;
+  try {
+    const idleRssBytes = world.bot.memory().rss;
+    const idle = await world.bot.memoryUsage();
+    log('fan-out: opening a round of 1,000 cards, every 10th prompt request answered 429');
+    const { sent, ...fanOut } = await runFanOut(world);
+
+    log('card submit: echo bot and bot, alternating, 64 connections');
+    const submit = await runCardSubmit(world, sent, {
+      connections: 64,
+      runSeconds: quick ? 2 : 5,
+      pairs: quick ? 1 : 3,
+      warmUpSeconds: quick ? 1 : 3,
+    });
+    const processPeakRssBytes = world.bot.memory().peak;
+    const afterSubmit = await world.bot.memoryUsage();
+
+    log('status: plans of 30, 300 and 3,000 measures with 8 rounds of history');
+    const status = await runStatus(world.azurite.connectionString, example, {
+      sizes: [30, 300, 3000],
+      repeats: quick ? 3 : 10,
+    });
+    results = {
+      startedAt: startedAt.toISOString(),
+      machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+      submit,
+      status,
+      fanOut,
+      memory: {
+        idleRssBytes,
+        submitPeakRssBytes: submit.peakRssBytes,
+        fanOutPeakRssBytes: fanOut.peakRssBytes,
+        processPeakRssBytes,
+        ...(idle ? { idle } : {}),
+        ...(afterSubmit ? { afterSubmit } : {}),
+      },
+    };
+  } finally {
+    await world.close();
+  }
+
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(join(dataDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(table(results) + '\n');
+  log(
+    `written to ${join(dataDir, 'results.json')}${cpuProfileDir ? `; CPU profiles in ${cpuProfileDir}` : ''}`,
+  );
+}
+
+/** `npm run build`: the benchmark runs the bot from dist/, so dist/ must be what src/ says now. */
+function compile(): void {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const build = spawnSync(process.execPath, [tsc, '-p', '.'], { stdio: 'inherit' });
+  if (build.status !== 0)
+    throw new Error('The bot does not compile (tsc -p .); fix that before benchmarking it');
+}
+
+function table(r: Results): string {
+  const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
+  const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
+  const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+  const cpu = (n: number) => `${n.toFixed(2)} ms`;
+  const secs = (n: number) => `${(n / 1000).toFixed(1)} s`;
+  const perBot = teamsPerBotLimits[0]?.limit ?? 50;
+  const perThread = teamsPerThreadLimits[0]?.limit ?? 7;
+  const jitter = 2;
+  const rps = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
+  const { submit, fanOut, memory } = r;
+  const queries = new Set(r.status.map((s) => s.queries));
+  const rows: string[][] = [
+    ['Measurement', 'Result', 'Goal', 'Met'],
+    [
+      `Card submit (\`checkIn.submit\`), ${submit.connections} connections`,
+      `${rps(submit.bot.requestsPerSecond)}, p50 ${ms(submit.bot.p50Ms)}, p99 ${ms(submit.bot.p99Ms)}`,
+      `p99 ≤ ${goals.p99Ms} ms`,
+      mark(submit.bot.p99Ms <= goals.p99Ms),
+    ],
+    [
+      `Echo bot (message), ${submit.connections} connections`,
+      `${rps(submit.echo.requestsPerSecond)}, p50 ${ms(submit.echo.p50Ms)}, p99 ${ms(submit.echo.p99Ms)}`,
+      '–',
+      '',
+    ],
+    [
+      'Card submit ÷ echo throughput',
+      submit.ratio.toFixed(2),
+      `≥ ${goals.ratio}`,
+      mark(submit.ratio >= goals.ratio),
+    ],
+    [
+      'CPU per request: submit (bot + Azurite) / echo',
+      `${cpu(submit.bot.cpuMsPerRequest.server)} + ${cpu(submit.bot.cpuMsPerRequest.azurite)} / ${cpu(submit.echo.cpuMsPerRequest.server)}`,
+      '–',
+      '',
+    ],
+    ...r.status.map((s) => [
+      `Status, ${s.measures.toLocaleString('en-US')} measures, ${s.reports.toLocaleString('en-US')} reports`,
+      `${ms(s.medianMs)} (slowest ${ms(s.maxMs)}); ${s.queries} queries, ${s.requests} requests`,
+      s.measures === 300 ? `≤ ${goals.statusMs} ms` : 'queries constant',
+      s.measures === 300
+        ? mark(s.medianMs <= goals.statusMs && queries.size === 1)
+        : mark(queries.size === 1),
+    ]),
+    [
+      `Fan-out, ${fanOut.prompts.toLocaleString('en-US')} cards in ${fanOut.threads} threads, ${fanOut.throttled} × 429`,
+      `${secs(fanOut.wallMs)} vs minimum ${secs(fanOut.minimumMs)} = ${fanOut.ratioToMinimum.toFixed(2)}× ` +
+        `(cards alone ${secs(fanOut.cardsMinimumMs)}); ${fanOut.duplicates} twice, ${fanOut.missing} missing`,
+      `≤ ${goals.fanOutRatio}×, each once`,
+      mark(fanOut.ratioToMinimum <= goals.fanOutRatio && fanOut.duplicates === 0 && fanOut.missing === 0),
+    ],
+    [
+      'Fan-out pace: busiest second, all / one thread',
+      `${fanOut.busiestSecond} / ${fanOut.busiestThreadSecond} requests`,
+      `≤ ${perBot} / ${perThread} (+${jitter} jitter)`,
+      mark(fanOut.busiestSecond <= perBot + jitter && fanOut.busiestThreadSecond <= perThread + jitter),
+    ],
+    [
+      'RSS of the bot: idle / peak in card submit / peak in fan-out',
+      `${mb(memory.idleRssBytes)} / ${mb(memory.submitPeakRssBytes)} / ${mb(memory.fanOutPeakRssBytes)}`,
+      `≤ ${mb(goals.rssBytes)}`,
+      mark(Math.max(memory.submitPeakRssBytes, memory.fanOutPeakRssBytes) <= goals.rssBytes),
+    ],
+  ];
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
+  const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  const header = rows[0] ?? [];
+  return [
+    `${r.machine.cpu} × ${r.machine.cores}, Node ${r.machine.node}, ${r.startedAt.slice(0, 10)}`,
+    '',
+    line(header),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+    '',
+    `Fan-out minimum: ${fanOut.minimumBasis}; opening the round took ${(fanOut.openRoundMs / 1000).toFixed(1)} s; ` +
+      `Retry-After ${fanOut.retryAfterSeconds} s; failed deliveries ${fanOut.failedDeliveries}; CPU per card ` +
+      `${cpu(fanOut.cpuMsPerCard.bot)} bot + ${cpu(fanOut.cpuMsPerCard.azurite)} Azurite.`,
+    `Card submit: ${submit.runs.length / 2} alternating pairs of ${submit.runSeconds} s; bot answers ` +
+      JSON.stringify(sumOutcomes(submit)) +
+      `; ${submit.revisionsStored} revisions stored. Bot process peak RSS since start ${mb(memory.processPeakRssBytes)}.`,
+  ].join('\n');
+}
+
+function sumOutcomes(submit: SubmitResult): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const run of submit.runs) {
+    for (const [k, v] of Object.entries(run.outcomes ?? {})) total[k] = (total[k] ?? 0) + v;
+    if (run.non2xx || run.errors || run.timeouts) {
+      total[`${run.target} non-2xx/errors/timeouts`] =
+        (total[`${run.target} non-2xx/errors/timeouts`] ?? 0) + run.non2xx + run.errors + run.timeouts;
+    }
+  }
+  return total;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
