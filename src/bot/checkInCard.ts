@@ -156,7 +156,8 @@ export class CheckInCard {
     }
   }
 
-  private async find(roundId: string, measureId: string) {
+  /** The plan, the round and the measure a card (or a job) is about; undefined when any of them is gone. */
+  async find(roundId: string, measureId: string) {
     const [plan, round] = await Promise.all([
       this.deps.plans.load(this.deps.agreementId),
       this.deps.rounds.get(this.deps.agreementId, roundId),

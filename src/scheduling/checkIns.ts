@@ -208,7 +208,7 @@ export class CheckIns {
 
   private async prompt(job: ClaimedJob): Promise<JobOutcome> {
     const { roundId, measureId, target } = job.payload as PromptPayload;
-    const found = await this.find(roundId, measureId);
+    const found = await this.deps.cards.find(roundId, measureId);
     if (!found) return { kind: 'done', outcome: 'gone' };
     const { plan, round, measure } = found;
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
@@ -245,7 +245,7 @@ export class CheckIns {
 
   private async remind(job: ClaimedJob): Promise<JobOutcome> {
     const { roundId, measureId } = job.payload as ReminderPayload;
-    const found = await this.find(roundId, measureId);
+    const found = await this.deps.cards.find(roundId, measureId);
     if (!found) return { kind: 'done', outcome: 'gone' };
     const { plan, round, measure } = found;
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
@@ -404,16 +404,6 @@ export class CheckIns {
       .flatMap((x) => x.owners)
       .find((o) => o.aadObjectId === target.aadObjectId);
     return m.rounds.wherePerson(person?.name ?? target.aadObjectId);
-  }
-
-  private async find(roundId: string, measureId: string) {
-    const [plan, round] = await Promise.all([
-      this.deps.plans.load(this.deps.agreementId),
-      this.deps.rounds.get(this.deps.agreementId, roundId),
-    ]);
-    const measure = plan?.agreement.measures.find((x) => x.id === measureId);
-    if (!plan || !round || !measure) return undefined;
-    return { plan, round, measure };
   }
 
   private localNow(): DateTime {
