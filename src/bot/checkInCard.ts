@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Measure } from '../domain/agreement.js';
+import { measureIdSchema, type Measure } from '../domain/agreement.js';
 import { may } from '../domain/access.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { draftFrom, parseCheckInSubmission } from '../domain/checkInSubmission.js';
@@ -39,7 +39,7 @@ export interface CardActionResult {
 
 const refreshData = z.object({
   roundId: z.string().min(1).max(100),
-  measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/),
+  measureId: measureIdSchema,
 });
 
 /** The card that asks a measure's owners to report, and what happens when they press its buttons. */

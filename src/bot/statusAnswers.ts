@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Measure } from '../domain/agreement.js';
+import { measureIdSchema, type Measure } from '../domain/agreement.js';
 import { may } from '../domain/access.js';
 import { missingMeasures } from '../domain/checkInRound.js';
 import type { StatusScope } from '../domain/command.js';
@@ -62,7 +62,7 @@ const pageData = z.object({
   page: z.coerce.number().int().min(1).max(1000),
   goalArea: z.coerce.number().int().min(1).max(99).optional(),
 });
-const measureData = z.object({ measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/) });
+const measureData = z.object({ measureId: measureIdSchema });
 
 /** The answers to `status`, `saknas`, `mina` and `historik`, and to the buttons on those cards. */
 export class StatusAnswers {

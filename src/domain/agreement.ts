@@ -52,10 +52,16 @@ export const indicatorSchema = z.strictObject({
 });
 export type Indicator = z.infer<typeof indicatorSchema>;
 
+/**
+ * A measure's number, also what people type: "1.2" is the second measure of goal area 1. Up to 99 goal areas
+ * and 999 measures in one, so that adding measures in Teams never runs out of numbers.
+ */
+export const measureIdPattern = /^\d{1,2}\.\d{1,3}$/;
+export const measureIdSchema = z.string().regex(measureIdPattern, 'expected a measure number such as 1.2');
+
 /** Insats in the action plan (åtgärdsplan). */
 export const measureSchema = z.strictObject({
-  /** Stable id, also what people type: "1.2" is the second measure of goal area 1. */
-  id: z.string().regex(/^\d{1,2}\.\d{1,2}$/, 'expected a measure number such as 1.2'),
+  id: measureIdSchema,
   goalArea: z.int().min(1).max(99),
   title: text(200),
   description: text(2000).optional(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { measureIdSchema } from './agreement.js';
 import { measureStatuses, reportInputSchema, type ReportInput } from './report.js';
 
 /**
@@ -7,7 +8,7 @@ import { measureStatuses, reportInputSchema, type ReportInput } from './report.j
  */
 const cardIdentity = z.object({
   roundId: z.string().min(1).max(100),
-  measureId: z.string().regex(/^\d{1,2}\.\d{1,2}$/),
+  measureId: measureIdSchema,
   baseRevision: z.coerce.number().int().min(0).max(1_000_000),
   submitId: z.string().min(8).max(100),
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   cadences,
   measureSchema,
+  measureIdSchema,
   ownerOrganisations,
   type Agreement,
   type Measure,
@@ -21,10 +22,7 @@ const text = (max: number) =>
 
 const submitSchema = z.object({
   mode: z.enum(['add', 'edit']),
-  measureId: z
-    .string()
-    .regex(/^\d{1,2}\.\d{1,2}$/)
-    .optional(),
+  measureId: measureIdSchema.optional(),
   /** The stored version the form was opened on (an ETag); absent when adding. */
   version: z.string().max(200).optional(),
   /** The values the form was opened with, to tell what this person changed from what someone else did. */

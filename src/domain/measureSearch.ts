@@ -15,7 +15,7 @@ const maxSuggestions = 3;
 
 /** Words people put before a measure's number: "insats 1.2", "measure 1.2", "nr 1.2". */
 const numberPrefixes = new Set(['insats', 'insatsen', 'measure', 'atgard', 'atgarden', 'nr', 'nummer', 'no']);
-const measureNumber = /^(\d{1,2})\.(\d{1,2})\.?$/;
+const measureNumber = /^(\d{1,2})\.(\d{1,3})\.?$/;
 
 /**
  * Finds a measure by what a person typed: its number ("1.2", "1,2", "insats 1.2"), or a part of its title
