@@ -16,6 +16,7 @@ import type { SendPacer } from '../scheduling/pacer.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
 import { messagesFor } from './messages.js';
 import { SamverkansBot, type BotDependencies } from './samverkansBot.js';
+import { parseEnvelope, type TeamsEnvelope } from './teamsEnvelope.js';
 import { TeamsMessenger } from './teamsMessenger.js';
 
 /**
@@ -64,14 +65,32 @@ export function connectToTeams(
             res.end();
             return;
           }
+          const parsed = parseEnvelope(activity);
           try {
-            await auth.authenticateRequest(activity, authorizationOf(req));
+            // The object the adapter will handle (same addresses), so that its own check reuses this one's result.
+            await auth.authenticateRequest(
+              parsed.ok ? asActivity(parsed.envelope) : activity,
+              authorizationOf(req),
+            );
           } catch (err) {
             log.warn('request.unauthorized', { ...describeError(err), activityType: activity.type });
             res.status(401);
             res.end();
             return;
           }
+          if (!parsed.ok) {
+            // No answer can be addressed without a sender, recipient and conversation, and a guessed tenant or
+            // channel would decide who may do what: Teams never sends such an envelope, so it is refused whole.
+            log.warn('request.malformedActivity', {
+              activityType: activity.type.slice(0, 40),
+              problems: parsed.problems,
+            });
+            res.status(400);
+            res.end();
+            return;
+          }
+          // What the bot reads from here on: values it can do without and found of the wrong type are gone.
+          req.body = parsed.envelope;
           await adapter.process(req, res, (context) => bot.run(context));
         },
       };
@@ -132,6 +151,11 @@ function isActivity(body: unknown): body is Activity {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return false;
   const { type, serviceUrl } = body as { type?: unknown; serviceUrl?: unknown };
   return typeof type === 'string' && type !== '' && typeof serviceUrl === 'string' && serviceUrl !== '';
+}
+
+/** The SDK types every field of an activity as present; Teams leaves many out (callerId, label, listenFor, …). */
+function asActivity(envelope: TeamsEnvelope): Activity {
+  return envelope as unknown as Activity;
 }
 
 function authorizationOf(req: Request): string {

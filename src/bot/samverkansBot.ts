@@ -8,6 +8,7 @@ import {
   type AdaptiveCardInvokeValue,
   type ConversationReference,
   type FileConsentCardResponse,
+  type InvokeResponse,
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
 import type { CheckInCard, CardActionResult } from './checkInCard.js';
@@ -106,6 +107,21 @@ export class SamverkansBot extends TeamsActivityHandler {
     await this.deps.reportExport.declined(context, response, this.localeOf(context.activity));
   }
 
+  /**
+   * The SDK reads a card action's `value.action.type` before `onAdaptiveCardInvoke`, and a file consent's
+   * `value.action` before its handlers: without them the turn fails, which the adapter answers 501.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const value: unknown = context.activity.value;
+    const action = isObject(value) ? value.action : undefined;
+    if (context.activity.name === 'adaptiveCard/action' && !isObject(action)) {
+      const m = messagesFor(this.localeOf(context.activity));
+      return { status: 200, body: messageResponse(m.unknownAction) };
+    }
+    if (context.activity.name === 'fileConsent/invoke' && !isObject(value)) return { status: 400 };
+    return super.onInvokeActivity(context);
+  }
+
   /** Action.Execute from a card: the refreshed card goes back to the person who pressed the button. */
   protected override async onAdaptiveCardInvoke(
     context: TurnContext,
@@ -120,11 +136,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       log.error('cardAction.failed', describeError(err));
       result = { message: messagesFor(this.localeOf(context.activity)).notSaved };
     }
-    if ('message' in result) {
-      // Teams shows a message response's value (a string) without changing the card; the SDK types it as an object.
-      const value = result.message as unknown as Record<string, unknown>;
-      return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value };
-    }
+    if ('message' in result) return messageResponse(result.message);
     if (result.messageCard) await this.updateCardMessage(context, result.messageCard);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
   }
@@ -586,6 +598,16 @@ function messageText(activity: Activity): string {
     .replace(/&nbsp;/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .trim();
+}
+
+/** Teams shows a message response's value (a string) without changing the card; the SDK types it as an object. */
+function messageResponse(text: string): AdaptiveCardInvokeResponse {
+  const value = text as unknown as Record<string, unknown>;
+  return { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
