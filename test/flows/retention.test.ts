@@ -391,9 +391,17 @@ describe('retention: storage fails between the archive and the end of the remova
       submit.restore();
       assert.equal(submit.callCount, 2);
 
-      // Meanwhile someone reports on an old card: that revision is in no archive, so it must stay.
+      // Meanwhile someone reports on an old card and answers the review: in no archive, so they must stay.
       const late = seededReport('3.3', 1, { status: 'done', reportedAt: '2025-01-02T08:30:00Z' });
       await new ReportRepository(bot.store).add(late);
+      const lateAnswer: ReviewAnswer = {
+        agreementId: exampleAgreementId,
+        organisation: 'kommun',
+        answers: ['Sent svar.', '', ''],
+        answeredBy: users.megan,
+        answeredAt: '2025-01-02T08:31:00Z',
+      };
+      await new ReviewRepository(bot.store).add(lateAnswer);
 
       // The archive is gone for a while: nothing more is removed, as the rest would be kept nowhere else.
       await fs.rename(join(dir, `${archiveName}.json`), join(dir, 'elsewhere.json'));
@@ -410,7 +418,7 @@ describe('retention: storage fails between the archive and the end of the remova
         `current|${exampleAgreementId}/${Buffer.from('3.3').toString('base64url')}`,
         `history|${exampleAgreementId}|3.3/000001`,
       ]);
-      assert.deepEqual(await new ReviewRepository(bot.store).list(exampleAgreementId), []);
+      assert.deepEqual(await new ReviewRepository(bot.store).list(exampleAgreementId), [lateAnswer]);
       assert.equal(notices(bot, beredning).length, 1);
     } finally {
       submit?.restore();
