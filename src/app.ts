@@ -12,6 +12,7 @@ import { describeError, log } from './log.js';
 import { CheckIns } from './scheduling/checkIns.js';
 import { SendPacer } from './scheduling/pacer.js';
 import { Steering } from './scheduling/steering.js';
+import { Retention } from './scheduling/retention.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
 import { AuditLog } from './storage/auditLog.js';
@@ -20,6 +21,7 @@ import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js'
 import { JobStore } from './storage/jobStore.js';
 import { PlanRepository } from './storage/planRepository.js';
 import { ReportRepository } from './storage/reportRepository.js';
+import { RetentionRecords } from './storage/retentionRecords.js';
 import { RoundRepository } from './storage/roundRepository.js';
 import { TableStore, type StorageConnection } from './storage/tableStore.js';
 
@@ -115,9 +117,24 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       locale: config.defaultLocale,
       now,
     });
+    const retention = new Retention({
+      agreementId: agreement.id,
+      plans,
+      reports,
+      reviews,
+      rounds,
+      records: new RetentionRecords(store),
+      jobs,
+      audit,
+      messenger: teams.messenger,
+      calendar,
+      settings: config.retention,
+      locale: config.defaultLocale,
+      now,
+    });
     const scheduler = new Scheduler({
       jobs,
-      handlers: { ...checkIns.handlers(), ...steering.handlers() },
+      handlers: { ...checkIns.handlers(), ...steering.handlers(), ...retention.handlers() },
       owner: `instance-${randomUUID()}`,
       intervalMs: config.schedulerIntervalMs,
       leaseMs: 5 * 60_000,
@@ -128,6 +145,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       beforeTick: async (at: Date) => {
         if (config.automaticRounds) await checkIns.openDueAutomaticRounds(at);
         if (config.steering.notices) await steering.planDueNotices(at);
+        await retention.planDue(at);
       },
     });
     const runDueJobs = () => drain(scheduler);

@@ -111,6 +111,10 @@ const sv = {
     roundsEnded: (validTo: string) =>
       `Överenskommelsen löpte ut ${validTo}; nya omgångar kan inte öppnas. Förläng den med förläng.`,
   },
+  retention: {
+    removed: (agreement: string, validTo: string, months: number, revisions: number, archive: string) =>
+      `Rapporterna för ${agreement} (${revisions} ${revisions === 1 ? 'version' : 'versioner'}) togs bort enligt gallringsregeln, ${months} ${months === 1 ? 'månad' : 'månader'} efter att överenskommelsen löpte ut ${validTo}; arkiv: ${archive}.`,
+  },
   manage: {
     onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan ändra i åtgärdsplanen.',
     doneTitle: 'Klart',
@@ -435,6 +439,10 @@ const en: Messages = {
     noMeeting: 'No such steering meeting is planned. Plan one with meeting <date>.',
     roundsEnded: (validTo: string) =>
       `The agreement expired on ${validTo}; no new rounds can be opened. Extend it with extend.`,
+  },
+  retention: {
+    removed: (agreement: string, validTo: string, months: number, revisions: number, archive: string) =>
+      `The reports for ${agreement} (${revisions} ${revisions === 1 ? 'revision' : 'revisions'}) were removed under the retention rule, ${months} ${months === 1 ? 'month' : 'months'} after the agreement expired on ${validTo}; archive: ${archive}.`,
   },
   manage: {
     onlyCoordinators: 'Only the coordinators in the preparation group can change the action plan.',

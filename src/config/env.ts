@@ -79,6 +79,20 @@ const envSchema = z
     ROUND_LEAD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(10),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     JOBS_TRIGGER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    /**
+     * Months after the agreement's end (with extensions) that its reports are archived and removed. Unset keeps
+     * them: a municipality's document management plan (dokumenthanteringsplan) under arkivlagen decides the period.
+     */
+    REPORT_RETENTION_MONTHS: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+$/, 'must be a whole number of months, 1 to 240')
+        .transform(Number)
+        .pipe(z.int().min(1, 'must be 1 to 240 months').max(240, 'must be 1 to 240 months'))
+        .optional(),
+    ),
+    /** Where the archive is written before reports are removed; `<DATA_DIR>/archive` when unset. */
+    ARCHIVE_DIR: optionalText,
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -159,6 +173,11 @@ export interface Config {
   /** 0 turns the built-in timer off (jobs then run only through the trigger endpoint). */
   schedulerIntervalMs: number;
   jobsTriggerSecret?: string;
+  /**
+   * Removal of reports after the agreement has ended: `months` unset keeps them for good. The archive is written
+   * to `archiveDir` first.
+   */
+  retention: { months?: number; archiveDir: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -208,6 +227,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_SECONDS * 1000,
     jobsTriggerSecret: env.JOBS_TRIGGER_SECRET,
+    retention: {
+      ...(env.REPORT_RETENTION_MONTHS !== undefined ? { months: env.REPORT_RETENTION_MONTHS } : {}),
+      archiveDir: env.ARCHIVE_DIR ?? `${env.DATA_DIR}/archive`,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

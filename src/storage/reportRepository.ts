@@ -216,6 +216,69 @@ export class ReportRepository {
       throw err;
     }
   }
+
+  /**
+   * Removes an agreement's reports (gallring, after an archive export): every revision and the latest per
+   * measure, in transactions of at most 100 rows of one partition. Only revisions for which `archived` answers
+   * true go, so a report saved after the archive was written is kept. Safe to run again after it stopped midway;
+   * returns the rows removed by this run and the rows kept.
+   */
+  async deleteAll(
+    agreementId: string,
+    archived: (measureId: string, revision: number) => boolean = () => true,
+  ): Promise<{ deleted: number; kept: number }> {
+    type KeyRow = { partitionKey: string; rowKey: string; revision: number };
+    const select = ['PartitionKey', 'RowKey', 'revision'];
+    const doomed = new Map<string, string[]>();
+    let kept = 0;
+    const consider = (row: KeyRow, measureId: string) => {
+      if (!archived(measureId, row.revision)) {
+        kept += 1;
+        return;
+      }
+      const keys = doomed.get(row.partitionKey);
+      if (keys) keys.push(row.rowKey);
+      else doomed.set(row.partitionKey, [row.rowKey]);
+    };
+    const historyPrefix = `history|${agreementId}|`;
+    // History first: while the removal is under way, the status screen still shows each measure's latest report.
+    for await (const row of this.table.listEntities<KeyRow>({
+      queryOptions: {
+        filter: odata`PartitionKey ge ${historyPrefix} and PartitionKey lt ${`history|${agreementId}}`}`,
+        select,
+      },
+    })) {
+      consider(row, row.partitionKey.slice(historyPrefix.length));
+    }
+    for await (const row of this.table.listEntities<KeyRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, select },
+    })) {
+      consider(row, Buffer.from(row.rowKey, 'base64url').toString('utf8'));
+    }
+    let deleted = 0;
+    for (const [partitionKey, rowKeys] of doomed) {
+      for (let i = 0; i < rowKeys.length; i += 100) {
+        const chunk = rowKeys.slice(i, i + 100);
+        try {
+          await this.table.submitTransaction(chunk.map((rowKey) => ['delete', { partitionKey, rowKey }]));
+        } catch (err) {
+          if (!isStatus(err, 404)) throw err;
+          // Some row went meanwhile (an earlier run that stopped midway, say); the rest one by one.
+          for (const rowKey of chunk) {
+            try {
+              await this.table.deleteEntity(partitionKey, rowKey);
+              deleted += 1;
+            } catch (inner) {
+              if (!isStatus(inner, 404)) throw inner;
+            }
+          }
+          continue;
+        }
+        deleted += chunk.length;
+      }
+    }
+    return { deleted, kept };
+  }
 }
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;

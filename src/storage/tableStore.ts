@@ -9,6 +9,7 @@ export const tableNames = {
   audit: 'AuditLog',
   rounds: 'Rounds',
   jobs: 'Jobs',
+  retention: 'Retention',
 } as const;
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 

@@ -49,6 +49,17 @@ describe('configuration from the environment', () => {
     assert.equal(config.bot.appType, 'UserAssignedMSI');
   });
 
+  it('keeps reports unless a retention period is set, and archives under DATA_DIR unless told otherwise', () => {
+    assert.deepEqual(loadConfig({}).retention, { archiveDir: '.data/archive' });
+    assert.deepEqual(loadConfig({ REPORT_RETENTION_MONTHS: '', DATA_DIR: '/srv/bot' }).retention, {
+      archiveDir: '/srv/bot/archive',
+    });
+    assert.deepEqual(loadConfig({ REPORT_RETENTION_MONTHS: ' 24 ', ARCHIVE_DIR: '/mnt/arkiv' }).retention, {
+      months: 24,
+      archiveDir: '/mnt/arkiv',
+    });
+  });
+
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['a port that is not a number', { PORT: 'abc' }, /^Invalid configuration: PORT /],
     [
@@ -92,6 +103,21 @@ describe('configuration from the environment', () => {
       'both storage settings',
       { STORAGE_CONNECTION_STRING: 'x', STORAGE_ACCOUNT_URL: 'https://a.table.core.windows.net' },
       /^Invalid configuration: STORAGE_ACCOUNT_URL set either/,
+    ],
+    [
+      'a retention period of no months',
+      { REPORT_RETENTION_MONTHS: '0' },
+      /^Invalid configuration: REPORT_RETENTION_MONTHS must be 1 to 240 months/,
+    ],
+    [
+      'a retention period over 20 years',
+      { REPORT_RETENTION_MONTHS: '241' },
+      /^Invalid configuration: REPORT_RETENTION_MONTHS must be 1 to 240 months/,
+    ],
+    [
+      'a retention period that is not a whole number of months',
+      { REPORT_RETENTION_MONTHS: '2 år' },
+      /^Invalid configuration: REPORT_RETENTION_MONTHS must be a whole number of months/,
     ],
   ];
   for (const [what, env, message] of refusals) {
