@@ -197,10 +197,9 @@ function matchOf(people: KnownPerson[]): PersonMatch {
   const [only] = people;
   if (!only) return { kind: 'unknown' };
   if (people.length === 1) return { kind: 'found', person: only };
-  return {
-    kind: 'ambiguous',
-    people: [...people].sort((a, b) => displayName(a).localeCompare(displayName(b))),
-  };
+  const byName = (a: KnownPerson, b: KnownPerson) =>
+    displayName(a).localeCompare(displayName(b)) || a.aadObjectId.localeCompare(b.aadObjectId);
+  return { kind: 'ambiguous', people: [...people].sort(byName) };
 }
 
 /** The name to show for a person: the one stored most often, or the id when no record gives a name. */
