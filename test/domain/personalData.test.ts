@@ -215,7 +215,10 @@ describe('personal data: what is stored about one person', () => {
         false,
       );
       for (const id of ['00000000-0000-0000-0000-0000000000022', megan.aadObjectId]) {
-        assert.ok(people.some((p) => p.aadObjectId === id));
+        assert.ok(
+          people.some((p) => p.aadObjectId === id),
+          id,
+        );
       }
     });
 
@@ -332,7 +335,10 @@ describe('personal data: what is stored about one person', () => {
       const meganKnown = people.find((p) => p.aadObjectId === megan.aadObjectId);
       assert.ok(meganKnown);
       const blockers = erasureBlockers(collectPersonalData(data, meganKnown));
-      assert.ok(blockers.activeMeasures.some((m) => m.id === '1.3'));
+      assert.ok(
+        blockers.activeMeasures.some((m) => m.id === '1.3'),
+        'an active measure blocks',
+      );
       assert.equal(
         blockers.activeMeasures.some((m) => m.id === '2.3'),
         false,
@@ -347,8 +353,8 @@ describe('personal data: what is stored about one person', () => {
     it('says where the agreement file names the person', () => {
       const meganKnown = people.find((p) => p.aadObjectId === megan.aadObjectId);
       assert.ok(meganKnown);
-      assert.ok(placesInAgreement(agreement, meganKnown).includes('3.1'));
-      assert.ok(placesInAgreement(agreement, meganKnown).includes('beredningsgrupp'));
+      assert.ok(placesInAgreement(agreement, meganKnown).includes('3.1'), 'a measure');
+      assert.ok(placesInAgreement(agreement, meganKnown).includes('beredningsgrupp'), 'a group');
       assert.deepEqual(placesInAgreement(agreement, fridaKnown()), []);
     });
   });
@@ -424,7 +430,7 @@ describe('personal data: what is stored about one person', () => {
         (typeof data.conversations)[0],
       ];
       assert.equal(pseudonymiseConversation(personal, person, pseudonym), undefined);
-      assert.ok(isPersonalChatOf(personal, person));
+      assert.ok(isPersonalChatOf(personal, person), 'her personal chat');
       assert.deepEqual(pseudonymiseConversation(channel, person, pseudonym)?.reference.user, {
         id: pseudonym.aadObjectId,
         name: pseudonym.name,
@@ -466,7 +472,17 @@ describe('personal data: what is stored about one person', () => {
         reminders: data.reminders.filter((r) => !isDeliveryTo(r.target, person)),
         jobs: data.jobs.filter((j) => !isJobFor(j, person)),
       };
-      assert.ok(isEmpty(countsOf(collectPersonalData(erased, person))));
+      assert.deepEqual(countsOf(collectPersonalData(erased, person)), {
+        reports: 0,
+        measures: 0,
+        bindings: 0,
+        audit: 0,
+        reviewAnswers: 0,
+        rounds: 0,
+        conversations: 0,
+        deliveries: 0,
+      });
+      assert.ok(isEmpty(countsOf(collectPersonalData(erased, person))), 'nothing left');
       assert.equal(
         knownPeople(erased).some((p) => p.aadObjectId === frida.aadObjectId),
         false,
@@ -476,8 +492,8 @@ describe('personal data: what is stored about one person', () => {
         assert.equal(json.includes(identity), false, identity);
       }
       // What was written stays.
-      assert.ok(json.includes('Lovande'));
-      assert.ok(json.includes('Läget för 2.3, version 3.'));
+      assert.ok(json.includes('Lovande'), 'the answer stays');
+      assert.ok(json.includes('Läget för 2.3, version 3.'), 'the report stays');
     });
   });
 });

@@ -536,7 +536,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     confirmation = card.content;
     const text = textOf(confirmation);
     assert.match(text, new RegExp(sv.eraseTitle(frida.name).replace('?', '\\?')));
-    assert.ok(text.includes(sv.contentsKept));
+    assert.ok(text.includes(sv.contentsKept), 'says the texts stay');
     const facts = Object.fromEntries(
       cardText(confirmation)
         .filter((t) => /: \d+$/.test(t))
@@ -625,7 +625,10 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     const added = [...after.keys()].filter((key) => !before.has(key));
     assert.equal(added.length, 2);
     const reviewKey = `${tableNames.rounds}|review|${agreementId}|${keyOf(pseudonym.aadObjectId)}|`;
-    assert.ok(added.some((key) => key.startsWith(reviewKey)));
+    assert.ok(
+      added.some((key) => key.startsWith(reviewKey)),
+      'the moved answer',
+    );
     const erasure = after.get(added.find((key) => key.startsWith(`${tableNames.audit}|`)) ?? '') ?? {};
     assert.equal(erasure.action, 'erasePersonalData');
     assert.equal(erasure.actorId, users.alex.aadObjectId);
