@@ -32,7 +32,7 @@ import {
   type StoredData,
 } from '../domain/personalData.js';
 import type { Plan } from '../domain/plan.js';
-import { describeError, log } from '../log.js';
+import { log } from '../log.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
 import type { JobStore } from '../storage/jobStore.js';
@@ -241,7 +241,9 @@ export class PersonalDataRequests {
         (id): id is string => typeof id === 'string' && id !== '',
       );
     } catch (err) {
-      log.info('personalData.emailNotInTeams', describeError(err));
+      // Only the status: the error's message may carry the address.
+      const statusCode = (err as { statusCode?: unknown }).statusCode;
+      log.info('personalData.emailNotInTeams', typeof statusCode === 'number' ? { statusCode } : {});
       return [];
     }
   }

@@ -446,6 +446,10 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       deliveries.map((d) => `prompt|${d.roundId}|${d.measureId}|personal:${frida.aadObjectId}`).sort(),
     );
 
+    // Declined, nothing is uploaded.
+    assert.match(sentText(await fileConsent('decline', context)), new RegExp(sv.declined.slice(0, 30)));
+    assert.equal(bot.connector.uploads.length, 0);
+
     // Nothing of anyone else's.
     for (const person of others) {
       assert.deepEqual(naming(text, [person.aadObjectId, person.name, person.id]), [], person.name);
