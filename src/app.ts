@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connectToTeams } from './bot/botEndpoint.js';
 import { CheckInCard } from './bot/checkInCard.js';
+import { PersonalDataRequests, personalDataSource } from './bot/personalData.js';
 import { PlanManagement } from './bot/planManagement.js';
 import { ReportExport } from './bot/reportExport.js';
 import { StatusAnswers } from './bot/statusAnswers.js';
@@ -149,6 +150,33 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     });
     const runDueJobs = () => drain(scheduler);
+    const reportExport = new ReportExport({
+      reviews,
+      agreementId: agreement.id,
+      plans,
+      reports,
+      rounds,
+      conversations,
+      appId: config.bot.appId ?? '',
+      timeZone: config.timeZone,
+      now,
+    });
+    const personalData = new PersonalDataRequests({
+      agreementId: agreement.id,
+      agreementFile: { path: config.agreementFile, agreement },
+      plans,
+      reports,
+      audit,
+      reviews,
+      rounds,
+      conversations,
+      jobs,
+      files: reportExport,
+      timeZone: config.timeZone,
+      defaultLocale: config.defaultLocale,
+      now,
+    });
+    reportExport.addSource(personalDataSource, personalData.fileSource());
 
     const bot = teams.endpoint({
       agreementId: agreement.id,
@@ -162,17 +190,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       checkInCard,
       steering,
       reviews: new ReviewAnswers(reviews, config.timeZone, now),
-      reportExport: new ReportExport({
-        reviews,
-        agreementId: agreement.id,
-        plans,
-        reports,
-        rounds,
-        conversations,
-        appId: config.bot.appId ?? '',
-        timeZone: config.timeZone,
-        now,
-      }),
+      reportExport,
+      personalData,
       management: new PlanManagement({ plans, audit, now }),
       status: new StatusAnswers({
         agreementId: agreement.id,

@@ -16,7 +16,8 @@ export type CardName =
   | 'status'
   | 'measureForm'
   | 'meetingSummary'
-  | 'review';
+  | 'review'
+  | 'personalData';
 
 /**
  * Each template is parsed once: `new Template` parses every `${…}` expression (about 2 ms for a check-in card),

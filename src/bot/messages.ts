@@ -335,6 +335,72 @@ const sv = {
       decisionNeeded: 'Behövs',
     },
   },
+  personalData: {
+    helpCommands: [
+      {
+        command: 'personuppgifter <namn|e-post>',
+        description:
+          'Allt jag har lagrat om en person, som JSON-fil i din personliga chatt (GDPR art. 15; bara samordnare).',
+      },
+      {
+        command: 'radera personuppgifter <namn|e-post>',
+        description:
+          'Tar bort en persons namn och id ur allt jag har lagrat, efter bekräftelse (GDPR art. 17; bara samordnare).',
+      },
+    ],
+    onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan ta ut eller radera personuppgifter.',
+    missingPerson: 'Skriv vem det gäller: personuppgifter <namn eller e-post>.',
+    title: 'Personuppgifter',
+    unknownPerson: (asked: string) =>
+      `Jag har inget lagrat om någon som heter "${asked}". Skriv hela namnet som det står i Teams, eller personens e-postadress.`,
+    unknownEmail: (asked: string) =>
+      `Jag sparar inga e-postadresser, och Teams känner ingen med adressen "${asked}" här. Skriv personens namn i stället, eller fråga i en kanal i ett team där personen är med.`,
+    chooseTitle: (asked: string) => `Flera personer heter "${asked}". Vem menar du?`,
+    choiceLine: (name: string, id: string, records: number) =>
+      `**${name}**, Entra-id ${id}: ${records} uppgifter lagrade`,
+    choose: (name: string, id: string) => `${name} (${id.slice(0, 8)}…)`,
+    fileText:
+      'Här är personuppgifterna som JSON-fil. Godkänn filen så sparar jag den i din OneDrive; lämna den sedan till personen på ett säkert sätt.',
+    fileDescription: (name: string) => `Allt Samverkansbot har lagrat om ${name} (JSON, UTF-8).`,
+    fileAbout: (name: string) =>
+      `Personuppgifter som Samverkansbot har lagrat om ${name}, för en begäran om tillgång enligt dataskyddsförordningen (GDPR) artikel 15. Tiderna i posterna är UTC.`,
+    fileName: (person: string, date: string) => `personuppgifter-${person}-${date}.json`,
+    needsPersonalChat:
+      'Personuppgifterna är en fil, och filer kan jag bara skicka i din personliga chatt med mig. Öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och fråga igen.',
+    nothingStored: 'Jag har inget lagrat om den personen längre.',
+    eraseTitle: (name: string) => `Radera personuppgifterna om ${name}?`,
+    eraseIntro:
+      'Personens namn, Entra-id och Teams-id byts mot "Borttagen person" i allt nedan, och det som bara fanns för att nå personen (den personliga chatten, kort och påminnelser dit) raderas. Det går inte att ångra.',
+    counts: {
+      reports: 'Rapportversioner som personen skrev',
+      measures: 'Avslutade insatser med personen som ansvarig',
+      bindings: 'Kanalkopplingar som personen gjorde',
+      audit: 'Händelser i granskningsloggen',
+      reviewAnswers: 'Svar på halvtidsuppföljningen',
+      rounds: 'Omgångar som personen öppnade',
+      conversations: 'Sparade chattar och kanaler (den personliga chatten raderas)',
+      deliveries: 'Kort och påminnelser till den personliga chatten (raderas)',
+    },
+    contentsKept:
+      'Det som står i rapporterna och svaren finns kvar: det är organisationernas uppföljning av insatserna, inte uppgifter om personen. Nämns personen i själva texten står det kvar där.',
+    eraseButton: 'Radera personuppgifterna',
+    stillOwns: (name: string, measures: string) =>
+      `${name} är fortfarande ansvarig för ${measures}. Ge insatserna till någon annan med ändra <insats>, eller avsluta dem med avsluta <insats>, och radera sedan. Ingenting är raderat.`,
+    stillMember: (name: string, groups: string, file: string) =>
+      `${name} är med i ${groups} enligt överenskommelsens fil (${file}). Ta bort personen där och starta om boten, och radera sedan. Ingenting är raderat.`,
+    erasedTitle: 'Personuppgifterna är raderade',
+    erased: (summary: string) =>
+      `Klart. ${summary}. Personen heter nu "Borttagen person" överallt där hen fanns; det som skrevs finns kvar.`,
+    stillInFile: (file: string, places: string) =>
+      `Överenskommelsens fil (${file}) nämner fortfarande personen (${places}). Ta bort personen ur filen också: jag hämtar inte tillbaka personen därifrån, men filen innehåller fortfarande namnet och id:t.`,
+    nothingLeft: 'Det fanns inget kvar att radera om den personen. Ingenting har ändrats.',
+    badCard:
+      'Det här kortet känner jag inte igen längre. Skriv radera personuppgifter <namn> för att börja om. Ingenting har ändrats.',
+    erasedName: 'Borttagen person',
+    declined: 'Okej, jag sparar ingen fil. Skriv personuppgifter <namn> när du vill ha den.',
+    uploadFailed:
+      'Jag kunde inte spara filen i din OneDrive. Skriv personuppgifter <namn> för att försöka igen.',
+  },
   dateTime: (iso: string, zone: string) =>
     DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('sv').toFormat("d LLL yyyy 'kl.' HH:mm"),
 };
@@ -662,6 +728,71 @@ const en: Messages = {
       decision: 'Steering group decision',
       decisionNeeded: 'Needed',
     },
+  },
+  personalData: {
+    helpCommands: [
+      {
+        command: 'personal data <name|email>',
+        description:
+          'Everything I store about a person, as a JSON file in your personal chat (GDPR art. 15; coordinators only).',
+      },
+      {
+        command: 'erase personal data <name|email>',
+        description:
+          "Removes a person's name and ids from everything I store, after a confirmation (GDPR art. 17; coordinators only).",
+      },
+    ],
+    onlyCoordinators: 'Only the coordinators in the preparation group can export or erase personal data.',
+    missingPerson: 'Say whose data you mean: personal data <name or email>.',
+    title: 'Personal data',
+    unknownPerson: (asked: string) =>
+      `I have nothing stored about anyone called "${asked}". Type the full name as Teams shows it, or the person's email address.`,
+    unknownEmail: (asked: string) =>
+      `I store no email addresses, and Teams knows no one with the address "${asked}" here. Type the person's name instead, or ask in a channel of a team the person belongs to.`,
+    chooseTitle: (asked: string) => `Several people are called "${asked}". Whom do you mean?`,
+    choiceLine: (name: string, id: string, records: number) =>
+      `**${name}**, Entra id ${id}: ${records} records stored`,
+    choose: (name: string, id: string) => `${name} (${id.slice(0, 8)}…)`,
+    fileText:
+      'Here is the personal data as a JSON file. Accept it and I will save it in your OneDrive; then hand it to the person securely.',
+    fileDescription: (name: string) => `Everything Samverkansbot stores about ${name} (JSON, UTF-8).`,
+    fileAbout: (name: string) =>
+      `Personal data Samverkansbot stores about ${name}, for a request for access under the GDPR, article 15. Times in the records are UTC.`,
+    fileName: (person: string, date: string) => `personal-data-${person}-${date}.json`,
+    needsPersonalChat:
+      'The personal data is a file, and I can send files only in your personal chat with me. Open Apps in Teams, search for Samverkansbot, choose Add and ask again.',
+    nothingStored: 'I have nothing stored about that person any more.',
+    eraseTitle: (name: string) => `Erase the personal data about ${name}?`,
+    eraseIntro:
+      'The person\'s name, Entra id and Teams id are replaced by "Erased person" in everything below, and what only served to reach the person (the personal chat, cards and reminders sent there) is deleted. This cannot be undone.',
+    counts: {
+      reports: 'Report revisions the person wrote',
+      measures: 'Retired measures with the person as owner',
+      bindings: 'Channel bindings the person made',
+      audit: 'Entries in the audit log',
+      reviewAnswers: 'Answers to the mid-term review',
+      rounds: 'Rounds the person opened',
+      conversations: 'Stored chats and channels (the personal chat is deleted)',
+      deliveries: 'Cards and reminders to the personal chat (deleted)',
+    },
+    contentsKept:
+      "What the reports and answers say is kept: it is the organisations' follow-up of the measures, not data about the person. If the text itself names the person, that stays.",
+    eraseButton: 'Erase the personal data',
+    stillOwns: (name: string, measures: string) =>
+      `${name} still owns ${measures}. Give the measures to someone else with edit <measure>, or retire them with retire <measure>, then erase. Nothing was erased.`,
+    stillMember: (name: string, groups: string, file: string) =>
+      `${name} is a member of ${groups} in the agreement file (${file}). Remove the person there and restart the bot, then erase. Nothing was erased.`,
+    erasedTitle: 'The personal data is erased',
+    erased: (summary: string) =>
+      `Done. ${summary}. The person is now called "Erased person" wherever they appeared; what was written is kept.`,
+    stillInFile: (file: string, places: string) =>
+      `The agreement file (${file}) still names the person (${places}). Remove the person from the file too: I will not bring the person back from it, but the file still holds the name and id.`,
+    nothingLeft: 'There was nothing left to erase about that person. Nothing was changed.',
+    badCard:
+      'I no longer recognise this card. Type erase personal data <name> to start again. Nothing was changed.',
+    erasedName: 'Erased person',
+    declined: 'All right, I will not save a file. Type personal data <name> when you want it.',
+    uploadFailed: 'I could not save the file in your OneDrive. Type personal data <name> to try again.',
   },
   dateTime: (iso: string, zone: string) =>
     DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('en-GB').toFormat("d LLL yyyy 'at' HH:mm"),

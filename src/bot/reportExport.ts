@@ -8,7 +8,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import { may } from '../domain/access.js';
+import { may, type Action } from '../domain/access.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { normalizeForMatching } from '../domain/command.js';
 import type { Locale } from '../domain/locale.js';
@@ -70,6 +70,12 @@ const scopeSchema = z.discriminatedUnion('kind', [
     scope: z.enum(['meeting', 'until']),
     date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   }),
+  /** A file another feature offers (see `FileSource`): its name and what it needs to build the file again. */
+  z.strictObject({
+    kind: z.literal('offered'),
+    source: z.string().min(1).max(40),
+    args: z.record(z.string().max(40), z.unknown()),
+  }),
 ]);
 type FileScope = z.infer<typeof scopeSchema>;
 
@@ -85,6 +91,8 @@ const acceptanceSchema = z.object({
   }),
 });
 
+type UploadInfo = z.infer<typeof acceptanceSchema>['uploadInfo'];
+
 interface ExportFile {
   name: string;
   /** The CSV text, byte order mark first. */
@@ -94,9 +102,75 @@ interface ExportFile {
   reports: number;
 }
 
+/** A file another feature offers through the same consent card and upload (a person's data, say). */
+export interface OfferedFile {
+  name: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  /** For Teams' file card: `json`, `csv`, … */
+  fileType: string;
+  /** What the consent card says the file is. */
+  description: string;
+  /** The message that carries the consent card. */
+  text: string;
+  /** Runs just before the file leaves for the person's OneDrive (to audit it, say); if it throws, nothing is sent. */
+  beforeUpload?: (by: { aadObjectId: string; name: string }) => Promise<void>;
+}
+
+/**
+ * What builds an offered file again when the person accepts it, from what is stored then: the consent card only
+ * carries `args` (an id), never the content.
+ */
+export interface FileSource {
+  /** Who may have the file; checked again on accept, since anyone can send an invoke. */
+  action: Action;
+  build(
+    plan: Plan,
+    args: Record<string, unknown>,
+    locale: Locale,
+  ): Promise<OfferedFile | { unavailable: string }>;
+  texts(locale: Locale): { notAllowed: string; declined: string; uploadFailed: string };
+}
+
+/** Where a consent card went: where the person asked, their personal chat, or nowhere (they have none). */
+export type ConsentDelivery = 'here' | 'personalChat' | 'noPersonalChat';
+
 /** `export`: the reports as a CSV file, delivered through Teams' file consent card. */
 export class ReportExport {
+  private readonly sources = new Map<string, FileSource>();
+
   constructor(private readonly deps: ReportExportDependencies) {}
+
+  /** Lets another feature offer files through `offer`; `name` travels on its consent cards. */
+  addSource(name: string, source: FileSource): void {
+    this.sources.set(name, source);
+  }
+
+  /**
+   * Offers a source's file through the consent card in the person's personal chat, the only place Teams lets a
+   * bot send files. The file is built again from `args` when the person accepts.
+   */
+  async offer(
+    context: TurnContext,
+    source: string,
+    args: Record<string, unknown>,
+    file: OfferedFile,
+  ): Promise<ConsentDelivery> {
+    const scope: FileScope = { kind: 'offered', source, args };
+    const consent = MessageFactory.attachment(
+      {
+        contentType: fileConsentType,
+        name: file.name,
+        content: {
+          description: file.description,
+          sizeInBytes: file.bytes.length,
+          acceptContext: scope,
+          declineContext: scope,
+        },
+      },
+      file.text,
+    );
+    return this.sendConsent(context, consent);
+  }
 
   /**
    * A coordinator asked for the reports (the bot checked the role). The file goes to their personal chat with
@@ -133,14 +207,9 @@ export class ReportExport {
       : m.export.allDescription(file.reports);
     const consent = MessageFactory.attachment(consentCard(file, description, scope), m.export.fileText);
 
-    const activity = context.activity;
-    if (activity.conversation.conversationType === 'personal') {
-      await context.sendActivity(consent);
-      return;
-    }
-    const personId = activity.from.aadObjectId;
-    const chat = personId ? await this.deps.conversations.get('personal', personId) : undefined;
-    if (chat && (await this.sendInPersonalChat(context, chat.reference, consent))) {
+    const delivery = await this.sendConsent(context, consent);
+    if (delivery === 'here') return;
+    if (delivery === 'personalChat') {
       await sendNotice(context, m.export.title, m.export.sentToPersonalChat);
       return;
     }
@@ -160,13 +229,29 @@ export class ReportExport {
       await sendNotice(context, m.problemTitle, m.unknownAction);
       return;
     }
-    // Checked again: anyone can send an invoke, and a coordinator may have left the preparation group since.
-    const plan = await this.deps.plans.load(this.deps.agreementId);
-    if (!plan || !may(plan, { aadObjectId: context.activity.from.aadObjectId }, 'exportReports')) {
-      await sendNotice(context, m.notAllowedTitle, m.exportOnlyCoordinators);
+    const { context: scope, uploadInfo } = parsed.data;
+    const source = scope.kind === 'offered' ? this.sources.get(scope.source) : undefined;
+    if (scope.kind === 'offered' && !source) {
+      await sendNotice(context, m.problemTitle, m.unknownAction);
       return;
     }
-    const { context: scope, uploadInfo } = parsed.data;
+    // Checked again: anyone can send an invoke, and a coordinator may have left the preparation group since.
+    const plan = await this.deps.plans.load(this.deps.agreementId);
+    if (
+      !plan ||
+      !may(plan, { aadObjectId: context.activity.from.aadObjectId }, source?.action ?? 'exportReports')
+    ) {
+      await sendNotice(
+        context,
+        m.notAllowedTitle,
+        source?.texts(locale).notAllowed ?? m.exportOnlyCoordinators,
+      );
+      return;
+    }
+    if (scope.kind === 'offered') {
+      if (source) await this.uploadOffered(context, plan, source, scope.args, uploadInfo, locale);
+      return;
+    }
     if (scope.kind === 'followUp') {
       await this.uploadFollowUp(context, plan, scope, uploadInfo, m);
       return;
@@ -229,14 +314,9 @@ export class ReportExport {
       },
       m.export.fileText,
     );
-    if (context.activity.conversation.conversationType === 'personal') {
-      await context.sendActivity(consent);
-      return undefined;
-    }
-    const personId = context.activity.from.aadObjectId;
-    const chat = personId ? await this.deps.conversations.get('personal', personId) : undefined;
-    if (chat && (await this.sendInPersonalChat(context, chat.reference, consent)))
-      return m.export.sentToPersonalChat;
+    const delivery = await this.sendConsent(context, consent);
+    if (delivery === 'here') return undefined;
+    if (delivery === 'personalChat') return m.export.sentToPersonalChat;
     return m.export.followUpNeedsPersonalChat;
   }
 
@@ -262,13 +342,7 @@ export class ReportExport {
     context: TurnContext,
     plan: Plan,
     scope: Extract<FileScope, { kind: 'followUp' }>,
-    uploadInfo: {
-      name: string;
-      uploadUrl: string;
-      contentUrl?: string;
-      uniqueId?: string;
-      fileType?: string;
-    },
+    uploadInfo: UploadInfo,
     m: Messages,
   ): Promise<void> {
     try {
@@ -288,9 +362,61 @@ export class ReportExport {
     await context.sendActivity(MessageFactory.attachment(info, m.export.uploaded(uploadInfo.name)));
   }
 
-  async declined(context: TurnContext, _response: FileConsentCardResponse, locale: Locale): Promise<void> {
+  async declined(context: TurnContext, response: FileConsentCardResponse, locale: Locale): Promise<void> {
     const m = messagesFor(locale);
-    await sendNotice(context, m.export.title, m.export.declined);
+    const scope = scopeSchema.safeParse(response.context);
+    const source =
+      scope.success && scope.data.kind === 'offered' ? this.sources.get(scope.data.source) : undefined;
+    await sendNotice(context, m.export.title, source?.texts(locale).declined ?? m.export.declined);
+  }
+
+  /** An offered file accepted: built again by its source from what is stored now, then uploaded. */
+  private async uploadOffered(
+    context: TurnContext,
+    plan: Plan,
+    source: FileSource,
+    args: Record<string, unknown>,
+    uploadInfo: UploadInfo,
+    locale: Locale,
+  ): Promise<void> {
+    const m = messagesFor(locale);
+    const file = await source.build(plan, args, locale);
+    if ('unavailable' in file) {
+      await sendNotice(context, m.problemTitle, file.unavailable);
+      return;
+    }
+    const from = context.activity.from;
+    await file.beforeUpload?.({ aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' });
+    try {
+      await upload(uploadInfo.uploadUrl, file.bytes);
+    } catch (err) {
+      log.warn('offeredFile.uploadFailed', describeError(err));
+      await sendNotice(context, m.problemTitle, source.texts(locale).uploadFailed);
+      return;
+    }
+    log.info('offeredFile.uploaded', { bytes: file.bytes.length });
+    const info: Attachment = {
+      contentType: fileInfoType,
+      name: uploadInfo.name,
+      ...(uploadInfo.contentUrl ? { contentUrl: uploadInfo.contentUrl } : {}),
+      content: { uniqueId: uploadInfo.uniqueId, fileType: uploadInfo.fileType ?? file.fileType },
+    };
+    await context.sendActivity(MessageFactory.attachment(info, m.export.uploaded(uploadInfo.name)));
+  }
+
+  /**
+   * Sends a consent card where the person asked if that is their personal chat, otherwise into that chat; Teams
+   * lets bots send files nowhere else.
+   */
+  private async sendConsent(context: TurnContext, consent: Partial<Activity>): Promise<ConsentDelivery> {
+    if (context.activity.conversation.conversationType === 'personal') {
+      await context.sendActivity(consent);
+      return 'here';
+    }
+    const personId = context.activity.from.aadObjectId;
+    const chat = personId ? await this.deps.conversations.get('personal', personId) : undefined;
+    if (chat && (await this.sendInPersonalChat(context, chat.reference, consent))) return 'personalChat';
+    return 'noPersonalChat';
   }
 
   private async build(plan: Plan, scope: ExportScope, rounds: readonly CheckInRound[]): Promise<ExportFile> {

@@ -12,6 +12,7 @@ import {
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
 import type { CheckInCard, CardActionResult } from './checkInCard.js';
+import type { PersonalDataRequests } from './personalData.js';
 import type { PlanManagement } from './planManagement.js';
 import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
@@ -49,6 +50,7 @@ export interface BotDependencies {
   management: PlanManagement;
   steering: Steering;
   reviews: ReviewAnswers;
+  personalData: PersonalDataRequests;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;
@@ -186,6 +188,20 @@ export class SamverkansBot extends TeamsActivityHandler {
         const by = { aadObjectId: person.aadObjectId ?? '', name: person.name };
         return { card: await this.deps.management.save(context, plan, data, by, locale) };
       }
+      case 'personalData.choose':
+      case 'personalData.erase': {
+        // Checked again on every press: the card may be old, and anyone can send an invoke.
+        const plan = await this.deps.plans.load(this.deps.agreementId);
+        const m = messagesFor(locale);
+        if (!plan || !may(plan, person, 'handlePersonalData')) {
+          return {
+            card: renderCard('notice', noticeView(m.notAllowedTitle, m.personalData.onlyCoordinators)),
+          };
+        }
+        if (verb === 'personalData.choose') return this.deps.personalData.choose(context, plan, data, locale);
+        const by = { aadObjectId: person.aadObjectId ?? context.activity.from.id, name: person.name };
+        return { card: await this.deps.personalData.erase(plan, data, by, locale) };
+      }
       case 'status.page':
       case 'status.measure': {
         const plan = await this.deps.plans.load(this.deps.agreementId);
@@ -270,6 +286,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           missingMeasure: m.status.missingMeasure,
           queryTooLong: m.status.queryTooLong,
           meetingFormat: m.manage.meetingFormat,
+          missingPerson: m.personalData.missingPerson,
         };
         const text = texts[command.problem];
         await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
@@ -405,6 +422,24 @@ export class SamverkansBot extends TeamsActivityHandler {
         }
         await this.deps.reportExport.request(context, plan, command.round, locale);
         return;
+      case 'personalData': {
+        if (!allowed('handlePersonalData')) {
+          await sendCard(
+            context,
+            renderCard('notice', noticeView(m.notAllowedTitle, m.personalData.onlyCoordinators)),
+          );
+          return;
+        }
+        const card = await this.deps.personalData.command(
+          context,
+          plan,
+          command.intent,
+          command.person,
+          locale,
+        );
+        if (card) await sendCard(context, card);
+        return;
+      }
       case 'mine':
         await sendCard(
           context,

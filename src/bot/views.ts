@@ -1,5 +1,6 @@
 import type { Agreement } from '../domain/agreement.js';
 import type { Locale } from '../domain/locale.js';
+import type { PersonalDataCounts } from '../domain/personalData.js';
 import { groupsBoundTo, type Plan } from '../domain/plan.js';
 import { messagesFor } from './messages.js';
 
@@ -26,7 +27,8 @@ export function helpView(locale: Locale, plan: Plan, context: { channelId?: stri
   return {
     title: m.helpTitle,
     intro: m.helpIntro,
-    commands: m.helpCommands,
+    // What a coordinator can do with a person's data is shown to coordinators only.
+    commands: context.coordinator ? [...m.helpCommands, ...m.personalData.helpCommands] : m.helpCommands,
     channel,
     groupsLabel: m.helpGroupsLabel,
     groups: groupList(plan),
@@ -68,4 +70,40 @@ export function noticeView(title: string, text: string) {
 /** "styrgrupp (Styrgrupp), beredningsgrupp (…)": what people can type after `koppla`. */
 export function groupList(plan: Plan): string {
   return plan.agreement.groups.map((g) => `${g.id} (${g.name})`).join(', ');
+}
+
+/** A button on a `personalData` card: an Action.Execute with its verb also in its data (for Action.Submit). */
+export interface PersonalDataButton {
+  title: string;
+  verb: string;
+  data: Record<string, unknown>;
+}
+
+/** The `personalData` card: a heading, an intro, counts per kind, lines, a note and buttons. */
+export function personalDataView(view: {
+  title: string;
+  intro?: string;
+  facts?: Array<{ label: string; value: string }>;
+  lines?: string[];
+  note?: string;
+  buttons?: PersonalDataButton[];
+}) {
+  const facts = view.facts ?? [];
+  return {
+    title: view.title,
+    intro: view.intro ?? '',
+    hasFacts: facts.length > 0,
+    facts,
+    lines: view.lines ?? [],
+    note: view.note ?? '',
+    buttons: view.buttons ?? [],
+  };
+}
+
+/** The kinds of stored records with how many of each, leaving out the kinds with none. */
+export function personalDataFacts(locale: Locale, counts: PersonalDataCounts) {
+  const labels = messagesFor(locale).personalData.counts;
+  return (Object.keys(labels) as Array<keyof PersonalDataCounts>)
+    .filter((kind) => counts[kind] > 0)
+    .map((kind) => ({ label: labels[kind], value: String(counts[kind]) }));
 }

@@ -20,7 +20,9 @@ export type Action =
   | 'closeRound'
   | 'managePlan'
   | 'extendAgreement'
-  | 'exportReports';
+  | 'exportReports'
+  /** A registered person's request for their data (GDPR art. 15) or its erasure (art. 17). */
+  | 'handlePersonalData';
 
 export const actions: readonly Action[] = [
   'readHelp',
@@ -35,6 +37,7 @@ export const actions: readonly Action[] = [
   'managePlan',
   'extendAgreement',
   'exportReports',
+  'handlePersonalData',
 ];
 
 export interface Who {
@@ -56,6 +59,7 @@ const coordinatorsOnly: ReadonlySet<Action> = new Set([
   'managePlan',
   'extendAgreement',
   'exportReports',
+  'handlePersonalData',
 ]);
 
 export function may(plan: Plan, who: Who, action: Action, about: About = {}): boolean {

@@ -30,6 +30,11 @@ export type Command =
   | { kind: 'summary'; locale: Locale; date?: string }
   /** `export` (every report) or `export <round>` (one round's reports, by its name). */
   | { kind: 'export'; locale: Locale; round?: string }
+  /**
+   * `personuppgifter <namn|e-post>` (a person's data, GDPR art. 15) or `radera personuppgifter <…>` (its
+   * erasure, art. 17); `person` keeps the typed spelling, since an e-mail address or an id is matched as typed.
+   */
+  | { kind: 'personalData'; locale: Locale; intent: PersonalDataIntent; person: string }
   | {
       kind: 'invalid';
       locale: Locale;
@@ -39,10 +44,13 @@ export type Command =
         | 'labelTooLong'
         | 'missingMeasure'
         | 'queryTooLong'
-        | 'meetingFormat';
+        | 'meetingFormat'
+        | 'missingPerson';
     }
   /** Anything else; answered with help in the language of the person's Teams client. */
   | { kind: 'unknown' };
+
+export type PersonalDataIntent = 'export' | 'erase';
 
 export type StatusScope =
   { kind: 'all' } | { kind: 'goalArea'; number: number } | { kind: 'measure'; query: string };
@@ -130,11 +138,15 @@ const messageText = z.string().max(4000);
 const groupArgument = z.string().min(1).max(100);
 const roundLabel = z.string().trim().max(80);
 const measureQuery = z.string().trim().min(1).max(200);
+/** A name, an e-mail address or an Entra object id. */
+const personQuery = z.string().trim().min(1).max(200);
 
 export function parseCommand(text: unknown): Command {
   const parsed = messageText.safeParse(text);
   if (!parsed.success) return { kind: 'unknown' };
   const words = normalizeForMatching(parsed.data).split(' ');
+  const personalData = parsePersonalData(parsed.data, words);
+  if (personalData) return personalData;
   const phrase = phrases[words.slice(0, 2).join(' ')];
   if (phrase?.kind === 'closeRound') return { kind: 'closeRound', locale: phrase.locale };
   if (phrase?.kind === 'addMeasure') return { kind: 'addMeasure', locale: phrase.locale };
@@ -208,4 +220,44 @@ function parseStatus(rest: string): Command {
   const query = measureQuery.safeParse(rest);
   if (!query.success) return { kind: 'invalid', locale: 'sv', problem: 'queryTooLong' };
   return { kind: 'status', scope: { kind: 'measure', query: query.data } };
+}
+
+/**
+ * `personuppgifter` / `personal data` and, with `radera` / `erase` first, the erasure. Only the last word of the
+ * Swedish phrase forgives a typo: the erasure is confirmed on a card anyway, but "radera" must be meant.
+ */
+function parsePersonalData(typed: string, words: readonly string[]): Command | undefined {
+  const erase = words[0] === 'radera' || words[0] === 'erase';
+  const start = erase ? 1 : 0;
+  let used: number;
+  let locale: Locale;
+  if (closestWord(words[start] ?? '', ['personuppgifter'])) {
+    used = start + 1;
+    locale = erase && words[0] === 'erase' ? 'en' : 'sv';
+  } else if (words[start] === 'personal' && words[start + 1] === 'data') {
+    used = start + 2;
+    locale = erase && words[0] === 'radera' ? 'sv' : 'en';
+  } else {
+    return undefined;
+  }
+  const intent: PersonalDataIntent = erase ? 'erase' : 'export';
+  const rest = typedAfter(typed, used);
+  if (rest === '') return { kind: 'invalid', locale, problem: 'missingPerson' };
+  const person = personQuery.safeParse(rest);
+  if (!person.success) return { kind: 'invalid', locale, problem: 'queryTooLong' };
+  return { kind: 'personalData', locale, intent, person: person.data };
+}
+
+/** The typed text after the first `count` command words, as typed ("Megan.Bowen@contoso.com" stays whole). */
+function typedAfter(typed: string, count: number): string {
+  const tokens = typed.trim().split(/\s+/);
+  let consumed = 0;
+  let index = 0;
+  // A token such as "personal-data" is two words once normalized, so count words, not tokens.
+  while (index < tokens.length && consumed < count) {
+    const normalized = normalizeForMatching(tokens[index] ?? '');
+    consumed += normalized === '' ? 0 : normalized.split(' ').length;
+    index++;
+  }
+  return tokens.slice(index).join(' ').trim();
 }

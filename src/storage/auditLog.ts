@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
-import { tableNames, type TableStore } from './tableStore.js';
+import { replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Who did what to the agreement, and when. Kept for accountability between the two organisations. */
 export interface AuditEntry {
@@ -68,4 +68,57 @@ export class AuditLog {
     }
     return entries.slice(0, limit);
   }
+
+  /** Every entry of an agreement, newest first: what a person's data request searches. */
+  async all(agreementId: string): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    const rows = this.table.listEntities<AuditRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${agreementId}` },
+    });
+    for await (const row of rows) entries.push(entryOf(agreementId, row));
+    return entries;
+  }
+
+  /**
+   * Rewrites entries in place for the erasure of a person's identity: `rewrite` gives the new entry, or undefined
+   * to leave one as it is. Its time and place in the log stay. Each row is replaced only as it was read (ETag).
+   * Returns how many entries were rewritten; a second run finds nothing left to rewrite.
+   */
+  async rewriteEntries(
+    agreementId: string,
+    rewrite: (entry: AuditEntry) => AuditEntry | undefined,
+  ): Promise<number> {
+    const rows: Array<ReadRow<AuditRow>> = [];
+    const filter = odata`PartitionKey eq ${agreementId}`;
+    for await (const row of this.table.listEntities<AuditRow>({ queryOptions: { filter } })) rows.push(row);
+    let rewritten = 0;
+    for (const row of rows) {
+      const replaced = await replaceAsRead<AuditRow>(this.table, row, (stored) => {
+        const next = rewrite(entryOf(agreementId, stored));
+        return (
+          next && {
+            partitionKey: stored.partitionKey,
+            rowKey: stored.rowKey,
+            actorId: next.actor.aadObjectId,
+            actorName: next.actor.name,
+            action: next.action,
+            details: JSON.stringify(next.details),
+            at: stored.at,
+          }
+        );
+      });
+      if (replaced) rewritten++;
+    }
+    return rewritten;
+  }
+}
+
+function entryOf(agreementId: string, row: AuditRow): AuditEntry {
+  return {
+    agreementId,
+    actor: { aadObjectId: row.actorId, name: row.actorName },
+    action: row.action,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    at: row.at,
+  };
 }

@@ -1,5 +1,13 @@
-import type { TableClient } from '@azure/data-tables';
-import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+import { odata, type TableClient } from '@azure/data-tables';
+import {
+  deleteAsRead,
+  isStatus,
+  keyOf,
+  replaceAsRead,
+  tableNames,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
 
 /** Where the bot can reach someone without being asked first: a person's personal chat, a channel, a group chat. */
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
@@ -77,4 +85,91 @@ export class ConversationRepository {
       throw err;
     }
   }
+
+  /** Every stored reference, of every kind: what a person's data request searches. */
+  async all(): Promise<StoredConversation[]> {
+    const conversations: StoredConversation[] = [];
+    for (const kind of conversationKinds) {
+      const filter = odata`PartitionKey eq ${kind}`;
+      for await (const row of this.table.listEntities<ConversationRow>({ queryOptions: { filter } })) {
+        conversations.push(conversationOf(kind, row));
+      }
+    }
+    return conversations;
+  }
+
+  /**
+   * Rewrites channel and group chat references (the person who wrote last, when their identity is erased):
+   * `rewrite` gives the new reference, or undefined to leave it. Each row is replaced only as it was read (ETag),
+   * so a reference a new message refreshed meanwhile is judged again. Returns how many were rewritten.
+   */
+  async rewriteShared(rewrite: (conversation: StoredConversation) => StoredConversation | undefined) {
+    let rewritten = 0;
+    for (const kind of ['channel', 'groupChat'] as const) {
+      const rows: Array<ReadRow<ConversationRow>> = [];
+      const filter = odata`PartitionKey eq ${kind}`;
+      for await (const row of this.table.listEntities<ConversationRow>({ queryOptions: { filter } })) {
+        rows.push(row);
+      }
+      for (const row of rows) {
+        const replaced = await replaceAsRead<ConversationRow>(this.table, row, (stored) => {
+          const next = rewrite(conversationOf(kind, stored));
+          return (
+            next && {
+              partitionKey: stored.partitionKey,
+              rowKey: stored.rowKey,
+              id: stored.id,
+              reference: JSON.stringify(next.reference),
+              updatedAt: stored.updatedAt,
+              ...(stored.tenantId ? { tenantId: stored.tenantId } : {}),
+            }
+          );
+        });
+        if (replaced) rewritten++;
+      }
+    }
+    return rewritten;
+  }
+
+  /**
+   * Deletes a person's personal chat reference, and with it the marker that the chat got its welcome (keyed by
+   * the chat's id), each only as it was read (ETag). Returns 1 if the reference was deleted, 0 if none was left.
+   */
+  async forgetPersonal(aadObjectId: string): Promise<number> {
+    let row: ReadRow<ConversationRow>;
+    try {
+      row = await this.table.getEntity<ConversationRow>('personal', keyOf(aadObjectId));
+    } catch (err) {
+      if (isStatus(err, 404)) return 0;
+      throw err;
+    }
+    const chatId = (JSON.parse(row.reference) as { conversation?: { id?: unknown } }).conversation?.id;
+    if (typeof chatId === 'string') {
+      try {
+        await deleteAsRead(this.table, await this.table.getEntity<WelcomeRow>('welcome', keyOf(chatId)));
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+    }
+    // The reference last: while it is there, a repeated erasure still finds the chat and its welcome marker.
+    return (await deleteAsRead(this.table, row)) ? 1 : 0;
+  }
+}
+
+interface WelcomeRow {
+  partitionKey: string;
+  rowKey: string;
+  at: string;
+}
+
+const conversationKinds: readonly ConversationKind[] = ['personal', 'channel', 'groupChat'];
+
+function conversationOf(kind: ConversationKind, row: ConversationRow): StoredConversation {
+  return {
+    kind,
+    id: row.id,
+    reference: JSON.parse(row.reference) as Record<string, unknown>,
+    updatedAt: row.updatedAt,
+    ...(row.tenantId ? { tenantId: row.tenantId } : {}),
+  };
 }

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+import { deleteAsRead, isStatus, keyOf, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** A piece of work to do at a time, e.g. posting the check-in prompt for one measure in one channel. */
 export interface JobSpec {
@@ -268,6 +268,57 @@ export class JobStore {
       throw err;
     }
   }
+
+  /**
+   * Every pending job and every completion marker, for a person's data request: a prompt to a person's personal
+   * chat names them in its id (`prompt|…|personal:<id>`) and payload.
+   */
+  async everyJob(): Promise<StoredJob[]> {
+    const jobs: StoredJob[] = [];
+    for await (const row of this.table.listEntities<PendingRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${pendingPartition}` },
+    })) {
+      jobs.push({ ...toSpec(row), state: 'pending', at: row.dueAt });
+    }
+    for await (const row of this.table.listEntities<DoneRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${donePartition}` },
+    })) {
+      jobs.push({ id: row.jobId, kind: row.kind, state: 'done', at: row.at });
+    }
+    return jobs;
+  }
+
+  /**
+   * Deletes the pending jobs and completion markers `matches` picks (sends to a person whose data is erased),
+   * each only as it was read (ETag): a job claimed meanwhile is read again and still deleted. A prompt's jobs are
+   * planned only when its round opens, so a deleted marker is never followed by the same job again.
+   */
+  async deleteJobs(matches: (job: Pick<JobSpec, 'id' | 'payload'>) => boolean): Promise<number> {
+    const rows: Array<ReadRow<PendingRow | DoneRow>> = [];
+    for await (const row of this.table.listEntities<PendingRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${pendingPartition}` },
+    })) {
+      if (matches(toSpec(row))) rows.push(row);
+    }
+    for await (const row of this.table.listEntities<DoneRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${donePartition}` },
+    })) {
+      if (matches({ id: row.jobId, payload: {} })) rows.push(row);
+    }
+    let deleted = 0;
+    for (const row of rows) if (await deleteAsRead(this.table, row)) deleted++;
+    return deleted;
+  }
+}
+
+/** A pending job or a completion marker, as a person's data request lists it. */
+export interface StoredJob {
+  id: string;
+  kind: string;
+  state: 'pending' | 'done';
+  /** When a pending job is due, or when a done one completed (UTC ISO). */
+  at: string;
+  payload?: Record<string, unknown>;
 }
 
 function toSpec(row: PendingRow): JobSpec {

@@ -2,7 +2,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { Agreement, Measure, SteeringMeeting } from '../domain/agreement.js';
 import type { ChannelBinding } from '../domain/channelBinding.js';
 import type { Plan } from '../domain/plan.js';
-import { isStatus, tableNames, type TableStore } from './tableStore.js';
+import { isStatus, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Someone else changed the row since it was read; nothing was written. */
 export class PlanConflictError extends Error {
@@ -244,5 +244,52 @@ export class PlanRepository {
     return this.table.listEntities<PlanRow>({
       queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
     });
+  }
+
+  /**
+   * Rewrites measures and channel bindings that name a person whose identity is erased: `rewrite` gives the new
+   * measure or binding, or undefined to leave it. Each row is replaced only as it was read (ETag), and is marked
+   * as changed in Teams, so a later sync from the agreement file cannot bring the person back into it. Returns
+   * the ids of the measures rewritten and how many bindings.
+   */
+  async rewritePeople(
+    agreementId: string,
+    rewrite: {
+      measure: (measure: Measure) => Measure | undefined;
+      binding: (binding: ChannelBinding) => ChannelBinding | undefined;
+    },
+    now: Date,
+  ): Promise<{ measures: string[]; bindings: number }> {
+    const rows: Array<ReadRow<PlanRow>> = [];
+    for await (const row of this.queryPartition(agreementId)) {
+      if (row.kind === 'measure' || row.kind === 'binding') rows.push(row);
+    }
+    const measures: string[] = [];
+    let bindings = 0;
+    for (const row of rows) {
+      const replaced = await replaceAsRead<PlanRow>(this.table, row, (stored) => {
+        const value: unknown = JSON.parse(stored.data);
+        const next =
+          stored.kind === 'measure'
+            ? rewrite.measure(value as Measure)
+            : stored.kind === 'binding'
+              ? rewrite.binding(value as ChannelBinding)
+              : undefined;
+        if (!next) return undefined;
+        return {
+          partitionKey: stored.partitionKey,
+          rowKey: stored.rowKey,
+          kind: stored.kind,
+          position: stored.position,
+          data: JSON.stringify(next),
+          origin: 'teams',
+          updatedAt: now.toISOString(),
+        };
+      });
+      if (!replaced) continue;
+      if (row.kind === 'measure') measures.push((JSON.parse(row.data) as Measure).id);
+      else bindings++;
+    }
+    return { measures, bindings };
   }
 }

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
-import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+import { isStatus, keyOf, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Someone else saved a report on the same measure first; nothing of either person's was overwritten. */
 export class ReportConflictError extends Error {
@@ -279,6 +279,44 @@ export class ReportRepository {
     }
     return { deleted, kept };
   }
+
+  /**
+   * Rewrites stored revisions in place, every history row and the current rows, for the erasure of a person's
+   * identity: `rewrite` gives the new report, or undefined to leave one as it is. The revision number and the
+   * text stay. Each row is replaced only as it was read (ETag); one changed meanwhile (a new revision reached the
+   * current row) is judged again as it is now. Returns how many revisions were rewritten (the current rows are
+   * copies of revisions and not counted); a second run finds none.
+   */
+  async rewriteRevisions(
+    agreementId: string,
+    rewrite: (report: Report) => Report | undefined,
+  ): Promise<number> {
+    const from = `history|${agreementId}|`;
+    const to = `history|${agreementId}}`;
+    const filters = [
+      { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, counted: true },
+      { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, counted: false },
+    ];
+    let rewritten = 0;
+    for (const { filter, counted } of filters) {
+      const rows: Array<ReadRow<ReportRow>> = [];
+      for await (const row of this.table.listEntities<ReportRow>({ queryOptions: { filter } }))
+        rows.push(row);
+      for (const row of rows) {
+        const replaced = await replaceAsRead<ReportRow>(this.table, row, (stored) => {
+          const next = rewrite(JSON.parse(stored.data) as Report);
+          return next && { ...reportRowOf(stored), data: JSON.stringify(next) };
+        });
+        if (replaced && counted) rewritten++;
+      }
+    }
+    return rewritten;
+  }
+}
+
+/** The row's own properties, without what the SDK adds when reading (etag, timestamp). */
+function reportRowOf(row: ReportRow): ReportRow {
+  return { partitionKey: row.partitionKey, rowKey: row.rowKey, revision: row.revision, data: row.data };
 }
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;

@@ -1,6 +1,14 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { ReviewAnswer } from '../domain/midTermReview.js';
-import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+import {
+  deleteAsRead,
+  isStatus,
+  keyOf,
+  replaceAsRead,
+  tableNames,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
 
 interface ReviewRow {
   partitionKey: string;
@@ -72,6 +80,48 @@ export class ReviewRepository {
     }
     return { deleted, kept };
   }
+
+  /**
+   * Rewrites answers for the erasure of a person's identity: `rewrite` gives the new answer, or undefined to leave
+   * one as it is. The row key names the author, so a rewritten answer moves: the new row is inserted first (an
+   * earlier, interrupted run may have inserted it already), then the old one is deleted as it was read (ETag).
+   * Returns how many answers were rewritten; a second run finds nothing left to rewrite.
+   */
+  async rewriteAnswers(
+    agreementId: string,
+    rewrite: (answer: ReviewAnswer) => ReviewAnswer | undefined,
+  ): Promise<number> {
+    const rows: Array<ReadRow<ReviewRow>> = [];
+    const filter = odata`PartitionKey eq ${partition(agreementId)}`;
+    for await (const row of this.table.listEntities<ReviewRow>({ queryOptions: { filter } })) rows.push(row);
+    let rewritten = 0;
+    for (const row of rows) {
+      const next = rewrite(JSON.parse(row.data) as ReviewAnswer);
+      if (!next) continue;
+      const moved: ReviewRow = {
+        partitionKey: row.partitionKey,
+        rowKey: rowKeyOf(next),
+        data: JSON.stringify(next),
+      };
+      if (moved.rowKey === row.rowKey) {
+        if (await replaceAsRead<ReviewRow>(this.table, row, () => moved)) rewritten++;
+        continue;
+      }
+      try {
+        await this.table.createEntity<ReviewRow>(moved);
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+        // Only the same answer, moved by an interrupted run, may already be there; anything else stays put.
+        const there = await this.table.getEntity<ReviewRow>(moved.partitionKey, moved.rowKey);
+        if (there.data !== moved.data) throw err;
+      }
+      if (await deleteAsRead<ReviewRow>(this.table, row, (stored) => stored.data === row.data)) rewritten++;
+    }
+    return rewritten;
+  }
 }
+
+/** The key `add` gives an answer. */
+const rowKeyOf = (answer: ReviewAnswer) => `${keyOf(answer.answeredBy.aadObjectId)}|${answer.answeredAt}`;
 
 const partition = (agreementId: string) => `review|${agreementId}`;

@@ -1,7 +1,15 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { CheckInRound, PromptTarget } from '../domain/checkInRound.js';
 import { targetKey } from '../domain/checkInRound.js';
-import { isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
+import {
+  deleteAsRead,
+  isStatus,
+  keyOf,
+  replaceAsRead,
+  tableNames,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
 
 /** Where one check-in card was posted, so reminders can answer in its thread and saves can update it. */
 export interface Delivery {
@@ -160,6 +168,115 @@ export class RoundRepository {
     for await (const row of rows) deliveries.push(JSON.parse(row.data) as Delivery);
     return deliveries;
   }
+
+  /** Every delivery of every round: what a person's data request searches. */
+  async allDeliveries(): Promise<Delivery[]> {
+    const deliveries: Delivery[] = [];
+    for await (const row of this.rowsIn<DeliveryRow>('deliveries')) {
+      deliveries.push(JSON.parse(row.data) as Delivery);
+    }
+    return deliveries;
+  }
+
+  /** Every reminder that reached someone, of every round. */
+  async allReminders(): Promise<Reminder[]> {
+    const reminders: Reminder[] = [];
+    for await (const row of this.rowsIn<ReminderRow>('reminders')) {
+      const reminder = reminderOf(row);
+      if (reminder) reminders.push(reminder);
+    }
+    return reminders;
+  }
+
+  /**
+   * Deletes the deliveries and reminder marks whose target `matches` (the cards sent to a person whose data is
+   * erased), each only as it was read (ETag). Their rounds' other targets are not touched. Returns how many.
+   */
+  async deleteDeliveriesTo(matches: (target: PromptTarget) => boolean): Promise<number> {
+    let deleted = 0;
+    const reminders: Array<ReadRow<ReminderRow>> = [];
+    for await (const row of this.rowsIn<ReminderRow>('reminders')) {
+      const reminder = reminderOf(row);
+      if (reminder && matches(reminder.target)) reminders.push(row);
+    }
+    for (const row of reminders) if (await deleteAsRead(this.table, row)) deleted++;
+    const deliveries: Array<ReadRow<DeliveryRow>> = [];
+    for await (const row of this.rowsIn<DeliveryRow>('deliveries')) {
+      if (matches((JSON.parse(row.data) as Delivery).target)) deliveries.push(row);
+    }
+    for (const row of deliveries) if (await deleteAsRead(this.table, row)) deleted++;
+    return deleted;
+  }
+
+  /**
+   * Rewrites rounds in place (who opened one, when that person's identity is erased): `rewrite` gives the new
+   * round, or undefined to leave it. Each row is replaced only as it was read (ETag). Returns how many.
+   */
+  async rewriteRounds(
+    agreementId: string,
+    rewrite: (round: CheckInRound) => CheckInRound | undefined,
+  ): Promise<number> {
+    const rows: Array<ReadRow<RoundRow>> = [];
+    const filter = odata`PartitionKey eq ${roundsPartition(agreementId)}`;
+    for await (const row of this.table.listEntities<RoundRow>({ queryOptions: { filter } })) rows.push(row);
+    let rewritten = 0;
+    for (const row of rows) {
+      const replaced = await replaceAsRead<RoundRow>(this.table, row, (stored) => {
+        const next = rewrite(JSON.parse(stored.data) as CheckInRound);
+        return (
+          next && {
+            partitionKey: stored.partitionKey,
+            rowKey: stored.rowKey,
+            data: JSON.stringify(next),
+            status: next.status,
+          }
+        );
+      });
+      if (replaced) rewritten++;
+    }
+    return rewritten;
+  }
+
+  /** Every row of the per-round partitions of one kind (`deliveries|…` or `reminders|…`), over all rounds. */
+  private rowsIn<Row extends object>(kind: 'deliveries' | 'reminders') {
+    // '}' sorts right after '|', so the range holds exactly this kind's partitions.
+    const from = `${kind}|`;
+    const to = `${kind}}`;
+    return this.table.listEntities<Row>({
+      queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}` },
+    });
+  }
+}
+
+/** That reminder `number` of a round reached a target. */
+export interface Reminder {
+  roundId: string;
+  measureId: string;
+  number: number;
+  target: PromptTarget;
+  /** UTC ISO. */
+  at: string;
+}
+
+interface ReminderRow {
+  partitionKey: string;
+  rowKey: string;
+  at: string;
+}
+
+/** Reads a reminder mark back from its keys (`reminders|<round>`, `<measure>|<number>|<target>`). */
+function reminderOf(row: ReminderRow): Reminder | undefined {
+  const roundKey = row.partitionKey.slice('reminders|'.length);
+  const roundId = Buffer.from(roundKey, 'base64url').toString('utf8');
+  const key = /^(\d{1,2}\.\d{1,2})\|(\d+)\|(channel|personal):(.+)$/s.exec(
+    Buffer.from(row.rowKey, 'base64url').toString('utf8'),
+  );
+  if (!key?.[1] || !key[2] || !key[4]) return undefined;
+  const target: PromptTarget =
+    key[3] === 'personal'
+      ? { kind: 'personal', aadObjectId: key[4] }
+      : { kind: 'channel', channelId: key[4] };
+  return { roundId, measureId: key[1], number: Number(key[2]), target, at: row.at };
 }
 
 const roundsPartition = (agreementId: string) => `rounds|${agreementId}`;

@@ -144,3 +144,74 @@ export function keyOf(id: string): string {
 export function isStatus(err: unknown, status: number): boolean {
   return typeof err === 'object' && err !== null && (err as { statusCode?: unknown }).statusCode === status;
 }
+
+/** A row as read, with the version (ETag) a conditional write must match. */
+export type ReadRow<Row> = Row & { partitionKey: string; rowKey: string; etag: string };
+
+/**
+ * Replaces one row with what `rewrite` makes of it, but only the version that was read (ETag). If someone changed
+ * the row meanwhile it is read again and `rewrite` judges it afresh, so nothing written in between is lost.
+ * Returns false when `rewrite` leaves the row as it is (undefined) or the row is gone.
+ */
+export async function replaceAsRead<Row extends object>(
+  table: TableClient,
+  read: ReadRow<Row>,
+  rewrite: (row: ReadRow<Row>) => Row | undefined,
+): Promise<boolean> {
+  let row = read;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const next = rewrite(row);
+    if (next === undefined) return false;
+    try {
+      await table.updateEntity({ ...next, partitionKey: row.partitionKey, rowKey: row.rowKey }, 'Replace', {
+        etag: row.etag,
+      });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 404)) return false;
+      if (!isStatus(err, 412)) throw err;
+    }
+    const fresh = await readAgain<Row>(table, row);
+    if (!fresh) return false;
+    row = fresh;
+  }
+  throw new Error(`Row ${row.partitionKey} ${row.rowKey} kept changing`);
+}
+
+/**
+ * Deletes one row if `stillWanted` says so of the version that was read (ETag); a row changed meanwhile is read
+ * and judged again. Returns whether this call deleted it (false if it was gone already).
+ */
+export async function deleteAsRead<Row extends object>(
+  table: TableClient,
+  read: ReadRow<Row>,
+  stillWanted: (row: ReadRow<Row>) => boolean = () => true,
+): Promise<boolean> {
+  let row = read;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (!stillWanted(row)) return false;
+    try {
+      await table.deleteEntity(row.partitionKey, row.rowKey, { etag: row.etag });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 404)) return false;
+      if (!isStatus(err, 412)) throw err;
+    }
+    const fresh = await readAgain<Row>(table, row);
+    if (!fresh) return false;
+    row = fresh;
+  }
+  throw new Error(`Row ${row.partitionKey} ${row.rowKey} kept changing`);
+}
+
+async function readAgain<Row extends object>(
+  table: TableClient,
+  row: { partitionKey: string; rowKey: string },
+): Promise<ReadRow<Row> | undefined> {
+  try {
+    return (await table.getEntity<Row>(row.partitionKey, row.rowKey)) as ReadRow<Row>;
+  } catch (err) {
+    if (isStatus(err, 404)) return undefined;
+    throw err;
+  }
+}

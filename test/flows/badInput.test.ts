@@ -123,6 +123,9 @@ const commandWords = [
   'meeting 2031-13-45',
   'exportera',
   'export september',
+  'personuppgifter Alex Wilber',
+  'radera personuppgifter patti',
+  'erase personal data 00000000-0000-0000-0000-0000000000024',
   'ny insats',
   'new measure',
   'ny runda',
@@ -165,7 +168,15 @@ const anyValue = fc.oneof({ arbitrary: anyText, weight: 2 }, { arbitrary: wrongT
 // ---------------------------------------------------------------------------------------------------------------
 // Card payloads
 
-const knownVerbs = ['checkIn.submit', 'checkIn.refresh', 'measure.save', 'status.page', 'status.measure'];
+const knownVerbs = [
+  'checkIn.submit',
+  'checkIn.refresh',
+  'measure.save',
+  'status.page',
+  'status.measure',
+  'personalData.choose',
+  'personalData.erase',
+];
 const verb = fc.oneof(
   { arbitrary: fc.constantFrom(...knownVerbs), weight: 6 },
   {

@@ -74,6 +74,11 @@ export interface LoopbackConnector {
    */
   uploadUrl(options?: { failWith?: number }): string;
   uploads: Upload[];
+  /**
+   * What Teams answers to `GET /v3/conversations/{id}/members/{user}`: the roster of a team (by team id) or chat
+   * (by conversation id). A member is found by its id, Entra id, e-mail address or UPN; anyone else gets 404.
+   */
+  rosters: Map<string, Array<{ id: string; name: string; aadObjectId: string; email?: string }>>;
   /** Forgets what was sent and uploaded. */
   clear(): void;
   /** Resolves when what was sent satisfies `done`; fails after `timeoutMs`. */
@@ -90,6 +95,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     serviceUrl: '',
     sent: [],
     uploads: [],
+    rosters: new Map(),
     held: [],
     faultsServed: 0,
     failNext(count, fault) {
@@ -148,6 +154,21 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
         });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(status < 300 ? { id: uploadId } : { error: { code: 'UploadFailed' } }));
+        return;
+      }
+      const member = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
+      if (member?.[1] && member[2] && req.method === 'GET') {
+        // A roster lookup reads; it is no activity, so no faults, holds or records apply to it.
+        const wanted = decodeURIComponent(member[2]).toLowerCase();
+        const found = connector.rosters
+          .get(decodeURIComponent(member[1]))
+          ?.find((m) => [m.id, m.aadObjectId, m.email].some((value) => value?.toLowerCase() === wanted));
+        res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(
+            found ? { ...found, userPrincipalName: found.email } : { error: { code: 'NotFound' } },
+          ),
+        );
         return;
       }
       const body = await readJson(req);
