@@ -12,7 +12,7 @@ import type { PlanRepository } from '../storage/planRepository.js';
 import { ReportConflictError, type ReportRepository } from '../storage/reportRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
-import { checkInFormView, checkInReadView, type Notice } from './checkInViews.js';
+import { checkInFormView, checkInReadView, noticeOf, type CardRound, type Notice } from './checkInViews.js';
 import { messagesFor } from './messages.js';
 import { noticeView } from './views.js';
 
@@ -42,8 +42,18 @@ const refreshData = z.object({
   measureId: measureIdSchema,
 });
 
+/** Rounds remembered for card presses; beyond this the memory starts over. */
+const roundsRemembered = 200;
+
 /** The card that asks a measure's owners to report, and what happens when they press its buttons. */
 export class CheckInCard {
+  /**
+   * What a card shows of each round pressed on, so a press costs no read of its round: a round's id and label
+   * never change once it is opened and rounds are never deleted (closing changes only its status, which no
+   * card press depends on: a report is taken after the close too).
+   */
+  private readonly cardRounds = new Map<string, CardRound>();
+
   constructor(private readonly deps: CheckInCardDependencies) {}
 
   /** The card as it is posted: read-only, mentioning the owners; each owner's client refreshes it into the form. */
@@ -72,7 +82,7 @@ export class CheckInCard {
   async refresh(data: unknown, person: Person, locale: Locale): Promise<CardActionResult> {
     const parsed = refreshData.safeParse(data);
     if (!parsed.success) return { card: this.problem(locale, messagesFor(locale).checkIn.notFound) };
-    const found = await this.find(parsed.data.roundId, parsed.data.measureId);
+    const found = await this.findForPress(parsed.data.roundId, parsed.data.measureId);
     if (!found) return { card: this.problem(locale, messagesFor(locale).checkIn.notFound) };
     const { plan, round, measure } = found;
     const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
@@ -86,7 +96,7 @@ export class CheckInCard {
     const m = messagesFor(locale);
     const submission = parseCheckInSubmission(data);
     if (submission.kind === 'malformed') return { card: this.problem(locale, m.checkIn.notFound) };
-    const found = await this.find(submission.card.roundId, submission.card.measureId);
+    const found = await this.findForPress(submission.card.roundId, submission.card.measureId);
     if (!found) return { card: this.problem(locale, m.checkIn.notFound) };
     const { plan, round, measure } = found;
 
@@ -135,9 +145,11 @@ export class CheckInCard {
         text: result.kind === 'saved' ? m.checkIn.saved : m.checkIn.repeated,
         tone: 'good',
       };
+      // The person's card and the message differ only in the notice, so the view is built once.
+      const view = this.readView(locale, plan, round, measure, result.report);
       return {
-        card: this.readCard(locale, plan, round, measure, result.report, notice),
-        messageCard: this.readCard(locale, plan, round, measure, result.report),
+        card: renderCard('checkInView', { ...view, ...noticeOf(notice) }),
+        messageCard: renderCard('checkInView', view),
       };
     } catch (err) {
       if (!(err instanceof ReportConflictError)) throw err;
@@ -167,10 +179,26 @@ export class CheckInCard {
     return { plan, round, measure };
   }
 
+  /** `find` for a card press: the round as the card shows it, read once per round and process. */
+  private async findForPress(roundId: string, measureId: string) {
+    const known = this.cardRounds.get(roundId);
+    const [plan, round] = await Promise.all([
+      this.deps.plans.load(this.deps.agreementId),
+      known ?? this.deps.rounds.get(this.deps.agreementId, roundId),
+    ]);
+    const measure = plan?.agreement.measures.find((x) => x.id === measureId);
+    if (!plan || !round || !measure) return undefined;
+    if (!known) {
+      if (this.cardRounds.size >= roundsRemembered) this.cardRounds.clear();
+      this.cardRounds.set(roundId, { id: round.id, label: round.label });
+    }
+    return { plan, round: known ?? round, measure };
+  }
+
   private form(
     locale: Locale,
     plan: Plan,
-    round: CheckInRound,
+    round: CardRound,
     measure: Measure,
     latest: Report | undefined,
     options: Partial<
@@ -199,23 +227,17 @@ export class CheckInCard {
   private readCard(
     locale: Locale,
     plan: Plan,
-    round: CheckInRound,
+    round: CardRound,
     measure: Measure,
     latest: Report | undefined,
     notice?: Notice,
   ): AdaptiveCardJson {
-    return renderCard(
-      'checkInView',
-      checkInReadView({
-        locale,
-        timeZone: this.deps.timeZone,
-        plan,
-        round,
-        measure,
-        latest,
-        ...(notice ? { notice } : {}),
-      }),
-    );
+    const view = this.readView(locale, plan, round, measure, latest);
+    return renderCard('checkInView', notice ? { ...view, ...noticeOf(notice) } : view);
+  }
+
+  private readView(locale: Locale, plan: Plan, round: CardRound, measure: Measure, latest?: Report) {
+    return checkInReadView({ locale, timeZone: this.deps.timeZone, plan, round, measure, latest });
   }
 
   private problem(locale: Locale, text: string): AdaptiveCardJson {

@@ -26,6 +26,11 @@ const statusColors: Record<MeasureStatus, string> = {
 
 const noticeColors: Record<NoticeTone, string> = { good: 'Good', attention: 'Attention', warning: 'Warning' };
 
+/** The notice fields of both check-in templates; empty without a notice. */
+export function noticeOf(notice: Notice | undefined): { notice: string; noticeColor: string } {
+  return { notice: notice?.text ?? '', noticeColor: noticeColors[notice?.tone ?? 'good'] };
+}
+
 /**
  * Teams refreshes a card automatically only for the users listed (at most 60), by their Teams user id (MRI);
  * for people in an organisation that is `8:orgid:` followed by their Entra object id.
@@ -34,11 +39,14 @@ export function refreshUserIds(measure: Measure): string[] {
   return measure.owners.slice(0, 60).map((o) => `8:orgid:${o.aadObjectId}`);
 }
 
+/** What a card shows of its round: what never changes once the round is opened. */
+export type CardRound = Pick<CheckInRound, 'id' | 'label'>;
+
 interface CardContext {
   locale: Locale;
   timeZone: string;
   plan: Plan;
-  round: CheckInRound;
+  round: CardRound;
   measure: Measure;
 }
 
@@ -70,8 +78,7 @@ export function checkInFormView(
   return {
     ...common(context),
     labels: m.checkIn,
-    notice: context.notice?.text ?? '',
-    noticeColor: noticeColors[context.notice?.tone ?? 'good'],
+    ...noticeOf(context.notice),
     latest: latest
       ? m.checkIn.latest(
           m.statuses[latest.status],
@@ -124,8 +131,7 @@ export function checkInReadView(context: CardContext & { latest: Report | undefi
   return {
     ...common(context),
     labels: m.checkIn,
-    notice: context.notice?.text ?? '',
-    noticeColor: noticeColors[context.notice?.tone ?? 'good'],
+    ...noticeOf(context.notice),
     owners: m.checkIn.owners(measure.owners.map((o) => `<at>${o.name}</at>`).join(', ')),
     mentions: measure.owners.map((o) => ({ text: `<at>${o.name}</at>`, id: o.aadObjectId, name: o.name })),
     hasReport: latest !== undefined,
@@ -144,8 +150,12 @@ export function checkInReadView(context: CardContext & { latest: Report | undefi
   };
 }
 
+/** Made once per locale: creating a NumberFormat costs far more than formatting with one. */
+const numberFormats: Record<Locale, Intl.NumberFormat> = {
+  sv: new Intl.NumberFormat('sv-SE', { maximumFractionDigits: 2 }),
+  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }),
+};
+
 function formatNumber(value: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', { maximumFractionDigits: 2 }).format(
-    value,
-  );
+  return numberFormats[locale].format(value);
 }

@@ -564,7 +564,10 @@ export class SamverkansBot extends TeamsActivityHandler {
     await sendCard(context, card);
   }
 
-  /** Keeps the newest reference to every conversation; Teams may change `serviceUrl` at any time. */
+  /**
+   * Keeps the newest reference to every conversation; Teams may change `serviceUrl` at any time. Written only
+   * when it differs from what this process last stored or read (or that is getting old), not on every activity.
+   */
   private async refreshConversation(activity: Activity, tenantId: string | undefined): Promise<void> {
     const where = conversationKey(activity);
     if (!where) return;
@@ -573,7 +576,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       // Proactive posts to a channel start a new thread, so keep the channel itself, not this thread.
       reference.conversation = { ...reference.conversation, id: where.id };
     }
-    await this.deps.conversations.save({
+    await this.deps.conversations.refresh({
       kind: where.kind,
       id: where.id,
       reference: reference as Record<string, unknown>,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { measureIdSchema, type Measure } from '../domain/agreement.js';
 import { may } from '../domain/access.js';
-import { missingMeasures } from '../domain/checkInRound.js';
+import { missingMeasures, type CheckInRound } from '../domain/checkInRound.js';
 import type { StatusScope } from '../domain/command.js';
 import type { Locale } from '../domain/locale.js';
 import { findMeasure } from '../domain/measureSearch.js';
@@ -13,6 +13,7 @@ import {
   statusOverview,
   trafficLight,
   type GoalAreaStatus,
+  type ReportPoint,
   type StatusOverview,
 } from '../domain/statusOverview.js';
 import type { PlanRepository } from '../storage/planRepository.js';
@@ -240,7 +241,7 @@ export class StatusAnswers {
     );
   }
 
-  private goalSummary(area: GoalAreaStatus, m: Messages, names: boolean): Section {
+  private goalSummary(area: GoalAreaStatus<ReportPoint>, m: Messages, names: boolean): Section {
     const { counts } = area;
     const countText = [
       ...(['onTrack', 'atRisk', 'delayed', 'done', 'notStarted', 'cancelled'] as const)
@@ -289,7 +290,8 @@ export class StatusAnswers {
         locale,
       );
     }
-    const [history] = await this.load(plan);
+    // One measure's own history: the texts of its reports are shown, and no other measure's are read.
+    const history = await this.deps.reports.history(plan.agreement.id, match.measure.id);
     const { measure, latest, recent } = measureStatus(match.measure, history, limit);
     const goal = plan.agreement.goalAreas.find((g) => g.number === measure.goalArea);
     const facts = m.status.measureFacts(
@@ -367,18 +369,18 @@ export class StatusAnswers {
     };
   }
 
-  private roundLine(overview: StatusOverview, m: Messages): string {
+  private roundLine(overview: StatusOverview<ReportPoint>, m: Messages): string {
     const open = overview.openRound;
     if (!open) return m.status.noOpenRound;
     const answered = open.measureIds.length - overview.missing.length;
     return m.status.openRound(open.label, answered, open.measureIds.length);
   }
 
-  private light(report: Report | undefined, m: Messages): string {
+  private light(report: Pick<Report, 'status'> | undefined, m: Messages): string {
     return m.status.lights[trafficLight([report?.status])];
   }
 
-  private describe(report: Report | undefined, m: Messages): string {
+  private describe(report: ReportPoint | undefined, m: Messages): string {
     if (!report) return m.status.noReport;
     return `${m.statuses[report.status]} (${m.status.by(report.reportedBy.name, this.when(report.reportedAt, m))})`;
   }
@@ -387,12 +389,18 @@ export class StatusAnswers {
     return m.dateTime(iso, this.deps.timeZone);
   }
 
-  /** Everything a status answer needs, in a fixed number of queries whatever the size of the plan. */
-  private async load(plan: Plan) {
-    return Promise.all([
-      this.deps.reports.allHistory(plan.agreement.id),
-      this.deps.rounds.list(plan.agreement.id),
+  /**
+   * Everything a status answer needs, in a fixed number of queries whatever the size of the plan: what status
+   * needs of every revision, kept on the one current row of each measure, and the rounds. Should a current row
+   * not hold all of it (see ReportRepository.statusPoints), every revision is read instead.
+   */
+  private async load(plan: Plan): Promise<[readonly ReportPoint[], CheckInRound[]]> {
+    const agreementId = plan.agreement.id;
+    const [points, rounds] = await Promise.all([
+      this.deps.reports.statusPoints(agreementId),
+      this.deps.rounds.list(agreementId),
     ]);
+    return [points ?? (await this.deps.reports.allHistory(agreementId)), rounds];
   }
 
   private card(
@@ -435,8 +443,8 @@ export class StatusAnswers {
   }
 }
 
-function latestByMeasure(history: readonly Report[]): Map<string, Report> {
-  const latest = new Map<string, Report>();
+function latestByMeasure(history: readonly ReportPoint[]): Map<string, ReportPoint> {
+  const latest = new Map<string, ReportPoint>();
   for (const report of history) {
     const known = latest.get(report.measureId);
     if (!known || report.revision > known.revision) latest.set(report.measureId, report);

@@ -62,7 +62,7 @@ export function promptTargets(
 export function missingMeasures(
   round: CheckInRound,
   plan: Plan,
-  currentReports: readonly Report[],
+  currentReports: readonly Pick<Report, 'measureId' | 'roundId'>[],
 ): Measure[] {
   const answered = new Set(currentReports.filter((r) => r.roundId === round.id).map((r) => r.measureId));
   return plan.agreement.measures.filter((m) => round.measureIds.includes(m.id) && !answered.has(m.id));

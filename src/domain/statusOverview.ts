@@ -16,12 +16,29 @@ export function trafficLight(statuses: readonly (MeasureStatus | undefined)[]): 
   return statuses.some((s) => s !== undefined) ? 'green' : 'grey';
 }
 
-export interface MeasureOverview {
+/**
+ * What the overview reads of a report: enough to place it in time and rounds and to show its status and who
+ * gave it, without the texts. Status screens read only this (ReportRepository.statusPoints); everything else
+ * passes whole reports.
+ */
+export type ReportPoint = Pick<
+  Report,
+  | 'agreementId'
+  | 'measureId'
+  | 'revision'
+  | 'roundId'
+  | 'status'
+  | 'needsSteeringDecision'
+  | 'reportedBy'
+  | 'reportedAt'
+>;
+
+export interface MeasureOverview<R extends ReportPoint = Report> {
   measure: Measure;
   /** The newest revision of any report on the measure. */
-  latest?: Report;
+  latest?: R;
   /** What the measure stood at as of the previous round; the baseline for `changed`. */
-  previous?: Report;
+  previous?: R;
   /** The status moved since the previous round, or the measure got its first report since then. */
   changed: boolean;
   /** Asked for in the open round and not yet answered in it. */
@@ -30,20 +47,20 @@ export interface MeasureOverview {
   needsDecision: boolean;
 }
 
-export interface GoalAreaStatus {
+export interface GoalAreaStatus<R extends ReportPoint = Report> {
   goalArea: GoalArea;
   light: TrafficLight;
   /** Measures per latest status; every key is present, zeros included. */
   counts: Record<MeasureStatus | 'noReport', number>;
   /** In the order of the action plan. */
-  measures: MeasureOverview[];
+  measures: MeasureOverview<R>[];
 }
 
 /** What a coordinator sees on "status": every goal area with its measures, and what needs attention. */
-export interface StatusOverview {
+export interface StatusOverview<R extends ReportPoint = Report> {
   /** UTC ISO, the `now` it was computed for. */
   computedAt: string;
-  goalAreas: GoalAreaStatus[];
+  goalAreas: GoalAreaStatus<R>[];
   openRound?: CheckInRound;
   /** The round the changes are counted from. */
   previousRound?: CheckInRound;
@@ -67,23 +84,23 @@ export interface StatusOverview {
  *
  * Runs in O(reports + measures + rounds): the history is read once, grouped by measure.
  */
-export function statusOverview(
+export function statusOverview<R extends ReportPoint = Report>(
   plan: Plan,
-  history: readonly Report[],
+  history: readonly R[],
   rounds: readonly CheckInRound[],
   now: Date,
   goalAreaNumber?: number,
-): StatusOverview {
+): StatusOverview<R> {
   const view = roundsInView(rounds);
   const byMeasure = indexHistory(plan.agreement.id, history, view);
   const openMeasureIds = new Set(view.open?.measureIds ?? []);
 
-  const measuresByGoalArea = new Map<number, MeasureOverview[]>();
+  const measuresByGoalArea = new Map<number, MeasureOverview<R>[]>();
   const missing: Measure[] = [];
   const decisionsNeeded: Measure[] = [];
   for (const measure of plan.agreement.measures) {
     if (goalAreaNumber !== undefined && measure.goalArea !== goalAreaNumber) continue;
-    const seen = byMeasure.get(measure.id) ?? emptyHistory();
+    const seen = byMeasure.get(measure.id) ?? emptyHistory<R>();
     const overview = overviewOf(measure, seen, view, openMeasureIds);
     if (overview.missingInOpenRound) missing.push(measure);
     if (overview.needsDecision) decisionsNeeded.push(measure);
@@ -122,19 +139,19 @@ export function measureStatus(
 }
 
 /** Measures where this person is an owner, with what is due from them: missing in the open round or not. */
-export function myMeasures(
+export function myMeasures<R extends ReportPoint = Report>(
   plan: Plan,
   aadObjectId: string,
-  history: readonly Report[],
+  history: readonly R[],
   rounds: readonly CheckInRound[],
-): Array<{ measure: Measure; latest?: Report; dueInOpenRound: boolean }> {
+): Array<{ measure: Measure; latest?: R; dueInOpenRound: boolean }> {
   const view = roundsInView(rounds);
   const byMeasure = indexHistory(plan.agreement.id, history, view);
   const openMeasureIds = new Set(view.open?.measureIds ?? []);
   return plan.agreement.measures
     .filter((m) => m.owners.some((o) => o.aadObjectId === aadObjectId))
     .map((measure) => {
-      const seen = byMeasure.get(measure.id) ?? emptyHistory();
+      const seen = byMeasure.get(measure.id) ?? emptyHistory<R>();
       return {
         measure,
         ...(seen.latest ? { latest: seen.latest } : {}),
@@ -176,30 +193,30 @@ function roundsInView(rounds: readonly CheckInRound[]): RoundsInView {
 }
 
 /** What one pass over the history learns about one measure. */
-interface SeenHistory {
-  latest?: Report;
+interface SeenHistory<R extends ReportPoint> {
+  latest?: R;
   /** Newest report given in the previous round. */
-  inPreviousRound?: Report;
+  inPreviousRound?: R;
   /** Newest report given before the current round opened. */
-  beforeCurrentRound?: Report;
+  beforeCurrentRound?: R;
   answeredInOpenRound: boolean;
 }
 
-function emptyHistory(): SeenHistory {
+function emptyHistory<R extends ReportPoint>(): SeenHistory<R> {
   return { answeredInOpenRound: false };
 }
 
-function indexHistory(
+function indexHistory<R extends ReportPoint>(
   agreementId: string,
-  history: readonly Report[],
+  history: readonly R[],
   view: RoundsInView,
-): Map<string, SeenHistory> {
-  const byMeasure = new Map<string, SeenHistory>();
+): Map<string, SeenHistory<R>> {
+  const byMeasure = new Map<string, SeenHistory<R>>();
   for (const report of history) {
     if (report.agreementId !== agreementId) continue;
     let seen = byMeasure.get(report.measureId);
     if (!seen) {
-      seen = emptyHistory();
+      seen = emptyHistory<R>();
       byMeasure.set(report.measureId, seen);
     }
     seen.latest = newer(seen.latest, report);
@@ -215,16 +232,16 @@ function indexHistory(
 }
 
 /** The higher revision wins; on a tie the later one in the history, which is oldest first per measure. */
-function newer(kept: Report | undefined, candidate: Report): Report {
+function newer<R extends ReportPoint>(kept: R | undefined, candidate: R): R {
   return !kept || candidate.revision >= kept.revision ? candidate : kept;
 }
 
-function overviewOf(
+function overviewOf<R extends ReportPoint>(
   measure: Measure,
-  seen: SeenHistory,
+  seen: SeenHistory<R>,
   view: RoundsInView,
   openMeasureIds: ReadonlySet<string>,
-): MeasureOverview {
+): MeasureOverview<R> {
   const { latest } = seen;
   const previous = seen.inPreviousRound ?? seen.beforeCurrentRound;
   const changed = view.current !== undefined && latest !== undefined && previous?.status !== latest.status;
@@ -238,7 +255,10 @@ function overviewOf(
   };
 }
 
-function goalAreaStatus(goalArea: GoalArea, measures: MeasureOverview[]): GoalAreaStatus {
+function goalAreaStatus<R extends ReportPoint>(
+  goalArea: GoalArea,
+  measures: MeasureOverview<R>[],
+): GoalAreaStatus<R> {
   // Spelled out so that a new status fails to compile here instead of going uncounted.
   const counts: Record<MeasureStatus | 'noReport', number> = {
     notStarted: 0,

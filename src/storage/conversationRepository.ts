@@ -19,9 +19,17 @@ export interface StoredConversation {
   tenantId?: string;
   /** The Bot Framework conversation reference, kept as the SDK gave it. */
   reference: Record<string, unknown>;
-  /** UTC ISO time of the last activity that refreshed it. */
+  /** UTC ISO time of the last activity that changed it, or that refreshed it after `refreshEveryMs`. */
   updatedAt: string;
 }
+
+/**
+ * How long an unchanged reference goes without being written again. Another instance may have stored a different
+ * reference for the same conversation meanwhile; this bounds how long such a difference can last.
+ */
+export const refreshEveryMs = 10 * 60_000;
+/** Conversations remembered; beyond this the memory starts over (a write each, no harm). */
+const rememberedMax = 20_000;
 
 interface ConversationRow {
   partitionKey: string;
@@ -38,9 +46,32 @@ interface ConversationRow {
  */
 export class ConversationRepository {
   private readonly table: TableClient;
+  /** What this process last wrote or read per conversation, so an unchanged reference is not written again. */
+  private readonly known = new Map<string, { fingerprint: string; at: number }>();
+  /** Writes in flight per conversation; two at once may land in either order, so neither is remembered. */
+  private readonly writing = new Map<string, { count: number; contested: boolean }>();
+  /** Writes started in this process, so a read that overlapped one is not remembered. */
+  private writesStarted = 0;
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.conversations);
+  }
+
+  /**
+   * Stores the reference an activity came with, unless this process knows the stored one to be the same (and
+   * wrote or read it within `refreshEveryMs`). Every activity calls this, so an unchanged reference costs no
+   * storage request; a changed one (Teams moved the conversation to a new `serviceUrl`) is always written.
+   */
+  async refresh(conversation: StoredConversation): Promise<'written' | 'unchanged'> {
+    const key = memoryKey(conversation.kind, conversation.id);
+    const fingerprint = fingerprintOf(conversation);
+    const at = Date.parse(conversation.updatedAt);
+    const known = this.known.get(key);
+    if (known?.fingerprint === fingerprint && at - known.at < refreshEveryMs && at >= known.at) {
+      return 'unchanged';
+    }
+    await this.save(conversation);
+    return 'written';
   }
 
   async save(conversation: StoredConversation): Promise<void> {
@@ -52,24 +83,52 @@ export class ConversationRepository {
       updatedAt: conversation.updatedAt,
       ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}),
     };
-    // Last writer wins on purpose: the newest reference is the right one.
-    await this.table.upsertEntity(row, 'Replace');
+    const key = memoryKey(conversation.kind, conversation.id);
+    const writing = this.writing.get(key) ?? { count: 0, contested: false };
+    writing.count++;
+    this.writesStarted++;
+    if (writing.count > 1) writing.contested = true;
+    this.writing.set(key, writing);
+    this.known.delete(key);
+    let stored = false;
+    try {
+      // Last writer wins on purpose: the newest reference is the right one.
+      await this.table.upsertEntity(row, 'Replace');
+      stored = true;
+    } finally {
+      writing.count--;
+      if (writing.count === 0) this.writing.delete(key);
+      if (stored && !writing.contested) this.remember(key, conversation);
+    }
   }
 
   async get(kind: ConversationKind, id: string): Promise<StoredConversation | undefined> {
     try {
+      const key = memoryKey(kind, id);
+      const writesBefore = this.writesStarted;
       const row = await this.table.getEntity<ConversationRow>(kind, keyOf(id));
-      return {
+      const conversation: StoredConversation = {
         kind,
         id: row.id,
         reference: JSON.parse(row.reference) as Record<string, unknown>,
         updatedAt: row.updatedAt,
         ...(row.tenantId ? { tenantId: row.tenantId } : {}),
       };
+      // A read overlapping a write of this process may have seen either; remember only an undisturbed read.
+      if (writesBefore === this.writesStarted && !this.writing.has(key)) this.remember(key, conversation);
+      return conversation;
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;
     }
+  }
+
+  /** Counted from when the stored reference was written, so a read one is refreshed on the same schedule. */
+  private remember(key: string, conversation: StoredConversation) {
+    const at = Date.parse(conversation.updatedAt);
+    if (!Number.isFinite(at)) return;
+    if (this.known.size >= rememberedMax) this.known.clear();
+    this.known.set(key, { fingerprint: fingerprintOf(conversation), at });
   }
 
   /**
@@ -172,4 +231,15 @@ function conversationOf(kind: ConversationKind, row: ConversationRow): StoredCon
     updatedAt: row.updatedAt,
     ...(row.tenantId ? { tenantId: row.tenantId } : {}),
   };
+}
+
+const memoryKey = (kind: ConversationKind, id: string) => `${kind}|${id}`;
+
+/**
+ * What makes two references the same for sending: everything but the id of the activity it was taken from,
+ * which differs on every activity and which proactive sends do not use.
+ */
+function fingerprintOf(conversation: StoredConversation): string {
+  const { activityId: _activityId, ...reference } = conversation.reference;
+  return JSON.stringify([conversation.tenantId ?? '', reference]);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { Agreement, Measure, SteeringMeeting } from '../domain/agreement.js';
 import type { ChannelBinding } from '../domain/channelBinding.js';
@@ -13,6 +14,11 @@ export class PlanConflictError extends Error {
  * The agreement and its action plan: one partition per agreement, so every screen that shows the plan is one
  * partition query. Rows: `agreement`, `goalArea|NN`, `measure|NN.NN`, `group|id`, `meeting|date`,
  * `binding|groupId`. Every row holds its domain object as JSON in `data`.
+ *
+ * One more row, `!version`, changes with every write to the partition, in the same entity-group transaction as
+ * the write. `load` reads only that row when the plan it read last is still current, so a card press costs one
+ * point read instead of a partition query, and a plan changed by any instance is seen by the very next load on
+ * every other instance.
  */
 type RowKind = 'agreement' | 'goalArea' | 'measure' | 'group' | 'meeting' | 'binding';
 
@@ -28,11 +34,27 @@ type PlanRow = {
   updatedAt: string;
 };
 
+/** `!` sorts before every other row key, so a partition query reads the version before the rows it stands for. */
+const versionRowKey = '!version';
+
+type VersionRow = {
+  partitionKey: string;
+  rowKey: typeof versionRowKey;
+  kind: 'version';
+  /** New with every write; compared instead of the ETag, which Azurite derives from a millisecond clock. */
+  stamp: string;
+  updatedAt: string;
+};
+
 const pad = (n: number | string) => String(n).padStart(2, '0');
 const measureRowKey = (id: string) => `measure|${id.split('.').map(pad).join('.')}`;
 
 export class PlanRepository {
   private readonly table: TableClient;
+  /** The plan last read per agreement, with the version it was read at. Frozen: callers share it. */
+  private readonly cache = new Map<string, { stamp: string; plan: Plan }>();
+  /** A partition read in flight per agreement, shared by loads that find the same version. */
+  private readonly reading = new Map<string, { stamp: string; plan: Promise<Plan | undefined> }>();
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.plan);
@@ -45,7 +67,11 @@ export class PlanRepository {
   async sync(agreement: Agreement, now: Date = new Date()): Promise<{ written: number }> {
     const partitionKey = agreement.id;
     const existing = new Map<string, PlanRow>();
-    for await (const row of this.queryPartition(partitionKey)) existing.set(row.rowKey, row);
+    let versioned = false;
+    for await (const row of this.queryPartition(partitionKey)) {
+      if (isVersionRow(row)) versioned = true;
+      else existing.set(row.rowKey, row);
+    }
 
     const { goalAreas, measures, groups, steeringMeetings, ...header } = agreement;
     type Desired = [rowKey: string, kind: RowKind, position: number, data: unknown];
@@ -74,14 +100,44 @@ export class PlanRepository {
       };
       actions.push(['upsert', row, 'Replace']);
     }
-    // A transaction holds at most 100 operations on one partition.
-    for (let i = 0; i < actions.length; i += 100) {
-      await this.table.submitTransaction(actions.slice(i, i + 100));
+    // A transaction holds at most 100 operations on one partition, the version row included.
+    for (let i = 0; i < actions.length; i += 99) {
+      await this.table.submitTransaction([...actions.slice(i, i + 99), this.bump(partitionKey, now)]);
     }
+    // A plan stored before the version row existed gets one, so that loads can start using it.
+    if (actions.length === 0 && !versioned)
+      await this.table.submitTransaction([this.bump(partitionKey, now)]);
     return { written: actions.length };
   }
 
+  /**
+   * The plan as stored now. One point read of the version row when nothing changed since the last load in this
+   * process; otherwise one partition query. The plan returned is frozen: it may be shared with other callers.
+   */
   async load(agreementId: string): Promise<Plan | undefined> {
+    const stamp = await this.versionOf(agreementId);
+    if (stamp !== undefined) {
+      const cached = this.cache.get(agreementId);
+      if (cached?.stamp === stamp) return cached.plan;
+      // A read that started after this version was written returns it or something newer.
+      const inFlight = this.reading.get(agreementId);
+      if (inFlight?.stamp === stamp) return inFlight.plan;
+    }
+    const plan = this.read(agreementId);
+    if (stamp !== undefined) {
+      const entry = { stamp, plan };
+      this.reading.set(agreementId, entry);
+      void plan
+        .finally(() => {
+          if (this.reading.get(agreementId) === entry) this.reading.delete(agreementId);
+        })
+        .catch(() => undefined);
+    }
+    return plan;
+  }
+
+  /** One partition query; remembers the plan under the version row read first in the same query. */
+  private async read(agreementId: string): Promise<Plan | undefined> {
     let header: Omit<Agreement, 'goalAreas' | 'measures' | 'groups' | 'steeringMeetings'> | undefined;
     const agreement: Pick<Agreement, 'goalAreas' | 'measures' | 'groups' | 'steeringMeetings'> = {
       goalAreas: [],
@@ -91,7 +147,11 @@ export class PlanRepository {
     };
     const bindings: ChannelBinding[] = [];
     const rows: PlanRow[] = [];
-    for await (const row of this.queryPartition(agreementId)) rows.push(row);
+    let stamp: string | undefined;
+    for await (const row of this.queryPartition(agreementId)) {
+      if (isVersionRow(row)) stamp = row.stamp;
+      else rows.push(row);
+    }
     rows.sort((a, b) => a.position - b.position);
     for (const row of rows) {
       const value: unknown = JSON.parse(row.data);
@@ -117,7 +177,35 @@ export class PlanRepository {
       }
     }
     if (!header) return undefined;
-    return { agreement: { ...header, ...agreement }, bindings };
+    const plan = deepFreeze({ agreement: { ...header, ...agreement }, bindings });
+    // The version row sorts first, so every row after it is at least as new: if the partition changed during
+    // the query, the next load finds a newer version and reads again.
+    if (stamp !== undefined) {
+      const known = this.cache.get(agreementId);
+      if (!known || known.stamp !== stamp) this.cache.set(agreementId, { stamp, plan });
+    }
+    return plan;
+  }
+
+  private async versionOf(agreementId: string): Promise<string | undefined> {
+    try {
+      return (await this.table.getEntity<VersionRow>(agreementId, versionRowKey)).stamp;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The write to the version row that goes into every transaction that changes the partition. */
+  private bump(partitionKey: string, now: Date): TransactionAction {
+    const row: VersionRow = {
+      partitionKey,
+      rowKey: versionRowKey,
+      kind: 'version',
+      stamp: randomUUID(),
+      updatedAt: now.toISOString(),
+    };
+    return ['upsert', row, 'Replace'];
   }
 
   /** Binds a group to a channel, replacing any earlier channel of that group. */
@@ -131,7 +219,10 @@ export class PlanRepository {
       origin: 'teams',
       updatedAt: binding.boundAt,
     };
-    await this.table.upsertEntity(row, 'Replace');
+    await this.table.submitTransaction([
+      ['upsert', row, 'Replace'],
+      this.bump(agreementId, new Date(binding.boundAt)),
+    ]);
   }
 
   /** A measure with the version (ETag) an edit must be based on. */
@@ -170,8 +261,10 @@ export class PlanRepository {
       updatedAt: now.toISOString(),
     };
     try {
-      if (version) await this.table.updateEntity(row, 'Replace', { etag: version });
-      else await this.table.createEntity(row);
+      await this.table.submitTransaction([
+        version ? ['update', row, 'Replace', { etag: version }] : ['create', row],
+        this.bump(agreementId, now),
+      ]);
     } catch (err) {
       if (isStatus(err, 412) || isStatus(err, 409))
         throw new PlanConflictError(`measure ${measure.id} changed`);
@@ -193,12 +286,20 @@ export class PlanRepository {
     if (!plan) throw new Error(`no agreement ${agreementId}`);
     const extended = extend(plan.agreement);
     const { goalAreas, measures, groups, steeringMeetings, ...header } = extended;
+    const updated: PlanRow = {
+      partitionKey: row.partitionKey,
+      rowKey: row.rowKey,
+      kind: row.kind,
+      position: row.position,
+      data: JSON.stringify(header),
+      origin: 'teams',
+      updatedAt: now.toISOString(),
+    };
     try {
-      await this.table.updateEntity<PlanRow>(
-        { ...row, data: JSON.stringify(header), origin: 'teams', updatedAt: now.toISOString() },
-        'Replace',
-        { etag: row.etag },
-      );
+      await this.table.submitTransaction([
+        ['update', updated, 'Replace', { etag: row.etag }],
+        this.bump(agreementId, now),
+      ]);
     } catch (err) {
       if (isStatus(err, 412)) throw new PlanConflictError('agreement changed');
       throw err;
@@ -208,16 +309,17 @@ export class PlanRepository {
 
   /** Plans a steering meeting; false if one is already planned that day. */
   async addMeeting(agreementId: string, meeting: SteeringMeeting, now: Date): Promise<boolean> {
+    const row: PlanRow = {
+      partitionKey: agreementId,
+      rowKey: `meeting|${meeting.date}`,
+      kind: 'meeting',
+      position: await this.nextPosition(agreementId),
+      data: JSON.stringify(meeting),
+      origin: 'teams',
+      updatedAt: now.toISOString(),
+    };
     try {
-      await this.table.createEntity<PlanRow>({
-        partitionKey: agreementId,
-        rowKey: `meeting|${meeting.date}`,
-        kind: 'meeting',
-        position: await this.nextPosition(agreementId),
-        data: JSON.stringify(meeting),
-        origin: 'teams',
-        updatedAt: now.toISOString(),
-      });
+      await this.table.submitTransaction([['create', row], this.bump(agreementId, now)]);
       return true;
     } catch (err) {
       if (isStatus(err, 409)) return false;
@@ -236,12 +338,14 @@ export class PlanRepository {
   /** After every row the file gave, so what is added in Teams comes last. */
   private async nextPosition(agreementId: string): Promise<number> {
     let max = 0;
-    for await (const row of this.queryPartition(agreementId)) max = Math.max(max, row.position);
+    for await (const row of this.queryPartition(agreementId)) {
+      if (!isVersionRow(row)) max = Math.max(max, row.position);
+    }
     return max + 1;
   }
 
   private queryPartition(partitionKey: string) {
-    return this.table.listEntities<PlanRow>({
+    return this.table.listEntities<PlanRow | VersionRow>({
       queryOptions: { filter: odata`PartitionKey eq ${partitionKey}` },
     });
   }
@@ -292,4 +396,17 @@ export class PlanRepository {
     }
     return { measures, bindings };
   }
+}
+
+function isVersionRow(row: PlanRow | VersionRow): row is VersionRow {
+  return row.kind === 'version';
+}
+
+/** Frozen all the way down, so that a caller changing the shared plan fails loudly instead of changing it for all. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

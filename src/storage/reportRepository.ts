@@ -1,5 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
+import type { ReportPoint } from '../domain/statusOverview.js';
 import { isStatus, keyOf, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Someone else saved a report on the same measure first; nothing of either person's was overwritten. */
@@ -18,7 +19,25 @@ interface ReportRow {
   rowKey: string;
   revision: number;
   data: string;
+  /**
+   * Current rows: what the status screens need of every revision 1…`revision` (JSON TrailPoint[], oldest
+   * first), so that they read one row per measure instead of every revision. `untracked` when not known in
+   * full (longer than `trailMaxLength`, a history with gaps); missing on rows from before trails. Either
+   * way the screens read the history instead.
+   */
+  trail?: string;
 }
+
+const untracked = '-';
+
+/** A revision as the status screens see it: no texts, so a trail stays small. */
+type TrailPoint = Omit<ReportPoint, 'agreementId' | 'measureId'>;
+/**
+ * A string property holds at most 64 KiB of UTF-16, i.e. 32,768 characters. A point takes about 250, so a
+ * trail holds some 120 revisions of a measure; a measure reported on more often than that is read from its
+ * history.
+ */
+const trailMaxLength = 30_000;
 
 /**
  * Reports with every revision. `current|agreement` holds the latest report per measure (the status screen is
@@ -57,11 +76,17 @@ export class ReportRepository {
       await this.catchUpCurrent(report.agreementId, report.measureId, current);
       throw new ReportConflictError(report.measureId, report.revision);
     }
+    // The trail so far plus this revision; a row from before trails gets one built from the history, once.
+    const trail =
+      current && current.row.trail === undefined
+        ? trailOf(await this.history(report.agreementId, report.measureId), report.revision)
+        : extendTrail(current?.row.trail, seen, report);
     const row: ReportRow = {
       partitionKey: currentPartition(report.agreementId),
       rowKey: keyOf(report.measureId),
       revision: report.revision,
       data,
+      trail,
     };
     try {
       if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
@@ -123,6 +148,8 @@ export class ReportRepository {
       const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
       const newest = sorted.at(-1);
       if (!newest) continue;
+      // Known in full only when the import starts at the first revision.
+      const trail = trailOf(sorted, newest.revision);
       for (let i = 0; i < sorted.length; i += 100) {
         await this.table.submitTransaction(
           sorted.slice(i, i + 100).map((r) => [
@@ -142,6 +169,7 @@ export class ReportRepository {
           rowKey: keyOf(newest.measureId),
           revision: newest.revision,
           data: JSON.stringify(newest),
+          trail,
         },
         'Replace',
       );
@@ -174,6 +202,28 @@ export class ReportRepository {
     return reports;
   }
 
+  /**
+   * What the status screens need of every revision of every measure's report, from the current rows alone:
+   * one query of one row per measure, however long the history. Undefined when a row's trail is not known in
+   * full (see `ReportRow.trail`); `allHistory` then gives the same answer.
+   */
+  async statusPoints(agreementId: string): Promise<ReportPoint[] | undefined> {
+    const points: ReportPoint[] = [];
+    const rows = this.table.listEntities<Pick<ReportRow, 'revision' | 'trail'>>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${currentPartition(agreementId)}`,
+        select: ['RowKey', 'revision', 'trail'],
+      },
+    });
+    for await (const row of rows) {
+      const trail = completeTrail(row.trail, row.revision);
+      if (!trail) return undefined;
+      const measureId = Buffer.from(row.rowKey ?? '', 'base64url').toString('utf8');
+      for (const point of trail) points.push({ ...point, agreementId, measureId });
+    }
+    return points;
+  }
+
   /** Every revision of a measure's report, oldest first. */
   async history(agreementId: string, measureId: string): Promise<Report[]> {
     const reports: Report[] = [];
@@ -192,11 +242,13 @@ export class ReportRepository {
     const history = await this.history(agreementId, measureId);
     const newest = history.at(-1);
     if (!newest || newest.revision <= (current?.row.revision ?? 0)) return;
+    const trail = trailOf(history, newest.revision);
     const row: ReportRow = {
       partitionKey: currentPartition(agreementId),
       rowKey: keyOf(measureId),
       revision: newest.revision,
       data: JSON.stringify(newest),
+      trail,
     };
     try {
       if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
@@ -298,16 +350,28 @@ export class ReportRepository {
       { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, counted: false },
     ];
     let rewritten = 0;
+    /** Measures with a rewritten revision: their current row's status trail names the person too. */
+    const touched = new Set<string>();
     for (const { filter, counted } of filters) {
       const rows: Array<ReadRow<ReportRow>> = [];
       for await (const row of this.table.listEntities<ReportRow>({ queryOptions: { filter } }))
         rows.push(row);
       for (const row of rows) {
+        const measureId = counted
+          ? row.partitionKey.slice(from.length)
+          : Buffer.from(row.rowKey, 'base64url').toString('utf8');
         const replaced = await replaceAsRead<ReportRow>(this.table, row, (stored) => {
           const next = rewrite(JSON.parse(stored.data) as Report);
-          return next && { ...reportRowOf(stored), data: JSON.stringify(next) };
+          // reportRowOf leaves the trail out; the next save builds it again from the rewritten history.
+          if (next) return { ...reportRowOf(stored), data: JSON.stringify(next) };
+          return !counted && stored.trail !== undefined && touched.has(measureId)
+            ? reportRowOf(stored)
+            : undefined;
         });
-        if (replaced && counted) rewritten++;
+        if (replaced && counted) {
+          rewritten++;
+          touched.add(measureId);
+        }
       }
     }
     return rewritten;
@@ -317,6 +381,41 @@ export class ReportRepository {
 /** The row's own properties, without what the SDK adds when reading (etag, timestamp). */
 function reportRowOf(row: ReportRow): ReportRow {
   return { partitionKey: row.partitionKey, rowKey: row.rowKey, revision: row.revision, data: row.data };
+}
+
+function pointOf(report: Report): TrailPoint {
+  return {
+    revision: report.revision,
+    status: report.status,
+    needsSteeringDecision: report.needsSteeringDecision,
+    reportedBy: { aadObjectId: report.reportedBy.aadObjectId, name: report.reportedBy.name },
+    reportedAt: report.reportedAt,
+    ...(report.roundId ? { roundId: report.roundId } : {}),
+  };
+}
+
+/** The trail of a row at `revision`, if it holds every revision from the first up to that one. */
+function completeTrail(trail: string | undefined, revision: number): TrailPoint[] | undefined {
+  if (revision === 0) return [];
+  if (trail === undefined || trail === untracked) return undefined;
+  const points = JSON.parse(trail) as TrailPoint[];
+  return points.length === revision && points.every((p, i) => p.revision === i + 1) ? points : undefined;
+}
+
+/** A current row's trail with `report` added to it; `untracked` once it was not complete. */
+function extendTrail(trail: string | undefined, revision: number, report: Report): string {
+  const points = completeTrail(trail, revision);
+  return points ? bounded(JSON.stringify([...points, pointOf(report)])) : untracked;
+}
+
+/** The trail of revisions 1…`revision` from a history, oldest first; `untracked` if any is missing. */
+function trailOf(history: readonly Report[], revision: number): string {
+  const trail = JSON.stringify(history.filter((r) => r.revision <= revision).map(pointOf));
+  return completeTrail(trail, revision) ? bounded(trail) : untracked;
+}
+
+function bounded(trail: string): string {
+  return trail.length > trailMaxLength ? untracked : trail;
 }
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;

@@ -1,12 +1,20 @@
 import autocannon, { type Request, type Result } from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { ClientRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config/env.js';
+import { setLogLevel } from '../../src/log.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
 import { cardAction, personalMessage, users, type Activity } from '../harness/activities.js';
 import type { SentActivity } from '../harness/connector.js';
 import { cpuTimeMs } from './benchProcess.js';
 import { measureIdOf } from './fanOut.js';
-import type { BenchWorld } from './world.js';
+import { benchMorning, type BenchWorld } from './world.js';
 
 /**
  * Stage 1: owners save their check-in cards (`adaptiveCard/action` invoke, verb `checkIn.submit`) at 64
@@ -49,6 +57,18 @@ export interface SubmitResult {
   ratio: number;
   revisionsStored: number;
   peakRssBytes: number;
+  storage: StorageRequests;
+}
+
+/**
+ * Storage requests of one submit once the bot is warm (plan read, the owner's chat known), counted in a second
+ * instance of the bot run in this process, one submit at a time: `perSubmit` on average, `kinds` by method and
+ * table over all `submits`.
+ */
+export interface StorageRequests {
+  submits: number;
+  perSubmit: number;
+  kinds: Record<string, number>;
 }
 
 /** Medians over the runs. */
@@ -174,6 +194,7 @@ export async function runCardSubmit(
     runs.push(...pairRuns);
   }
   await syncRevisions();
+  const storage = await countStorageRequests(world, slots, revisions);
 
   const of = (target: 'bot' | 'echo'): Typical => {
     const mine = runs.filter((r) => r.target === target);
@@ -198,7 +219,81 @@ export async function runCardSubmit(
     ratio: median(ratios),
     revisionsStored: [...revisions.values()].reduce((a, b) => a + b, 0),
     peakRssBytes,
+    storage,
   };
+}
+
+/**
+ * Starts a second instance of the bot in this process on the same Azurite and agreement, warms it up with one
+ * press per owner of a few measures, then counts the HTTP requests it sends to Azurite while the same owners
+ * press again, one at a time.
+ */
+async function countStorageRequests(
+  world: BenchWorld,
+  slots: readonly Slot[],
+  revisions: Map<string, number>,
+): Promise<StorageRequests> {
+  const dir = await mkdtemp(join(tmpdir(), 'samverkansbot-bench-'));
+  const agreementFile = join(dir, 'agreement.json');
+  await writeFile(agreementFile, JSON.stringify(world.agreement));
+  setLogLevel('silent');
+  const startedAt = Date.now();
+  const app = await startApp(
+    loadConfig({
+      NODE_ENV: 'development',
+      PORT: '0',
+      STORAGE_CONNECTION_STRING: world.azurite.connectionString,
+      AGREEMENT_FILE: agreementFile,
+      AUTOMATIC_ROUNDS: 'off',
+      SCHEDULER_INTERVAL_SECONDS: '0',
+    }),
+    { now: () => new Date(benchMorning + (Date.now() - startedAt)) },
+  );
+  const azuriteHost = `:${world.azurite.port}`;
+  const kinds: Record<string, number> = {};
+  let counting = false;
+  const onRequest = (message: unknown) => {
+    const request = (message as { request: ClientRequest }).request;
+    if (!counting || !String(request.getHeader('host') ?? '').endsWith(azuriteHost)) return;
+    const table = /^\/[^/]+\/([A-Za-z$]+)/.exec(request.path)?.[1] ?? request.path;
+    const kind = `${request.method} ${table}`;
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
+  };
+  subscribe('http.client.request.start', onRequest);
+  const press = async (slot: Slot) => {
+    const activity = submitOf(slot, revisions.get(slot.measureId) ?? 0);
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const body = await response.text();
+    if (response.status !== 200 || !body.includes('Sparat. Tack!')) {
+      throw new Error(`Counting storage requests: a submit was not saved (${response.status})`);
+    }
+    revisions.set(slot.measureId, (revisions.get(slot.measureId) ?? 0) + 1);
+    slot.turn++;
+  };
+  const chosen = slots.slice(0, 10);
+  let submits = 0;
+  try {
+    for (const slot of chosen) for (let i = 0; i < slot.presses.length; i++) await press(slot);
+    counting = true;
+    for (const slot of chosen) {
+      for (let i = 0; i < slot.presses.length; i++) {
+        await press(slot);
+        submits++;
+      }
+    }
+  } finally {
+    counting = false;
+    unsubscribe('http.client.request.start', onRequest);
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+    world.connector.clear();
+  }
+  const total = Object.values(kinds).reduce((a, b) => a + b, 0);
+  return { submits, perSubmit: submits > 0 ? total / submits : 0, kinds };
 }
 
 /** One press per owner's form: the personal chats' cards carry the save button's data. */

@@ -203,6 +203,10 @@ function table(r: Results): string {
     `Card submit: ${submit.runs.length / 2} alternating pairs of ${submit.runSeconds} s; bot answers ` +
       JSON.stringify(sumOutcomes(submit)) +
       `; ${submit.revisionsStored} revisions stored. Bot process peak RSS since start ${mb(memory.processPeakRssBytes)}.`,
+    `Storage requests per card submit: ${submit.storage.perSubmit.toFixed(1)} ` +
+      `(${Object.entries(submit.storage.kinds)
+        .map(([kind, n]) => `${kind} ${(n / submit.storage.submits).toFixed(1)}`)
+        .join(', ')}).`,
   ].join('\n');
 }
 

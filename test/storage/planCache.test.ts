@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { loadAgreementFile } from '../../src/config/agreementFile.js';
+import type { Agreement } from '../../src/domain/agreement.js';
+import { ConversationRepository, refreshEveryMs } from '../../src/storage/conversationRepository.js';
+import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { PlanConflictError, PlanRepository } from '../../src/storage/planRepository.js';
+import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { users } from '../harness/activities.js';
+
+/**
+ * Each PlanRepository keeps the plan it read last and checks one version row before using it again; each
+ * ConversationRepository remembers the references it stored. Two of each on their own stores stand for two
+ * instances of the bot.
+ */
+describe('what each instance remembers of storage (Azurite)', () => {
+  let azurite: LocalAzurite;
+  let agreement: Agreement;
+  const storeOf = () => new TableStore({ connectionString: azurite.connectionString });
+
+  before(async () => {
+    azurite = await startLocalAzurite();
+    await storeOf().createTables();
+    agreement = await loadAgreementFile('agreements/example.yaml');
+  });
+  after(async () => {
+    await azurite.stop();
+  });
+
+  it('every kind of write to the plan on one instance is in the next load on another', async () => {
+    const a = new PlanRepository(storeOf());
+    const b = new PlanRepository(storeOf());
+    const id = agreement.id;
+    await b.sync(agreement);
+    const measure = (plan: Awaited<ReturnType<PlanRepository['load']>>, measureId: string) =>
+      plan?.agreement.measures.find((m) => m.id === measureId);
+    assert.equal(measure(await a.load(id), '1.1')?.title, agreement.measures[0]?.title);
+
+    await b.bind(id, {
+      groupId: 'styrgrupp',
+      channelId: '19:bound@thread.tacv2',
+      boundBy: users.alex,
+      boundAt: '2021-05-04T07:00:00.000Z',
+    });
+    assert.deepEqual(
+      (await a.load(id))?.bindings.map((x) => x.channelId),
+      ['19:bound@thread.tacv2'],
+    );
+
+    // The agreement file changed and the other instance restarted.
+    const [first, ...rest] = agreement.measures;
+    assert.ok(first);
+    await b.sync({ ...agreement, measures: [{ ...first, title: 'Ny titel från filen' }, ...rest] });
+    assert.equal(measure(await a.load(id), '1.1')?.title, 'Ny titel från filen');
+
+    const stored = await b.measureWithVersion(id, '1.2');
+    assert.ok(stored);
+    await b.saveMeasure(id, { ...stored.measure, title: 'Ändrad i Teams' }, stored.version, new Date());
+    assert.equal(measure(await a.load(id), '1.2')?.title, 'Ändrad i Teams');
+
+    await b.saveMeasure(
+      id,
+      { ...stored.measure, id: '1.9', title: 'Tillagd i Teams' },
+      undefined,
+      new Date(),
+    );
+    assert.equal(measure(await a.load(id), '1.9')?.title, 'Tillagd i Teams');
+
+    assert.equal(await b.addMeeting(id, { date: '2021-11-10' }, new Date()), true);
+    assert.ok((await a.load(id))?.agreement.steeringMeetings.some((m) => m.date === '2021-11-10'));
+
+    await b.recordExtension(
+      id,
+      (x) => ({ ...x, extensions: [...x.extensions, { decidedOn: '2021-05-04', validTo: '2023-12-31' }] }),
+      new Date(),
+    );
+    assert.deepEqual((await a.load(id))?.agreement.extensions.at(-1), {
+      decidedOn: '2021-05-04',
+      validTo: '2023-12-31',
+    });
+  });
+
+  it('still refuses writes based on an old version, writing nothing', async () => {
+    const plans = new PlanRepository(storeOf());
+    const id = agreement.id;
+    await plans.sync(agreement);
+    const old = await plans.measureWithVersion(id, '2.1');
+    assert.ok(old);
+    await plans.saveMeasure(id, { ...old.measure, title: 'Först' }, old.version, new Date());
+    await assert.rejects(
+      plans.saveMeasure(id, { ...old.measure, title: 'Sedan' }, old.version, new Date()),
+      PlanConflictError,
+    );
+    await assert.rejects(
+      plans.saveMeasure(id, { ...old.measure, title: 'Ny men finns' }, undefined, new Date()),
+      PlanConflictError,
+    );
+    assert.equal(await plans.addMeeting(id, { date: '2021-12-01' }, new Date()), true);
+    assert.equal(await plans.addMeeting(id, { date: '2021-12-01', time: '10:00' }, new Date()), false);
+    const plan = await new PlanRepository(storeOf()).load(id);
+    assert.equal(plan?.agreement.measures.find((m) => m.id === '2.1')?.title, 'Först');
+    assert.deepEqual(
+      plan?.agreement.steeringMeetings.filter((m) => m.date === '2021-12-01'),
+      [{ date: '2021-12-01' }],
+    );
+  });
+
+  it('gives a plan stored before versions existed a version at the next start, and loads it right', async () => {
+    const store = storeOf();
+    const other = { ...agreement, id: 'utan-version' };
+    await new PlanRepository(store).sync(other);
+    await store.table(tableNames.plan).deleteEntity(other.id, '!version');
+    const a = new PlanRepository(storeOf());
+    assert.equal((await a.load(other.id))?.agreement.id, other.id);
+    assert.equal((await new PlanRepository(store).sync(other)).written, 0);
+    await store.table(tableNames.plan).getEntity(other.id, '!version');
+    await new PlanRepository(store).addMeeting(other.id, { date: '2022-02-02' }, new Date());
+    assert.ok((await a.load(other.id))?.agreement.steeringMeetings.some((m) => m.date === '2022-02-02'));
+  });
+
+  it('shares a loaded plan only frozen, so no caller can change it for the others', async () => {
+    const plans = new PlanRepository(storeOf());
+    await plans.sync(agreement);
+    const plan = await plans.load(agreement.id);
+    assert.ok(plan);
+    assert.throws(() => plan.agreement.measures.push({ ...agreement.measures[0] } as never), TypeError);
+    const unfrozen: string[] = [];
+    const visit = (value: unknown, path: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if (!Object.isFrozen(value)) unfrozen.push(path);
+      for (const [key, inner] of Object.entries(value)) visit(inner, `${path}.${key}`);
+    };
+    visit(plan, 'plan');
+    assert.deepEqual(unfrozen, []);
+    assert.equal(
+      (await plans.load(agreement.id))?.agreement.goalAreas[0]?.title,
+      agreement.goalAreas[0]?.title,
+    );
+  });
+
+  describe('conversation references', () => {
+    const reference = (serviceUrl: string, activityId: string) => ({
+      activityId,
+      serviceUrl,
+      channelId: 'msteams',
+      conversation: { id: 'a:chat', conversationType: 'personal' },
+      user: { id: '29:patti', aadObjectId: users.patti.aadObjectId },
+      bot: { id: '28:bot' },
+    });
+    const at = (ms: number) => new Date(Date.parse('2021-05-04T07:00:00Z') + ms).toISOString();
+    const conversation = (serviceUrl: string, activityId: string, time: string, tenantId = 't1') => ({
+      kind: 'personal' as const,
+      id: users.patti.aadObjectId,
+      tenantId,
+      reference: reference(serviceUrl, activityId),
+      updatedAt: time,
+    });
+
+    it('writes a reference that changed in anything but the activity id, and refreshes an unchanged one', async () => {
+      const repo = new ConversationRepository(storeOf());
+      const reader = new ConversationRepository(storeOf());
+      assert.equal(await repo.refresh(conversation('https://smba.one/', '1', at(0))), 'written');
+      assert.equal(await repo.refresh(conversation('https://smba.one/', '2', at(1000))), 'unchanged');
+      assert.equal(await repo.refresh(conversation('https://smba.two/', '3', at(2000))), 'written');
+      assert.equal(
+        (await reader.get('personal', users.patti.aadObjectId))?.reference.serviceUrl,
+        'https://smba.two/',
+      );
+      assert.equal(await repo.refresh(conversation('https://smba.two/', '4', at(3000), 't2')), 'written');
+      assert.equal((await reader.get('personal', users.patti.aadObjectId))?.tenantId, 't2');
+      assert.equal(
+        await repo.refresh(conversation('https://smba.two/', '5', at(3000 + refreshEveryMs), 't2')),
+        'written',
+      );
+    });
+
+    it('remembers neither of two writes at once, since they may land in either order', async () => {
+      for (const last of ['https://smba.one/', 'https://smba.two/']) {
+        const repo = new ConversationRepository(storeOf());
+        await Promise.all([
+          repo.save(conversation('https://smba.one/', 'a', at(0))),
+          repo.save(conversation('https://smba.two/', 'b', at(0))),
+        ]);
+        assert.equal(await repo.refresh(conversation(last, 'c', at(1000))), 'written');
+      }
+    });
+  });
+});
