@@ -9,6 +9,8 @@
  *   conversation"): 7 operations per 1 s, 8 per 2 s, 60 per 30 s and 1800 per 3600 s. A thread is a 1:1 chat,
  *   a group chat or a channel in a team.
  * - "The global limit per app per tenant is 50 Requests Per Second (RPS)." Older revisions of the page said 30.
+ *   "All requests are subject to the same rate limiting policy, including sending messages, channel
+ *   enumerations, and roster fetches", so the pacer keeps a margin for the requests it does not pace.
  * - "Per thread limit for all bots" (14 per 1 s, 16 per 2 s) counts every bot in the thread together. Our bot
  *   alone cannot use more than 7 per second of it, so it adds nothing to pace against.
  * The page says the values "are for estimation only" and may change, so 429 answers are still handled by
@@ -29,11 +31,18 @@ export const teamsPerThreadLimits: readonly RateWindow[] = Object.freeze([
   { limit: 1_800, windowMs: 3_600_000 },
 ]);
 
+/** Teams' global limit per app per tenant, in requests per second: every request counts, not only sends. */
+export const teamsPerAppRequestsPerSecond = 50;
+
 /**
- * All threads together: Teams' global limit per app per tenant. Counting every tenant's threads against it is
- * exact for one tenant and merely cautious if the app is ever installed in several.
+ * All threads together, against Teams' global limit per app per tenant, less a margin of 5 a second for the
+ * requests the pacer does not see: answers to what people write and click, card updates, roster reads. A round's
+ * fan-out then never takes the whole allowance from people using the bot at the same time. Counting every
+ * tenant's threads against it is exact for one tenant and merely cautious if the app is ever installed in several.
  */
-export const teamsPerBotLimits: readonly RateWindow[] = Object.freeze([{ limit: 50, windowMs: 1_000 }]);
+export const teamsPerBotLimits: readonly RateWindow[] = Object.freeze([
+  { limit: teamsPerAppRequestsPerSecond - 5, windowMs: 1_000 },
+]);
 
 /** Send times (ascending) and holds of one thread, or of the bot as a whole. */
 interface Track {

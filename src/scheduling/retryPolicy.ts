@@ -6,9 +6,10 @@ import type { SendPacer } from './pacer.js';
  * retrying too (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
  *
  * Mind the layer below: the Bot Framework connector client (botframework-connector on @azure/core-client) runs
- * every request through @azure/core-rest-pipeline's default retry policy, which already retries up to 3 times:
+ * every request through @azure/core-rest-pipeline's default retry policy, which retries up to 3 times by itself:
  * 429/503 that carry Retry-After (waiting as told), 408 and 5xx other than 501/505 (exponential, 0.5–4 s), and
- * ECONNRESET/ECONNREFUSED/ETIMEDOUT/ENOTFOUND. An error reaching this policy has been retried there already.
+ * ECONNRESET/ECONNREFUSED/ETIMEDOUT/ENOTFOUND, all without asking the pacer. `TeamsMessenger` takes that policy
+ * out of its turns' clients, so every attempt of a proactive send is decided here and paced.
  */
 
 /** A failed send, as far as retrying is concerned. */
