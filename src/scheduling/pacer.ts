@@ -52,8 +52,16 @@ interface Track {
 
 interface Waiter {
   seq: number;
-  grant: () => void;
+  grant: (sentAt: number) => void;
 }
+
+/**
+ * Given for each granted send: call it once the send has its answer (or has failed). The send then counts from
+ * that moment instead of from its grant, since it reached Teams somewhere in between: with answers slower for
+ * some sends than for others (a new connection, a busy event loop), counting from the grant alone would let
+ * more than `limit` of them arrive within one window.
+ */
+export type SendDone = () => void;
 
 interface ThreadState extends Track {
   key: string;
@@ -65,8 +73,9 @@ const sweepIntervalMs = 1_000;
 
 /**
  * Sliding-window pacer: `acquire(threadKey)` resolves when one more send to that thread (and to the bot overall)
- * stays within every window, and reserves the slot. Sends to one thread are served in the order they asked;
- * between threads, the one that has waited longest gets a freed bot-wide slot first.
+ * stays within every window, and reserves the slot; the SendDone it resolves with moves the send to the time of
+ * its answer. Sends to one thread are served in the order they asked; between threads, the one that has waited
+ * longest gets a freed bot-wide slot first.
  *
  * Timing uses global `setTimeout` and the injected clock, so sinon fake timers drive it.
  */
@@ -95,10 +104,18 @@ export class SendPacer {
     this.botMemoryMs = largestWindowMs(this.perBot);
   }
 
-  acquire(threadKey: string): Promise<void> {
-    return new Promise<void>((resolve) => {
+  acquire(threadKey: string): Promise<SendDone> {
+    return new Promise<SendDone>((resolve) => {
       const thread = this.thread(threadKey);
-      thread.waiters.push({ seq: this.seq++, grant: resolve });
+      const grant = (sentAt: number) => {
+        let done = false;
+        resolve(() => {
+          if (done) return;
+          done = true;
+          this.answered(threadKey, sentAt);
+        });
+      };
+      thread.waiters.push({ seq: this.seq++, grant });
       this.waiting.add(thread);
       this.pump();
     });
@@ -185,7 +202,20 @@ export class SendPacer {
     if (thread.waiters.length === 0) this.waiting.delete(thread);
     thread.sent.push(now);
     this.bot.sent.push(now);
-    waiter.grant();
+    waiter.grant(now);
+  }
+
+  /** Moves a send granted at `sentAt` to now, when its answer came (see SendDone). */
+  private answered(threadKey: string, sentAt: number): void {
+    const now = this.now();
+    // Every time kept is a grant or an answer, all in the past, so the arrays stay sorted with `now` last. A
+    // send older than a track's memory was forgotten there; counting it again from now errs on the safe side.
+    for (const track of [this.thread(threadKey), this.bot]) {
+      const at = track.sent.lastIndexOf(sentAt);
+      if (at >= 0) track.sent.splice(at, 1);
+      track.sent.push(now);
+    }
+    this.pump();
   }
 
   private schedule(now: number): void {

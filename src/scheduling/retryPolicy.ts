@@ -143,9 +143,10 @@ export class SendFailedError extends Error {
 }
 
 /**
- * Runs `send` with retries per `decideRetry`, each attempt taking a slot from the pacer first, and waiting with
- * global setTimeout (fake-timer friendly). On 429 the pacer holds the whole thread, so other sends to it wait
- * too. Returns the result, or throws SendFailedError with the attempts made and the last status code.
+ * Runs `send` with retries per `decideRetry`, each attempt taking a slot from the pacer first (and telling it
+ * when the answer came), and waiting with global setTimeout (fake-timer friendly). On 429 the pacer holds the
+ * whole thread, so other sends to it wait too. Returns the result, or throws SendFailedError with the attempts
+ * made and the last status code.
  *
  * Wrap the connector call itself (`context.sendActivity` inside `continueConversationAsync`'s callback), not
  * `continueConversationAsync`: the adapter hands errors thrown in the callback to `onTurnError` and resolves.
@@ -159,10 +160,13 @@ export async function sendWithRetry<T>(
   } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    await pacer.acquire(threadKey);
+    const done = await pacer.acquire(threadKey);
     try {
-      return await send();
+      const result = await send();
+      done();
+      return result;
     } catch (err) {
+      done();
       const failure = sendFailureOf(err);
       const decision = decideRetry(failure, attempt, options);
       if (!decision.retry) {

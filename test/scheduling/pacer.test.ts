@@ -122,6 +122,24 @@ describe('pacing of sends within Teams rate limits', () => {
     assertWithinWindows([...a, ...b], perBot);
   });
 
+  it('counts a send from when its answer came, so that slow answers cannot crowd a window at the receiver', async () => {
+    const p = pacer({ perBot: [{ limit: 2, windowMs: 1_000 }] });
+    const [a, b] = await Promise.all([p.acquire('a'), p.acquire('b')]);
+    let cAt: number | undefined;
+    void p.acquire('c').then(() => (cAt = clock.now));
+    // A's request reached Teams somewhere in its first 300 ms, B's in its first 500 ms.
+    await clock.tickAsync(300);
+    a();
+    await clock.tickAsync(200);
+    b();
+    b();
+    await clock.tickAsync(799);
+    assert.equal(cAt, undefined, 'counted from the grants, C would have gone at 1,000 ms');
+    await clock.tickAsync(1);
+    // Both A and B may have arrived just before they were answered: C goes a full second after A's answer.
+    assert.equal(cAt, 1_300);
+  });
+
   it('holds a thread back for the Retry-After of a 429', async () => {
     const p = pacer();
     await p.acquire('a');
