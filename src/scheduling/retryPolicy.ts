@@ -166,9 +166,11 @@ export async function sendWithRetry<T>(
       done();
       return result;
     } catch (err) {
-      done();
       const failure = sendFailureOf(err);
       const decision = decideRetry(failure, attempt, options);
+      // The hold first: telling the pacer the answer came may let the next send to this thread go at once.
+      if (decision.retry && decision.holdThread) pacer.holdOff(threadKey, decision.delayMs);
+      done();
       if (!decision.retry) {
         throw new SendFailedError({
           attempts: attempt,
@@ -177,7 +179,6 @@ export async function sendWithRetry<T>(
           cause: err,
         });
       }
-      if (decision.holdThread) pacer.holdOff(threadKey, decision.delayMs);
       options.onRetry?.({ attempt, delayMs: decision.delayMs, statusCode: failure.statusCode });
       await sleep(decision.delayMs);
     }

@@ -14,7 +14,7 @@ import { startTestBot, type TestBot } from '../harness/testBot.js';
  * How a round's sends meet Teams' rate limits, seen from the connector: every attempt is one the bot's own retry
  * policy and pacer decided on (the connector client's built-in retries are off), a Retry-After holds its chat,
  * and a chat that is held back does not hold up the cards for other places (the scheduler runs jobs side by
- * side).
+ * side). That the pacer holds the thread for sends asked for during the Retry-After is in retryPolicy.test.ts.
  */
 
 const secret = 'a-long-enough-trigger-secret';
@@ -48,7 +48,7 @@ describe('pacing of a round’s sends (over HTTP, Azurite and the loopback conne
     await bot.close();
   });
 
-  it('a Retry-After holds that chat and only that chat: nothing reaches it before, the other cards do not wait', async () => {
+  it('a Retry-After holds that chat and only that chat: nothing new reaches it before, the other cards do not wait', async () => {
     const retryAfterMs = 2_000;
     const arrivals = recordArrivals(bot.connector);
     let pattiRequests = 0;
@@ -65,15 +65,17 @@ describe('pacing of a round’s sends (over HTTP, Azurite and the loopback conne
     assert.equal(new Set(promptCards(bot.connector.sent).map(cardKey)).size, 11);
     // The recorder sees each request before the 429 rule: Patti's first is the throttled one.
     const [throttled, ...toPatti] = arrivals.filter((a) => a.conversationId === pattiChat);
-    assert.ok(throttled);
+    assert.ok(throttled?.measureId);
     const heldUntil = throttled.at + retryAfterMs;
-    // Patti's two cards, the throttled one sent again: both only once the Retry-After has passed (a timer may
-    // fire a millisecond or two early on the connector's clock).
+    // The throttled card once more, and Patti's other card, which may already have been on its way when the
+    // 429 came (both cards go out side by side): nothing else before the Retry-After has passed. A timer may
+    // fire a millisecond or two early on the connector's clock.
     assert.equal(toPatti.length, 2);
     for (const a of toPatti) {
+      const underWay = a.measureId !== throttled.measureId && a.at - throttled.at < 100;
       assert.ok(
-        a.at >= heldUntil - 20,
-        `a request reached Patti's chat ${Math.round(heldUntil - a.at)} ms early`,
+        underWay || a.at >= heldUntil - 20,
+        `a request reached Patti's chat ${Math.round(a.at - throttled.at)} ms after the 429`,
       );
     }
     const elsewhere = arrivals.filter((a) => a.conversationId !== pattiChat && a.measureId !== undefined);
