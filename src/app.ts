@@ -140,6 +140,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       intervalMs: config.schedulerIntervalMs,
       leaseMs: 5 * 60_000,
       batchSize: 25,
+      concurrency: config.schedulerConcurrency,
       now,
       maxAttempts: 5,
       onError: (err) => log.error('scheduler.failed', describeError(err)),

@@ -15,11 +15,14 @@ import {
 } from '../scheduling/messenger.js';
 import type { SendPacer } from '../scheduling/pacer.js';
 import { SendFailedError, sendWithRetry } from '../scheduling/retryPolicy.js';
+import { log } from '../log.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
 
 /**
  * Proactive messages through the Bot Framework: stored conversation references, `continueConversationAsync`,
- * pacing within Teams' rate limits, and retries on 429 (after Retry-After) and 5xx.
+ * pacing within Teams' rate limits, and retries on 429 (after Retry-After) and 5xx. Every attempt, retries
+ * included, goes through `sendWithRetry` and so takes a slot from the SendPacer: the connector client's own
+ * retries are switched off for these turns (`withoutPipelineRetries`).
  */
 export class TeamsMessenger implements Messenger {
   constructor(
@@ -45,7 +48,6 @@ export class TeamsMessenger implements Messenger {
             activity: toActivity(message) as Activity,
           }),
         this.pacer,
-        connectorRetries,
       );
       return { conversationId: created.id ?? channelId, activityId: created.activityId ?? '' };
     });
@@ -106,6 +108,7 @@ export class TeamsMessenger implements Messenger {
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
     await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
       try {
+        withoutPipelineRetries(context);
         outcome = { ok: true, value: await work(context) };
       } catch (error) {
         outcome = { ok: false, error };
@@ -120,10 +123,32 @@ export class TeamsMessenger implements Messenger {
 }
 
 /**
- * The connector client already retries each request up to three times (honouring Retry-After on 429 and 503),
- * so a few attempts here are plenty; more would multiply the waits.
+ * Name of @azure/core-rest-pipeline's retry policy (`defaultRetryPolicyName`, not exported from the package's
+ * index), which `createPipelineFromOptions` puts in every ConnectorClient's pipeline: up to 3 retries of 429 and
+ * 503 after their Retry-After, of 408 and 5xx with exponential backoff, and of connection errors.
  */
-const connectorRetries = { maxAttempts: 3 };
+const pipelineRetryPolicyName = 'defaultRetryPolicy';
+let pipelineRetryWarned = false;
+
+/**
+ * Takes the retry policy out of this turn's connector client, so that a 429 or 5xx reaches `sendWithRetry`,
+ * which holds the thread for the Retry-After and paces every attempt. Retried inside the pipeline, they would
+ * be neither paced nor counted (more than Teams' 50 requests a second were seen), and the thread not held.
+ *
+ * Safe for other turns: CloudAdapterBase.processProactive asks the ConnectorFactory for a new ConnectorClient for
+ * each proactive turn (botbuilder-core 4.23, `connectorFactory.create`) and keeps it in the turn state under
+ * ConnectorClientKey. Its `client` (private in the typings) is @azure/core-client's ServiceClient.
+ */
+function withoutPipelineRetries(context: TurnContext): void {
+  const connector = context.turnState.get<unknown>(context.adapter.ConnectorClientKey) as
+    { client?: { pipeline?: { removePolicy(options: { name: string }): unknown[] } } } | undefined;
+  const removed = connector?.client?.pipeline?.removePolicy({ name: pipelineRetryPolicyName }) ?? [];
+  if (removed.length === 0 && !pipelineRetryWarned) {
+    // Sends still work, but retried twice over and partly unpaced: botbuilder's insides have changed.
+    pipelineRetryWarned = true;
+    log.warn('send.pipelineRetriesNotRemoved', { policy: pipelineRetryPolicyName });
+  }
+}
 
 /** The part of botframework-connector's ConnectorClient that a CloudAdapter turn carries in its turn state. */
 interface ConnectorClientLike {

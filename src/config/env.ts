@@ -78,6 +78,7 @@ const envSchema = z
     RENEWAL_NOTICE_WORKING_DAYS: z.coerce.number().int().min(0).max(200).default(40),
     ROUND_LEAD_WORKING_DAYS: z.coerce.number().int().min(0).max(60).default(10),
     SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    SCHEDULER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(16),
     JOBS_TRIGGER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
     /**
      * Months after the agreement's end (with extensions) that its reports are archived and removed. Unset keeps
@@ -172,6 +173,8 @@ export interface Config {
   steering: { notices: boolean; summaryLeadWorkingDays: number; renewalNoticeWorkingDays: number };
   /** 0 turns the built-in timer off (jobs then run only through the trigger endpoint). */
   schedulerIntervalMs: number;
+  /** Jobs one instance runs at once; the sends are paced within Teams' limits however many there are. */
+  schedulerConcurrency: number;
   jobsTriggerSecret?: string;
   /**
    * Removal of reports after the agreement has ended: `months` unset keeps them for good. The archive is written
@@ -226,6 +229,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       renewalNoticeWorkingDays: env.RENEWAL_NOTICE_WORKING_DAYS,
     },
     schedulerIntervalMs: env.SCHEDULER_INTERVAL_SECONDS * 1000,
+    schedulerConcurrency: env.SCHEDULER_CONCURRENCY,
     jobsTriggerSecret: env.JOBS_TRIGGER_SECRET,
     retention: {
       ...(env.REPORT_RETENTION_MONTHS !== undefined ? { months: env.REPORT_RETENTION_MONTHS } : {}),

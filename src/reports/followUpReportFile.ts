@@ -10,7 +10,6 @@ import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
 import type { ReviewRepository } from '../storage/reviewRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
-import { docxReport } from './docxReport.js';
 import { markdownReport } from './markdownReport.js';
 
 export const reportFormats = ['docx', 'md'] as const;
@@ -95,8 +94,11 @@ export async function buildFollowUpReport(
   if (result.kind !== 'report') throw new FollowUpReportError(result);
   const { report } = result;
   switch (request.format) {
-    case 'docx':
+    case 'docx': {
+      // Loaded when first asked for: the docx library is large, and the bot seldom writes a report.
+      const { docxReport } = await import('./docxReport.js');
       return { name: `${report.fileBaseName}.docx`, bytes: await docxReport(report) };
+    }
     case 'md':
       return { name: `${report.fileBaseName}.md`, bytes: new TextEncoder().encode(markdownReport(report)) };
   }

@@ -18,7 +18,7 @@ import { describeError, log } from '../log.js';
 import type { CheckInCard } from '../bot/checkInCard.js';
 import { renderCard } from '../bot/cards.js';
 import { messagesFor } from '../bot/messages.js';
-import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
+import type { ClaimedJob, JobSpec, JobStore } from '../storage/jobStore.js';
 import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
 import type { Delivery, RoundRepository } from '../storage/roundRepository.js';
@@ -178,31 +178,38 @@ export class CheckIns {
     );
     let cards = 0;
     const { reminderAfterWorkingDays: every, maxReminders } = this.deps.settings;
+    const reminderDue = Array.from({ length: maxReminders }, (_, i) =>
+      iso(addWorkingDays(opened, every * (i + 1), this.deps.calendar)),
+    );
+    const jobs: JobSpec[] = [];
     for (const measure of measures) {
       for (const target of promptTargets(plan, measure, withChat)) {
         cards++;
-        await this.deps.jobs.enqueue({
+        jobs.push({
           id: `prompt|${round.id}|${measure.id}|${targetKey(target)}`,
           kind: 'prompt',
           dueAt: promptAt,
           payload: { roundId: round.id, measureId: measure.id, target } satisfies PromptPayload,
         });
       }
-      for (let number = 1; number <= maxReminders; number++) {
-        await this.deps.jobs.enqueue({
-          id: `reminder|${round.id}|${measure.id}|${number}`,
+      reminderDue.forEach((dueAt, i) =>
+        jobs.push({
+          id: `reminder|${round.id}|${measure.id}|${i + 1}`,
           kind: 'reminder',
-          dueAt: iso(addWorkingDays(opened, every * number, this.deps.calendar)),
-          payload: { roundId: round.id, measureId: measure.id, number } satisfies ReminderPayload,
-        });
-      }
+          dueAt,
+          payload: { roundId: round.id, measureId: measure.id, number: i + 1 } satisfies ReminderPayload,
+        }),
+      );
     }
-    await this.deps.jobs.enqueue({
+    jobs.push({
       id: `missingSummary|${round.id}`,
       kind: 'missingSummary',
       dueAt: iso(addWorkingDays(opened, every * (maxReminders + 1), this.deps.calendar)),
       payload: { roundId: round.id } satisfies SummaryPayload,
     });
+    // A round of 250 measures is some 1,500 jobs of three storage requests each; one after the other, the
+    // coordinator who typed `ny runda` would wait for all of them. Enqueueing is idempotent, so order is free.
+    await inLanes(jobs, enqueueLanes, (job) => this.deps.jobs.enqueue(job));
     return cards;
   }
 
@@ -409,6 +416,32 @@ export class CheckIns {
   private localNow(): DateTime {
     return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.calendar.timeZone);
   }
+}
+
+/** Jobs enqueued at once when a round opens. */
+const enqueueLanes = 16;
+
+/** Runs `work` for every item, at most `lanes` at a time; stops taking new items once one has failed. */
+async function inLanes<T>(
+  items: readonly T[],
+  lanes: number,
+  work: (item: T) => Promise<unknown>,
+): Promise<void> {
+  // One iterator shared by the lanes: each item is taken by exactly one of them.
+  const left = items.values();
+  let failed = false;
+  const lane = async () => {
+    for (const item of left) {
+      if (failed) return;
+      try {
+        await work(item);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
 }
 
 function iso(moment: DateTime): string {

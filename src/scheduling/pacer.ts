@@ -9,6 +9,8 @@
  *   conversation"): 7 operations per 1 s, 8 per 2 s, 60 per 30 s and 1800 per 3600 s. A thread is a 1:1 chat,
  *   a group chat or a channel in a team.
  * - "The global limit per app per tenant is 50 Requests Per Second (RPS)." Older revisions of the page said 30.
+ *   "All requests are subject to the same rate limiting policy, including sending messages, channel
+ *   enumerations, and roster fetches", so the pacer keeps a margin for the requests it does not pace.
  * - "Per thread limit for all bots" (14 per 1 s, 16 per 2 s) counts every bot in the thread together. Our bot
  *   alone cannot use more than 7 per second of it, so it adds nothing to pace against.
  * The page says the values "are for estimation only" and may change, so 429 answers are still handled by
@@ -29,11 +31,18 @@ export const teamsPerThreadLimits: readonly RateWindow[] = Object.freeze([
   { limit: 1_800, windowMs: 3_600_000 },
 ]);
 
+/** Teams' global limit per app per tenant, in requests per second: every request counts, not only sends. */
+export const teamsPerAppRequestsPerSecond = 50;
+
 /**
- * All threads together: Teams' global limit per app per tenant. Counting every tenant's threads against it is
- * exact for one tenant and merely cautious if the app is ever installed in several.
+ * All threads together, against Teams' global limit per app per tenant, less a margin of 5 a second for the
+ * requests the pacer does not see: answers to what people write and click, card updates, roster reads. A round's
+ * fan-out then never takes the whole allowance from people using the bot at the same time. Counting every
+ * tenant's threads against it is exact for one tenant and merely cautious if the app is ever installed in several.
  */
-export const teamsPerBotLimits: readonly RateWindow[] = Object.freeze([{ limit: 50, windowMs: 1_000 }]);
+export const teamsPerBotLimits: readonly RateWindow[] = Object.freeze([
+  { limit: teamsPerAppRequestsPerSecond - 5, windowMs: 1_000 },
+]);
 
 /** Send times (ascending) and holds of one thread, or of the bot as a whole. */
 interface Track {
@@ -43,8 +52,16 @@ interface Track {
 
 interface Waiter {
   seq: number;
-  grant: () => void;
+  grant: (sentAt: number) => void;
 }
+
+/**
+ * Given for each granted send: call it once the send has its answer (or has failed). The send then counts from
+ * that moment instead of from its grant, since it reached Teams somewhere in between: with answers slower for
+ * some sends than for others (a new connection, a busy event loop), counting from the grant alone would let
+ * more than `limit` of them arrive within one window.
+ */
+export type SendDone = () => void;
 
 interface ThreadState extends Track {
   key: string;
@@ -56,8 +73,9 @@ const sweepIntervalMs = 1_000;
 
 /**
  * Sliding-window pacer: `acquire(threadKey)` resolves when one more send to that thread (and to the bot overall)
- * stays within every window, and reserves the slot. Sends to one thread are served in the order they asked;
- * between threads, the one that has waited longest gets a freed bot-wide slot first.
+ * stays within every window, and reserves the slot; the SendDone it resolves with moves the send to the time of
+ * its answer. Sends to one thread are served in the order they asked; between threads, the one that has waited
+ * longest gets a freed bot-wide slot first.
  *
  * Timing uses global `setTimeout` and the injected clock, so sinon fake timers drive it.
  */
@@ -86,10 +104,18 @@ export class SendPacer {
     this.botMemoryMs = largestWindowMs(this.perBot);
   }
 
-  acquire(threadKey: string): Promise<void> {
-    return new Promise<void>((resolve) => {
+  acquire(threadKey: string): Promise<SendDone> {
+    return new Promise<SendDone>((resolve) => {
       const thread = this.thread(threadKey);
-      thread.waiters.push({ seq: this.seq++, grant: resolve });
+      const grant = (sentAt: number) => {
+        let done = false;
+        resolve(() => {
+          if (done) return;
+          done = true;
+          this.answered(threadKey, sentAt);
+        });
+      };
+      thread.waiters.push({ seq: this.seq++, grant });
       this.waiting.add(thread);
       this.pump();
     });
@@ -176,7 +202,20 @@ export class SendPacer {
     if (thread.waiters.length === 0) this.waiting.delete(thread);
     thread.sent.push(now);
     this.bot.sent.push(now);
-    waiter.grant();
+    waiter.grant(now);
+  }
+
+  /** Moves a send granted at `sentAt` to now, when its answer came (see SendDone). */
+  private answered(threadKey: string, sentAt: number): void {
+    const now = this.now();
+    // Every time kept is a grant or an answer, all in the past, so the arrays stay sorted with `now` last. A
+    // send older than a track's memory was forgotten there; counting it again from now errs on the safe side.
+    for (const track of [this.thread(threadKey), this.bot]) {
+      const at = track.sent.lastIndexOf(sentAt);
+      if (at >= 0) track.sent.splice(at, 1);
+      track.sent.push(now);
+    }
+    this.pump();
   }
 
   private schedule(now: number): void {

@@ -6,9 +6,10 @@ import type { SendPacer } from './pacer.js';
  * retrying too (https://learn.microsoft.com/en-us/microsoftteams/platform/bots/how-to/rate-limit).
  *
  * Mind the layer below: the Bot Framework connector client (botframework-connector on @azure/core-client) runs
- * every request through @azure/core-rest-pipeline's default retry policy, which already retries up to 3 times:
+ * every request through @azure/core-rest-pipeline's default retry policy, which retries up to 3 times by itself:
  * 429/503 that carry Retry-After (waiting as told), 408 and 5xx other than 501/505 (exponential, 0.5–4 s), and
- * ECONNRESET/ECONNREFUSED/ETIMEDOUT/ENOTFOUND. An error reaching this policy has been retried there already.
+ * ECONNRESET/ECONNREFUSED/ETIMEDOUT/ENOTFOUND, all without asking the pacer. `TeamsMessenger` takes that policy
+ * out of its turns' clients, so every attempt of a proactive send is decided here and paced.
  */
 
 /** A failed send, as far as retrying is concerned. */
@@ -142,9 +143,10 @@ export class SendFailedError extends Error {
 }
 
 /**
- * Runs `send` with retries per `decideRetry`, each attempt taking a slot from the pacer first, and waiting with
- * global setTimeout (fake-timer friendly). On 429 the pacer holds the whole thread, so other sends to it wait
- * too. Returns the result, or throws SendFailedError with the attempts made and the last status code.
+ * Runs `send` with retries per `decideRetry`, each attempt taking a slot from the pacer first (and telling it
+ * when the answer came), and waiting with global setTimeout (fake-timer friendly). On 429 the pacer holds the
+ * whole thread, so other sends to it wait too. Returns the result, or throws SendFailedError with the attempts
+ * made and the last status code.
  *
  * Wrap the connector call itself (`context.sendActivity` inside `continueConversationAsync`'s callback), not
  * `continueConversationAsync`: the adapter hands errors thrown in the callback to `onTurnError` and resolves.
@@ -158,12 +160,17 @@ export async function sendWithRetry<T>(
   } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    await pacer.acquire(threadKey);
+    const done = await pacer.acquire(threadKey);
     try {
-      return await send();
+      const result = await send();
+      done();
+      return result;
     } catch (err) {
       const failure = sendFailureOf(err);
       const decision = decideRetry(failure, attempt, options);
+      // The hold first: telling the pacer the answer came may let the next send to this thread go at once.
+      if (decision.retry && decision.holdThread) pacer.holdOff(threadKey, decision.delayMs);
+      done();
       if (!decision.retry) {
         throw new SendFailedError({
           attempts: attempt,
@@ -172,7 +179,6 @@ export async function sendWithRetry<T>(
           cause: err,
         });
       }
-      if (decision.holdThread) pacer.holdOff(threadKey, decision.delayMs);
       options.onRetry?.({ attempt, delayMs: decision.delayMs, statusCode: failure.statusCode });
       await sleep(decision.delayMs);
     }

@@ -21,6 +21,12 @@ export interface SchedulerOptions {
   /** Runs a job may get in total; after the last failed one it is given up on. */
   maxAttempts: number;
   onError?: (err: unknown) => void;
+  /**
+   * Jobs run at once (default 1: one after the other). Sends to Teams are paced by the SendPacer whatever this
+   * is, so more only lets a job that waits (out a Retry-After, on a slow answer or on storage) not hold up the
+   * others. A tick keeps claiming batches as they run out until nothing due is left or stop() is called.
+   */
+  concurrency?: number;
   /** Runs at the start of each tick before claiming, e.g. to enqueue jobs that became due by the calendar. */
   beforeTick?: (now: Date) => Promise<void>;
 }
@@ -53,6 +59,8 @@ export class Scheduler {
   private running: Promise<TickResult> | undefined;
   private next: Promise<TickResult> | undefined;
   private started = false;
+  /** Set by stop(): the tick in progress runs the jobs it has claimed but claims no more. */
+  private stopping = false;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -63,12 +71,20 @@ export class Scheduler {
     this.schedule(0);
   }
 
-  /** Stops ticking; resolves once a tick in progress (and one already asked for) has finished its batch. */
+  /**
+   * Stops ticking; resolves once a tick in progress (and one already asked for) has finished the jobs it has
+   * claimed. They are leased to this instance, so leaving them would hold them up for the rest of the lease.
+   */
   async stop(): Promise<void> {
     this.started = false;
+    this.stopping = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.running) await (this.next ?? this.running);
+    try {
+      while (this.running) await (this.next ?? this.running);
+    } finally {
+      this.stopping = false;
+    }
   }
 
   /**
@@ -106,33 +122,66 @@ export class Scheduler {
   }
 
   private async runDue(): Promise<TickResult> {
-    const { jobs, owner, leaseMs, batchSize, beforeTick } = this.options;
+    const { beforeTick } = this.options;
     const result: TickResult = { ran: 0, done: 0, retried: 0, failed: 0 };
-    const now = this.options.now();
     if (beforeTick) {
       try {
-        await beforeTick(now);
+        await beforeTick(this.options.now());
       } catch (err) {
         // Jobs enqueued earlier are still due; a failing calendar must not hold them up.
         this.report(err);
       }
     }
-    let claimed: ClaimedJob[];
-    try {
-      claimed = await jobs.claimDue(now, owner, leaseMs, batchSize);
-    } catch (err) {
-      this.report(err);
-      return result;
-    }
-    // One at a time: handlers send to Teams, which is paced elsewhere.
-    for (const job of claimed) {
-      try {
-        await this.runJob(job, result);
-      } catch (err) {
-        this.report(err);
-      }
-    }
+    await this.runClaimed(result);
     return result;
+  }
+
+  /**
+   * `concurrency` workers share a queue of claimed jobs. The next batch is claimed before the queue runs dry,
+   * so workers seldom wait for storage; a job that waits (say, out a 429's Retry-After) holds up only its own
+   * worker. Each job is run by one worker, and every claimed job is run even after stop().
+   */
+  private async runClaimed(result: TickResult): Promise<void> {
+    const { jobs, owner, leaseMs, batchSize } = this.options;
+    const concurrency = Math.max(1, Math.floor(this.options.concurrency ?? 1));
+    const queue: ClaimedJob[] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const claimMore = (): Promise<void> =>
+      // The clock is read for each batch: a lease must run from when it is taken, however long the tick is.
+      (claiming ??= jobs
+        .claimDue(this.options.now(), owner, leaseMs, batchSize)
+        .then(
+          (claimed) => {
+            if (claimed.length < batchSize) exhausted = true;
+            queue.push(...claimed);
+          },
+          (err: unknown) => {
+            this.report(err);
+            exhausted = true;
+          },
+        )
+        .finally(() => {
+          claiming = undefined;
+        }));
+    const worker = async () => {
+      for (;;) {
+        if (!exhausted && !this.stopping && queue.length <= concurrency) void claimMore();
+        const job = queue.shift();
+        if (job) {
+          try {
+            await this.runJob(job, result);
+          } catch (err) {
+            this.report(err);
+          }
+        } else if (claiming) {
+          await claiming;
+        } else {
+          return;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
   private async runJob(claimed: ClaimedJob, result: TickResult): Promise<void> {

@@ -36,6 +36,19 @@ describe('configuration from the environment', () => {
     assert.deepEqual(config.allowedTenantIds, ['abcdef12-3456-7890-abcd-ef1234567890']);
   });
 
+  it('runs 16 scheduled jobs at once unless SCHEDULER_CONCURRENCY says otherwise (1 to 64)', () => {
+    assert.equal(loadConfig({}).schedulerConcurrency, 16);
+    assert.equal(loadConfig({ SCHEDULER_CONCURRENCY: '1' }).schedulerConcurrency, 1);
+    for (const wrong of ['0', '65', '2.5', 'many']) {
+      assert.throws(
+        () => loadConfig({ SCHEDULER_CONCURRENCY: wrong }),
+        (err) =>
+          err instanceof ConfigError &&
+          err.message.startsWith('Invalid configuration: SCHEDULER_CONCURRENCY '),
+      );
+    }
+  });
+
   it('takes a user-assigned managed identity bot with a storage account URL and no password', () => {
     const config = loadConfig({
       NODE_ENV: 'production',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import {
   SendPacer,
+  teamsPerAppRequestsPerSecond,
   teamsPerBotLimits,
   teamsPerThreadLimits,
   type RateWindow,
@@ -50,7 +51,9 @@ describe('pacing of sends within Teams rate limits', () => {
       { limit: 60, windowMs: 30_000 },
       { limit: 1_800, windowMs: 3_600_000 },
     ]);
-    assert.deepEqual(teamsPerBotLimits, [{ limit: 50, windowMs: 1_000 }]);
+    // 50 requests a second per app per tenant; the pacer leaves 5 of them to what it does not see.
+    assert.equal(teamsPerAppRequestsPerSecond, 50);
+    assert.deepEqual(teamsPerBotLimits, [{ limit: 45, windowMs: 1_000 }]);
   });
 
   it('knows the minimum time the windows allow', () => {
@@ -119,6 +122,24 @@ describe('pacing of sends within Teams rate limits', () => {
     assertWithinWindows([...a, ...b], perBot);
   });
 
+  it('counts a send from when its answer came, so that slow answers cannot crowd a window at the receiver', async () => {
+    const p = pacer({ perBot: [{ limit: 2, windowMs: 1_000 }] });
+    const [a, b] = await Promise.all([p.acquire('a'), p.acquire('b')]);
+    let cAt: number | undefined;
+    void p.acquire('c').then(() => (cAt = clock.now));
+    // A's request reached Teams somewhere in its first 300 ms, B's in its first 500 ms.
+    await clock.tickAsync(300);
+    a();
+    await clock.tickAsync(200);
+    b();
+    b();
+    await clock.tickAsync(799);
+    assert.equal(cAt, undefined, 'counted from the grants, C would have gone at 1,000 ms');
+    await clock.tickAsync(1);
+    // Both A and B may have arrived just before they were answered: C goes a full second after A's answer.
+    assert.equal(cAt, 1_300);
+  });
+
   it('holds a thread back for the Retry-After of a 429', async () => {
     const p = pacer();
     await p.acquire('a');
@@ -160,15 +181,16 @@ describe('pacing of sends within Teams rate limits', () => {
 
   it('forgets threads once their sends are older than the largest window', async () => {
     const p = pacer();
-    const keys = Array.from({ length: 50 }, (_, i) => `thread-${i}`);
+    // Fewer than the bot may send in a second, so that all go at once.
+    const keys = Array.from({ length: 40 }, (_, i) => `thread-${i}`);
     acquireAll(p, keys);
     p.holdOff('held', 10_000);
     await clock.tickAsync(0);
-    assert.equal(p.size(), 51);
+    assert.equal(p.size(), 41);
 
     // The 3600 s window must still count these sends.
     await clock.tickAsync(3_600_000 - 1);
-    assert.equal(p.size(), 50);
+    assert.equal(p.size(), 40);
 
     await clock.tickAsync(1);
     assert.equal(p.size(), 0);

@@ -192,6 +192,29 @@ describe('sending with retries', () => {
     assert.equal(otherAt, 2_000);
   });
 
+  it('tells the pacer when each attempt was answered, failed ones included', async () => {
+    const send = sinon.stub<[], Promise<string>>();
+    send.onCall(0).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      throw restError(503, { 'Retry-After': '0' });
+    });
+    send.onCall(1).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return 'ok';
+    });
+    // One send a second: the next may go a second after the last answer, not a second after its grant.
+    const p = new SendPacer({ perBot: [{ limit: 1, windowMs: 1_000 }], now: () => clock.now });
+    const started = clock.now;
+    const sent = sendWithRetry('channel:1', send, p);
+    await clock.runAllAsync();
+    assert.equal(await sent, 'ok');
+    let nextAt: number | undefined;
+    void p.acquire('channel:2').then(() => (nextAt = clock.now - started));
+    await clock.runAllAsync();
+    // Attempt 1 answered at 400 ms, attempt 2 granted at 1,400 and answered at 1,700: the next at 2,700.
+    assert.equal(nextAt, 2_700);
+  });
+
   it('does not retry a 403 and says why', async () => {
     const err = restError(403, {}, 'BotNotInConversationRoster');
     const send = sinon.stub<[], Promise<string>>().rejects(err);

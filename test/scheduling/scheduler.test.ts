@@ -260,6 +260,99 @@ describe('scheduler over durable jobs (Azurite)', () => {
     );
   });
 
+  describe('running several jobs at once (concurrency)', () => {
+    it('runs each of 200 due jobs exactly once with two instances of 8 workers, at most 8 at once each', async () => {
+      for (let i = 0; i < 200; i++) await jobs.enqueue(job(`job-${i}`, at(-i * 1000)));
+      const runs: string[][] = [];
+      const inFlight = { 'instance-a': 0, 'instance-b': 0 };
+      const most = { 'instance-a': 0, 'instance-b': 0 };
+      const run =
+        (owner: 'instance-a' | 'instance-b'): JobHandler =>
+        async (claimed) => {
+          inFlight[owner] += 1;
+          most[owner] = Math.max(most[owner], inFlight[owner]);
+          // A send that takes a while, as one to Teams does.
+          await new Promise((resolve) => setTimeout(resolve, 5 + (claimed.id.length % 7)));
+          runs.push([claimed.id, owner]);
+          inFlight[owner] -= 1;
+          return { kind: 'done', outcome: 'posted' };
+        };
+      const a = scheduler({ handlers: { prompt: run('instance-a') }, now: () => t0, concurrency: 8 });
+      const b = scheduler({
+        jobs: otherInstance(),
+        owner: 'instance-b',
+        handlers: { prompt: run('instance-b') },
+        now: () => t0,
+        concurrency: 8,
+      });
+
+      const results = await Promise.all([a.tick(), b.tick()]);
+      const ids = runs.map(([id]) => id);
+      assert.equal(ids.length, 200);
+      assert.equal(new Set(ids).size, 200, 'no job ran twice');
+      assert.equal(
+        results.reduce((sum, r) => sum + r.done, 0),
+        200,
+        'one tick each runs everything due',
+      );
+      assert.deepEqual(await jobs.pending(), []);
+      assert.ok(most['instance-a'] <= 8 && most['instance-b'] <= 8, JSON.stringify(most));
+      assert.ok(most['instance-a'] > 1, `instance-a ran at most ${most['instance-a']} jobs at once`);
+    });
+
+    it('a job waiting out a Retry-After does not hold up the others; stop() waits for it and claims no more', async () => {
+      // Due first, so it is the first job claimed: one after the other, everything would wait for it.
+      await jobs.enqueue(job('throttled', at(-minute)));
+      for (let i = 0; i < 30; i++) await jobs.enqueue(job(`job-${i}`, at(i)));
+      const retryAfterPassed = deferred();
+      const throttledWaiting = deferred();
+      const finished: string[] = [];
+      const s = scheduler({
+        now: () => at(minute),
+        batchSize: 5,
+        concurrency: 3,
+        handlers: {
+          prompt: async (claimed) => {
+            if (claimed.id === 'throttled') {
+              throttledWaiting.resolve();
+              await retryAfterPassed.promise;
+            }
+            finished.push(claimed.id);
+            return { kind: 'done' };
+          },
+        },
+      });
+      const tick = s.tick();
+      await throttledWaiting.promise;
+      for (let waited = 0; finished.length < 20; waited += 5) {
+        assert.ok(waited < 5_000, `only ${finished.length} jobs ran while the throttled one waited`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      assert.ok(!finished.includes('throttled'));
+
+      // Asked to stop while the throttled job waits: the tick finishes the jobs it has claimed, the waiting one
+      // included, and claims no more.
+      let stopped = false;
+      const stopping = s.stop().then(() => {
+        stopped = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(stopped, false, 'stop() waits for the job still running');
+      retryAfterPassed.resolve();
+      await stopping;
+      const result = await tick;
+      assert.equal(result.done, finished.length);
+      assert.ok(finished.includes('throttled'));
+      const left = (await jobs.pending()).map((j) => j.id);
+      assert.ok(left.length > 0, 'jobs not yet claimed are left for the next tick');
+      assert.deepEqual(
+        [...finished, ...left].sort(),
+        ['throttled', ...Array.from({ length: 30 }, (_, i) => `job-${i}`)].sort(),
+      );
+      for (const id of finished) assert.ok(await jobs.completion(id), `${id} is recorded as done`);
+    });
+  });
+
   describe('on its own timer (sinon fake timers, real Azurite)', () => {
     let clock: sinon.SinonFakeTimers;
     beforeEach(() => {
