@@ -394,6 +394,10 @@ export class PlanRepository {
       if (row.kind === 'measure') measures.push((JSON.parse(row.data) as Measure).id);
       else bindings++;
     }
+    // Written after the rows, so a load that sees the new version reads them too (the rows were replaced one by
+    // one, conditionally, not in one transaction).
+    if (measures.length > 0 || bindings > 0)
+      await this.table.submitTransaction([this.bump(agreementId, now)]);
     return { measures, bindings };
   }
 }

@@ -623,6 +623,8 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     const pseudonym = { aadObjectId: String(eraseData.pseudonym), name: 'Borttagen person' };
     for (const [key, row] of before) {
       if (naming(readable(key, row), fridaIdentity).length > 0) continue;
+      // The plan's version row changes with every write to the plan, so that other instances read it again.
+      if (key.endsWith('|!version')) continue;
       assert.deepEqual(after.get(key), row, key);
     }
     // Added: the erasure's own audit entry, and her review answer under the pseudonym's key (it moved).
