@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { messagesFor } from '../../src/bot/messages.js';
 import { parseEnvelope } from '../../src/bot/teamsEnvelope.js';
-import { setLogLevel } from '../../src/log.js';
 import { tableNames } from '../../src/storage/tableStore.js';
 import {
   cardAction,
@@ -14,6 +13,7 @@ import {
   type Activity,
 } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
+import { logsDuring } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 /**
@@ -30,34 +30,6 @@ const readFixture = (file: string) =>
 
 /** The tenant of the fixtures. */
 const tenantId = '00000000-0000-0000-0000-0000000000001';
-
-interface LogLine {
-  level: string;
-  event: string;
-  [field: string]: unknown;
-}
-
-/** The bot's warnings and errors while `run` runs (the harness keeps logs quiet otherwise). */
-async function logsDuring(run: () => Promise<void>): Promise<LogLine[]> {
-  const lines: LogLine[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('{"time"')) {
-      lines.push(JSON.parse(text) as LogLine);
-      return true;
-    }
-    return (write as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  setLogLevel('warn');
-  try {
-    await run();
-  } finally {
-    setLogLevel((process.env.LOG_LEVEL as 'debug' | undefined) ?? 'silent');
-    process.stderr.write = write;
-  }
-  return lines;
-}
 
 describe('the Teams envelope, as read', () => {
   for (const file of realActivities) {

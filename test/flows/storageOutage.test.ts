@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { freePort, startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
-import { cardAction, channelMessage, newChannel, users } from '../harness/activities.js';
+import { cardAction, channelMessage, newChannel, users, type TeamsUser } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
+import { logsDuring } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
@@ -37,13 +38,14 @@ describe('storage outage: Azurite stops in the middle of a round', () => {
     await azurite.stop();
   });
 
-  it('says "not saved, try again" with the card left as it was, reports degraded, and recovers by itself', async () => {
+  /** Opens the check-in card of a measure in the channel, as its owner would: where to answer, and the form. */
+  async function openCard(measureId: string, from: TeamsUser = users.alex) {
     const card = bot.connector.sent.find(
       (s) =>
         s.kind === 'createConversation' &&
-        cardText(s.body.attachments).some((t) => t.startsWith('Lägesrapport 1.2')),
+        cardText(s.body.attachments).some((t) => t.startsWith(`Lägesrapport ${measureId}`)),
     );
-    assert.ok(card);
+    assert.ok(card, measureId);
     const where = {
       conversationId: `${channel.channelId};messageid=${card.id}`,
       replyToId: card.id,
@@ -53,11 +55,16 @@ describe('storage outage: Azurite stops in the middle of a round', () => {
       card.body.attachments as Array<{ content: { refresh: { action: { data: object } } } }>
     )[0]?.content.refresh.action.data;
     const opened = await bot.post(
-      cardAction('checkIn.refresh', { ...refresh }, where, { serviceUrl: bot.connector.serviceUrl }),
+      cardAction('checkIn.refresh', { ...refresh }, where, { serviceUrl: bot.connector.serviceUrl, from }),
     );
     const form = (JSON.parse(opened.body) as { value: { actions: Array<{ data: Record<string, unknown> }> } })
       .value;
-    const submit = { ...form.actions[0]?.data, status: 'onTrack', narrative: 'Skrivet under avbrottet.' };
+    return { where, data: form.actions[0]?.data };
+  }
+
+  it('says "not saved, try again" with the card left as it was, reports degraded, and recovers by itself', async () => {
+    const { where, data } = await openCard('1.2');
+    const submit = { ...data, status: 'onTrack', narrative: 'Skrivet under avbrottet.' };
 
     await azurite.stop();
     const health = await fetch(`${bot.app.url}/healthz`);
@@ -84,6 +91,41 @@ describe('storage outage: Azurite stops in the middle of a round', () => {
     assert.deepEqual(
       history.map((r) => [r.revision, r.narrative, r.reportedBy.name]),
       [[1, 'Skrivet under avbrottet.', users.alex.name]],
+    );
+  });
+
+  it('logs that a save failed by ids and kinds, never what the person wrote nor their name', async () => {
+    const from = users.megan;
+    const { where, data } = await openCard('1.3', from);
+    const narrative = 'Ordningsvakterna såg Kalle Anka vid stationen, se anteckning 7731.';
+    const submit = { ...data, status: 'atRisk', narrative };
+    const logs = await logsDuring(async () => {
+      await azurite.stop();
+      const during = await bot.post(
+        cardAction('checkIn.submit', submit, where, { serviceUrl: bot.connector.serviceUrl, from }),
+      );
+      assert.match(JSON.stringify(JSON.parse(during.body)), /Inte sparat/);
+      azurite = await startLocalAzurite({ location, port });
+      const after = await bot.post(
+        cardAction('checkIn.submit', submit, where, { serviceUrl: bot.connector.serviceUrl, from }),
+      );
+      assert.match(
+        cardText((JSON.parse(after.body) as { value: unknown }).value).join('\n'),
+        /Sparat\. Tack!/,
+      );
+    }, 'debug');
+
+    // The failure was logged, so an operator can follow it: which kind of event, which measure.
+    const failures = logs.filter((l) => l.level === 'error' || l.level === 'warn');
+    assert.ok(failures.length > 0, JSON.stringify(logs));
+    assert.ok(logs.length > failures.length, 'the saved report was logged too');
+    for (const secret of [narrative, 'Kalle Anka', '7731', from.name]) {
+      assert.ok(!JSON.stringify(logs).includes(secret), `${secret} in ${JSON.stringify(logs)}`);
+    }
+    const stored = await new ReportRepository(bot.store).history(agreementId, '1.3');
+    assert.deepEqual(
+      stored.map((r) => [r.narrative, r.reportedBy.name]),
+      [[narrative, from.name]],
     );
   });
 });

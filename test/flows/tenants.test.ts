@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { setLogLevel } from '../../src/log.js';
 import { ConversationRepository } from '../../src/storage/conversationRepository.js';
 import {
   cardAction,
@@ -13,6 +12,7 @@ import {
   type Activity,
 } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
+import { logsDuring } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const municipality = '6f1c2b7e-0a4d-4c59-9e21-3b8d7f5a1c04';
@@ -29,35 +29,6 @@ function inTenant(activity: Activity, tenantId: string | undefined): Activity {
     conversation: { ...conversation, ...(tenantId ? { tenantId } : {}) },
     channelData: { ...channelData, ...(tenantId ? { tenant: { id: tenantId } } : {}) },
   };
-}
-
-interface LogLine {
-  level: string;
-  event: string;
-  [field: string]: unknown;
-}
-
-/** The bot's warnings while `run` runs (the harness keeps logs quiet otherwise). */
-async function warningsDuring(run: () => Promise<void>): Promise<LogLine[]> {
-  const lines: LogLine[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('{"time"')) {
-      lines.push(JSON.parse(text) as LogLine);
-      return true;
-    }
-    return (write as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
-  setLogLevel('warn');
-  try {
-    await run();
-  } finally {
-    // Back to what the harness chose.
-    setLogLevel((process.env.LOG_LEVEL as 'debug' | undefined) ?? 'silent');
-    process.stderr.write = write;
-  }
-  return lines;
 }
 
 describe('tenants: only the municipality and the police are served', () => {
@@ -98,7 +69,7 @@ describe('tenants: only the municipality and the police are served', () => {
     const where = newChannel(foreign);
     const text = 'status och lite hemlig text';
     let status = 0;
-    const warnings = await warningsDuring(async () => {
+    const warnings = await logsDuring(async () => {
       ({ status } = await bot.post(
         inTenant(channelMessage(text, where, { serviceUrl: serviceUrl() }), foreign),
       ));

@@ -1,0 +1,37 @@
+import { setLogLevel, type LogLevel } from '../../src/log.js';
+
+export interface LogLine {
+  level: string;
+  event: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The bot's log lines at `level` and above while `run` runs, read from stdout and stderr as an operator would
+ * read them (the harness keeps logs quiet otherwise). Anything else written meanwhile passes through.
+ */
+export async function logsDuring(run: () => Promise<void>, level: LogLevel = 'warn'): Promise<LogLine[]> {
+  const lines: LogLine[] = [];
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream, i) => {
+    const write = writes[i] as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (!text.startsWith('{"time"')) return write(chunk, ...rest);
+      lines.push(JSON.parse(text) as LogLine);
+      return true;
+    }) as typeof stream.write;
+  });
+  setLogLevel(level);
+  try {
+    await run();
+  } finally {
+    // Back to what the harness chose.
+    setLogLevel((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'silent');
+    streams.forEach((stream, i) => {
+      stream.write = writes[i] as typeof stream.write;
+    });
+  }
+  return lines;
+}
