@@ -90,12 +90,12 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       // Server B starts on the same storage. While A's leases on the remaining cards last, it leaves them be.
       now += 1 * minutes;
       b = await startTestBot({ azurite, connector, env, now: () => new Date(now) });
-      assert.equal((await runJobs(b.app.url)).ran, 0);
+      assert.equal((await b.runJobs()).ran, 0);
       assert.equal(checkInCards(connector.sent, places).length, 5);
 
       // Once they have run out (five minutes), B sends the rest: every card has arrived exactly once.
       now += 5 * minutes;
-      assert.equal((await runJobs(b.app.url)).ran, 6);
+      assert.equal((await b.runJobs()).ran, 6);
       assert.deepEqual(tally(checkInCards(connector.sent, places)), everyCardOnce);
       const round = await onlyRound(b.store);
       const deliveries = await new RoundRepository(b.store).deliveries(round.id);
@@ -106,8 +106,8 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       const threads = cardThreads(connector.sent, places);
       connector.clear();
       now = fridayMorning;
-      await runJobs(b.app.url);
-      await runJobs(b.app.url);
+      await b.runJobs();
+      await b.runJobs();
       const reminders = connector.sent.filter(isReminder);
       assert.deepEqual(tally(reminders.map((r) => reminderOf(r, threads))), everyCardOnce);
     } finally {
@@ -130,17 +130,17 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       const places = newPlaces();
       await setUp(x.app.url, connector, places);
       await say(x.app.url, connector, 'ny runda 2021 kvartal 2', places.beredning);
-      await Promise.all([runJobs(x.app.url), runJobs(y.app.url)]);
+      await Promise.all([x.runJobs(), y.runJobs()]);
       assert.deepEqual(checkInCards(connector.sent, places), [], 'nothing is sent before 08:00');
 
       now = tuesdayMorning;
-      await Promise.all([x, y, x, y, x, y].map((bot) => runJobs(bot.app.url)));
+      await Promise.all([x, y, x, y, x, y].map((bot) => bot.runJobs()));
       assert.deepEqual(tally(checkInCards(connector.sent, places)), everyCardOnce);
 
       const threads = cardThreads(connector.sent, places);
       connector.clear();
       now = fridayMorning;
-      await Promise.all([y, x, y, x, y, x].map((bot) => runJobs(bot.app.url)));
+      await Promise.all([y, x, y, x, y, x].map((bot) => bot.runJobs()));
       const reminders = connector.sent.filter(isReminder);
       assert.deepEqual(tally(reminders.map((r) => reminderOf(r, threads))), everyCardOnce);
     } finally {
@@ -159,7 +159,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       bot.connector.failEvery(3, { status: 429, retryAfterSeconds: 1 }, 3);
       await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
       await bot.connector.waitFor((sent) => checkInCards(sent, places).length >= 11);
-      await runJobs(bot.app.url);
+      await bot.runJobs();
 
       assert.equal(bot.connector.faultsServed, 3);
       assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), everyCardOnce);
@@ -178,7 +178,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       bot.connector.failEvery(4, { status: 500 }, 3);
       await say(bot.app.url, bot.connector, 'ny runda 2021 kvartal 2', places.beredning);
       await bot.connector.waitFor((sent) => checkInCards(sent, places).length >= 11);
-      await runJobs(bot.app.url);
+      await bot.runJobs();
 
       assert.equal(bot.connector.faultsServed, 3);
       assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), everyCardOnce);
@@ -212,7 +212,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
             String(s.body.text ?? '').startsWith('Jag kunde inte skicka kortet'),
         );
       await bot.connector.waitFor((sent) => told(sent).length >= 5);
-      await runJobs(bot.app.url);
+      await bot.runJobs();
 
       // Patti's chat was tried again and again before the bot gave up on it (Retry-After: 0 keeps this quick).
       assert.ok(pattiAttempts > 2, `${pattiAttempts} attempts`);
@@ -258,7 +258,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       // After the reminders, the coordinators' missing-reports summary lists them under their own heading.
       bot.connector.clear();
       now = summaryMorning;
-      await runJobs(bot.app.url);
+      await bot.runJobs();
       const summary = bot.connector.sent.find((s) =>
         cardText(s.body.attachments).includes('Saknade lägesrapporter: 2021 kvartal 2'),
       );
@@ -295,7 +295,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       );
       bot.connector.clear();
       now = fridayMorning;
-      await runJobs(bot.app.url);
+      await bot.runJobs();
 
       const reminders = bot.connector.sent.filter(isReminder);
       // In either order: the jobs run side by side.
@@ -359,15 +359,6 @@ async function setUp(url: string, connector: LoopbackConnector, places: Places):
     }),
   );
   connector.clear();
-}
-
-async function runJobs(url: string): Promise<{ ran: number }> {
-  const response = await fetch(`${url}/api/jobs/run`, {
-    method: 'POST',
-    headers: { 'x-jobs-secret': secret },
-  });
-  assert.equal(response.status, 200);
-  return (await response.json()) as { ran: number };
 }
 
 interface CardSeen {

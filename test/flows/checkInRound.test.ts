@@ -41,14 +41,6 @@ describe('a whole check-in round over HTTP', () => {
   const serviceUrl = () => bot.connector.serviceUrl;
   const say = (text: string, where: ChannelPlace, from = users.alex) =>
     bot.post(channelMessage(text, where, { serviceUrl: serviceUrl(), from }));
-  const runJobs = async () => {
-    const response = await fetch(`${bot.app.url}/api/jobs/run`, {
-      method: 'POST',
-      headers: { 'x-jobs-secret': secret },
-    });
-    assert.equal(response.status, 200);
-    return (await response.json()) as { ran: number };
-  };
   const text = (sent: SentActivity) =>
     [String(sent.body.text ?? ''), ...cardText(sent.body.attachments)].join('\n');
   const checkInCardsFor = (measureId: string) =>
@@ -190,7 +182,7 @@ describe('a whole check-in round over HTTP', () => {
     // Three working days later (Friday 7 May, 09:00) the owners who have not answered are reminded in the thread.
     bot.connector.clear();
     now = Date.parse('2021-05-07T07:00:00Z');
-    await runJobs();
+    await bot.runJobs();
     const reminders = bot.connector.sent.filter((s) => String(s.body.text ?? '').startsWith('Påminnelse'));
     const reminded = reminders.map((s) => /insats (\d\.\d)/.exec(String(s.body.text))?.[1]).sort();
     // 1.2 and 2.1 were answered; 2.1's and 2.2's personal chats get one too, so 2.2 appears twice.
@@ -202,13 +194,13 @@ describe('a whole check-in round over HTTP', () => {
     // The second reminder goes out three working days later; three more working days on (Ascension Day,
     // 13 May, is not one), on Tuesday 18 May, the coordinators' channel gets the missing list.
     now = Date.parse('2021-05-12T07:00:00Z');
-    await runJobs();
+    await bot.runJobs();
     bot.connector.clear();
     now = Date.parse('2021-05-17T07:00:00Z');
-    await runJobs();
+    await bot.runJobs();
     assert.equal(bot.connector.sent.length, 0, 'nothing is due on Monday 17 May');
     now = Date.parse('2021-05-18T07:00:00Z');
-    await runJobs();
+    await bot.runJobs();
     const summary = bot.connector.sent.find((s) =>
       text(s).includes('Saknade lägesrapporter: 2021 kvartal 2'),
     );
@@ -223,7 +215,7 @@ describe('a whole check-in round over HTTP', () => {
     // Nothing more is sent for this round.
     bot.connector.clear();
     now = Date.parse('2021-06-01T07:00:00Z');
-    await runJobs();
+    await bot.runJobs();
     assert.deepEqual(bot.connector.sent, []);
   });
 });

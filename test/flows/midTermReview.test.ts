@@ -34,13 +34,6 @@ describe('the mid-term review (halvtidsuppföljning)', () => {
     await bot.close();
   });
 
-  const runJobs = async () => {
-    const response = await fetch(`${bot.app.url}/api/jobs/run`, {
-      method: 'POST',
-      headers: { 'x-jobs-secret': secret },
-    });
-    assert.equal(response.status, 200);
-  };
   const answer = async (from: TeamsUser, data: Record<string, unknown>) => {
     const response = await bot.post(
       cardAction(
@@ -62,7 +55,7 @@ describe('the mid-term review (halvtidsuppföljning)', () => {
 
   it("asks the agreement's three questions, collects answers per organisation and compiles them", async () => {
     bot.connector.clear();
-    await runJobs();
+    await bot.runJobs();
     assert.equal(
       bot.connector.cards().filter((c) => cardText(c).some((t) => t.startsWith('Halvtidsuppföljning')))
         .length,
@@ -71,7 +64,7 @@ describe('the mid-term review (halvtidsuppföljning)', () => {
     );
 
     now = Date.parse('2021-12-01T07:00:00Z'); // Wednesday 1 December, 08:00.
-    await runJobs();
+    await bot.runJobs();
     const asked = bot.connector.sent.filter((s) =>
       cardText(s.body.attachments).includes('Halvtidsuppföljning av samverkansöverenskommelsen, 2021-12'),
     );

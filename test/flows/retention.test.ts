@@ -111,14 +111,6 @@ const notices = (bot: TestBot, channel: ChannelPlace) =>
     (s) => s.conversationId.startsWith(channel.channelId) && String(s.body.text ?? '').includes('gallring'),
   );
 
-async function runJobs(bot: TestBot): Promise<void> {
-  const response = await fetch(`${bot.app.url}/api/jobs/run`, {
-    method: 'POST',
-    headers: { 'x-jobs-secret': secret },
-  });
-  assert.equal(response.status, 200);
-}
-
 async function startBot(
   env: Record<string, string>,
   clock: { now: number },
@@ -166,7 +158,7 @@ describe('retention: reports archived and removed a set time after the agreement
 
   it('removes nothing while the period runs, up to its last day', async () => {
     clock.now = stockholm('2024-12-31T23:50');
-    await Promise.all([runJobs(bot), runJobs(second)]);
+    await Promise.all([bot.runJobs(), second.runJobs()]);
     assert.equal((await reportRows(bot.store)).length, stored.length + 4, 'history rows and 4 current rows');
     assert.equal((await new ReviewRepository(bot.store).list(exampleAgreementId)).length, 2);
     await assert.rejects(fs.readdir(dir), { code: 'ENOENT' }, 'no archive written');
@@ -176,7 +168,7 @@ describe('retention: reports archived and removed a set time after the agreement
 
   it('writes the archive with every revision, then removes the reports and review answers, once', async () => {
     clock.now = stockholm('2025-01-02T09:00');
-    await Promise.all([runJobs(bot), runJobs(second)]);
+    await Promise.all([bot.runJobs(), second.runJobs()]);
 
     assert.deepEqual(await archiveFiles(dir), [
       `${archiveName}.csv`,
@@ -250,7 +242,7 @@ describe('retention: reports archived and removed a set time after the agreement
     const bytes = await fs.readFile(join(dir, `${archiveName}.json`));
     for (const at of ['2025-01-02T10:00', '2025-01-03T09:00', '2026-05-04T09:00']) {
       clock.now = stockholm(at);
-      await Promise.all([runJobs(bot), runJobs(second)]);
+      await Promise.all([bot.runJobs(), second.runJobs()]);
     }
     assert.deepEqual(await fs.readFile(join(dir, `${archiveName}.json`)), bytes);
     assert.equal(notices(bot, beredning).length, 1);
@@ -273,7 +265,7 @@ describe('retention: without REPORT_RETENTION_MONTHS reports are kept', () => {
       const rows = await reportRows(bot.store);
       for (const at of ['2025-01-02T09:00', '2030-01-02T09:00', '2042-06-02T09:00']) {
         clock.now = stockholm(at);
-        await runJobs(bot);
+        await bot.runJobs();
       }
       assert.deepEqual(await reportRows(bot.store), rows);
       assert.equal((await new ReviewRepository(bot.store).list(exampleAgreementId)).length, 2);
@@ -304,7 +296,7 @@ describe('retention: when the archive cannot be written, nothing is removed', ()
 
       // The scheduler retries with growing waits and gives up after five attempts…
       for (let attempt = 0; attempt < 5; attempt++) {
-        await runJobs(bot);
+        await bot.runJobs();
         clock.now += 5 * 60_000;
       }
       assert.deepEqual(await reportRows(bot.store), rows, 'nothing removed');
@@ -315,14 +307,14 @@ describe('retention: when the archive cannot be written, nothing is removed', ()
 
       // …and the next planning starts a new run, which succeeds once the directory is there.
       clock.now += 10 * 60_000;
-      await runJobs(bot);
+      await bot.runJobs();
       assert.deepEqual(
         (await jobs.pending('removeReports')).map((j) => j.id),
         [`retention|${exampleAgreementId}|2022-12-31|1`],
       );
       await fs.rm(blocker);
       clock.now += 5 * 60_000;
-      await runJobs(bot);
+      await bot.runJobs();
       assert.deepEqual(await reportRows(bot.store), []);
       assert.equal((await readDocument(dir)).reports.length, history().length);
       assert.equal(notices(bot, beredning).length, 1);
@@ -348,11 +340,11 @@ describe('retention: when the archive cannot be written, nothing is removed', ()
     try {
       await seed(bot.store);
       const rows = await reportRows(bot.store);
-      await runJobs(bot);
+      await bot.runJobs();
       assert.deepEqual(await reportRows(bot.store), rows, 'nothing removed');
       // The next run writes the archive again, reads it back whole, and removes.
       clock.now += 5 * 60_000;
-      await runJobs(bot);
+      await bot.runJobs();
       assert.deepEqual(await reportRows(bot.store), []);
       assert.equal((await readDocument(dir)).reports.length, history().length);
     } finally {
@@ -379,7 +371,7 @@ describe('retention: storage fails between the archive and the end of the remova
       // The first transaction of the removal goes through; then storage fails.
       submit = sinon.stub(TableClient.prototype, 'submitTransaction').callThrough();
       submit.onSecondCall().rejects(Object.assign(new Error('Service unavailable'), { statusCode: 503 }));
-      await runJobs(bot);
+      await bot.runJobs();
       const archived = await fs.readFile(join(dir, `${archiveName}.json`));
       assert.deepEqual((await readDocument(dir)).reports, before);
       const left = await reportRows(bot.store);
@@ -406,12 +398,12 @@ describe('retention: storage fails between the archive and the end of the remova
       // The archive is gone for a while: nothing more is removed, as the rest would be kept nowhere else.
       await fs.rename(join(dir, `${archiveName}.json`), join(dir, 'elsewhere.json'));
       clock.now += 5 * 60_000;
-      await runJobs(bot);
+      await bot.runJobs();
       assert.equal((await reportRows(bot.store)).length, left.length + 2, 'nothing more removed');
 
       await fs.rename(join(dir, 'elsewhere.json'), join(dir, `${archiveName}.json`));
       clock.now += 5 * 60_000;
-      await runJobs(bot);
+      await bot.runJobs();
       assert.deepEqual(await fs.readFile(join(dir, `${archiveName}.json`)), archived, 'not written again');
       assert.deepEqual(await new ReportRepository(bot.store).allHistory(exampleAgreementId), [late]);
       assert.deepEqual(await reportRows(bot.store), [

@@ -58,7 +58,7 @@ describe('pacing of a round’s sends (over HTTP, Azurite and the loopback conne
     });
     await say(bot, 'ny runda 2021 kvartal 2', places.beredning);
     await bot.connector.waitFor((sent) => promptCards(sent).length >= 11);
-    await runJobs(bot);
+    await bot.runJobs();
 
     // Each of the 11 cards once: 9 in the working groups' channels, Patti's two in her chat.
     assert.equal(promptCards(bot.connector.sent).length, 11);
@@ -97,7 +97,7 @@ describe('pacing of a round’s sends (over HTTP, Azurite and the loopback conne
 
     await say(bot, 'ny runda 2021 kvartal 2', places.beredning);
     await bot.connector.waitFor((sent) => told(sent, places).length >= 2);
-    await runJobs(bot);
+    await bot.runJobs();
 
     // Two cards, six attempts each (retryPolicy.ts's default); retried inside the connector client as well, it
     // would be up to four times that.
@@ -159,14 +159,6 @@ async function setUp(bot: TestBot, places: Places): Promise<void> {
     }),
   );
   bot.connector.clear();
-}
-
-async function runJobs(bot: TestBot): Promise<void> {
-  const response = await fetch(`${bot.app.url}/api/jobs/run`, {
-    method: 'POST',
-    headers: { 'x-jobs-secret': secret },
-  });
-  assert.equal(response.status, 200);
 }
 
 /** The measure a check-in card is about, from its heading. */

@@ -87,13 +87,6 @@ describe('the steering group over a year of follow-up', () => {
     await bot.close();
   });
 
-  const runJobs = async () => {
-    const response = await fetch(`${bot.app.url}/api/jobs/run`, {
-      method: 'POST',
-      headers: { 'x-jobs-secret': secret },
-    });
-    assert.equal(response.status, 200);
-  };
   const texts = (sent: SentActivity) =>
     [String(sent.body.text ?? ''), ...cardText(sent.body.attachments)].join('\n');
   const inChannel = (channel: ChannelPlace) =>
@@ -101,7 +94,7 @@ describe('the steering group over a year of follow-up', () => {
 
   it('warns the coordinators when a year has fewer than two steering meetings planned', async () => {
     bot.connector.clear();
-    await runJobs();
+    await bot.runJobs();
     const warnings = inChannel(beredning).filter((s) => texts(s).includes('styrgruppsmöte planerat'));
     assert.deepEqual(
       warnings.map((s) => String(s.body.text)),
@@ -109,7 +102,7 @@ describe('the steering group over a year of follow-up', () => {
         'År 2022 har bara ett styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte <datum>.',
       ],
     );
-    await runJobs();
+    await bot.runJobs();
     assert.equal(
       inChannel(beredning).filter((s) => texts(s).includes('styrgruppsmöte planerat')).length,
       1,
@@ -120,10 +113,10 @@ describe('the steering group over a year of follow-up', () => {
   it("posts the summary two working days before the meeting in the steering and coordinators' channels", async () => {
     bot.connector.clear();
     now = Date.parse('2021-11-22T08:00:00Z'); // Monday 09:00: three working days before Thursday's meeting.
-    await runJobs();
+    await bot.runJobs();
     assert.equal(bot.connector.sent.length, 0, 'not yet');
     now = Date.parse('2021-11-23T07:00:00Z'); // Tuesday 08:00.
-    await runJobs();
+    await bot.runJobs();
     const [toSteering] = inChannel(styrgrupp);
     const [toCoordinators] = inChannel(beredning);
     assert.ok(toSteering && toCoordinators, 'both channels get it');
@@ -233,7 +226,7 @@ describe('the steering group over a year of follow-up', () => {
 
     bot.connector.clear();
     now = due.toUTC().toMillis();
-    await runJobs();
+    await bot.runJobs();
     const reminders = inChannel(styrgrupp).filter((s) => texts(s).includes('samråd'));
     assert.equal(reminders.length, 1);
     assert.match(
@@ -248,7 +241,7 @@ describe('the steering group over a year of follow-up', () => {
       /Överenskommelsen är förlängd till 2024-12-31/,
     );
     now += 11 * 60_000;
-    await runJobs();
+    await bot.runJobs();
     const jobs = new JobStore(bot.store);
     const [nextRenewal] = (await jobs.pending('renewalReminder')).filter((j) => j.id.endsWith('2024-12-31'));
     assert.ok(
@@ -268,7 +261,7 @@ describe('the steering group over a year of follow-up', () => {
   it('stops rounds after the end date and says so', async () => {
     now = Date.parse('2025-01-07T09:00:00Z');
     bot.connector.clear();
-    await runJobs();
+    await bot.runJobs();
     const endNotice = inChannel(styrgrupp).find((s) => texts(s).includes('löpte ut 2024-12-31'));
     assert.ok(endNotice, 'the steering group is told the agreement has ended');
     bot.connector.clear();

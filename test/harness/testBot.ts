@@ -16,6 +16,11 @@ export interface TestBot {
   store: TableStore;
   /** Posts an activity to /api/messages as Teams would; resolves with the HTTP status and body. */
   post(activity: Activity): Promise<{ status: number; body: string }>;
+  /**
+   * Triggers the due jobs over HTTP, as the operator's timer would, with the bot's own JOBS_TRIGGER_SECRET;
+   * throws unless the answer is 200.
+   */
+  runJobs(): Promise<{ ran: number }>;
   close(): Promise<void>;
 }
 
@@ -57,10 +62,32 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       });
       return { status: response.status, body: await response.text() };
     },
+    async runJobs() {
+      if (!config.jobsTriggerSecret) {
+        throw new Error('runJobs() needs the test bot started with JOBS_TRIGGER_SECRET in env');
+      }
+      return runJobsAt(app.url, config.jobsTriggerSecret);
+    },
     async close() {
       await app.close();
       if (!options.connector) await connector.close();
       if (!options.azurite) await azurite.stop();
     },
   };
+}
+
+/**
+ * POSTs to /api/jobs/run of the bot at `url` (a test bot or a bot in a child process) with the trigger secret;
+ * throws unless the answer is 200, so that the test fails there.
+ */
+export async function runJobsAt(url: string, secret: string): Promise<{ ran: number }> {
+  const response = await fetch(`${url}/api/jobs/run`, {
+    method: 'POST',
+    headers: { 'x-jobs-secret': secret },
+  });
+  const body = await response.text();
+  if (response.status !== 200) {
+    throw new Error(`POST ${url}/api/jobs/run answered ${response.status}: ${body}`);
+  }
+  return JSON.parse(body) as { ran: number };
 }
