@@ -1,7 +1,15 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
 import type { ReportPoint } from '../domain/statusOverview.js';
-import { isStatus, keyOf, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
+import {
+  deleteRows,
+  isStatus,
+  keyOf,
+  replaceAsRead,
+  tableNames,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
 
 /** Someone else saved a report on the same measure first; nothing of either person's was overwritten. */
 export class ReportConflictError extends Error {
@@ -308,27 +316,8 @@ export class ReportRepository {
       consider(row, Buffer.from(row.rowKey, 'base64url').toString('utf8'));
     }
     let deleted = 0;
-    for (const [partitionKey, rowKeys] of doomed) {
-      for (let i = 0; i < rowKeys.length; i += 100) {
-        const chunk = rowKeys.slice(i, i + 100);
-        try {
-          await this.table.submitTransaction(chunk.map((rowKey) => ['delete', { partitionKey, rowKey }]));
-        } catch (err) {
-          if (!isStatus(err, 404)) throw err;
-          // Some row went meanwhile (an earlier run that stopped midway, say); the rest one by one.
-          for (const rowKey of chunk) {
-            try {
-              await this.table.deleteEntity(partitionKey, rowKey);
-              deleted += 1;
-            } catch (inner) {
-              if (!isStatus(inner, 404)) throw inner;
-            }
-          }
-          continue;
-        }
-        deleted += chunk.length;
-      }
-    }
+    for (const [partitionKey, rowKeys] of doomed)
+      deleted += await deleteRows(this.table, partitionKey, rowKeys);
     return { deleted, kept };
   }
 

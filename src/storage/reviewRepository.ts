@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { ReviewAnswer } from '../domain/midTermReview.js';
 import {
   deleteAsRead,
+  deleteRows,
   isStatus,
   keyOf,
   replaceAsRead,
@@ -51,7 +52,6 @@ export class ReviewRepository {
   ): Promise<{ deleted: number; kept: number }> {
     const rowKeys: string[] = [];
     let kept = 0;
-    let deleted = 0;
     const rows = this.table.listEntities<ReviewRow>({
       queryOptions: { filter: odata`PartitionKey eq ${partition(agreementId)}` },
     });
@@ -59,25 +59,7 @@ export class ReviewRepository {
       if (archived(JSON.parse(row.data) as ReviewAnswer)) rowKeys.push(row.rowKey);
       else kept += 1;
     }
-    const partitionKey = partition(agreementId);
-    for (let i = 0; i < rowKeys.length; i += 100) {
-      const chunk = rowKeys.slice(i, i + 100);
-      try {
-        await this.table.submitTransaction(chunk.map((rowKey) => ['delete', { partitionKey, rowKey }]));
-      } catch (err) {
-        if (!isStatus(err, 404)) throw err;
-        for (const rowKey of chunk) {
-          try {
-            await this.table.deleteEntity(partitionKey, rowKey);
-            deleted += 1;
-          } catch (inner) {
-            if (!isStatus(inner, 404)) throw inner;
-          }
-        }
-        continue;
-      }
-      deleted += chunk.length;
-    }
+    const deleted = await deleteRows(this.table, partition(agreementId), rowKeys);
     return { deleted, kept };
   }
 

@@ -7,11 +7,10 @@ import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
 import {
   channelMessage,
-  fixture,
+  fileConsentAnswer,
   newChannel,
   personalMessage,
   users,
-  type Activity,
   type TeamsUser,
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
@@ -192,35 +191,17 @@ describe('coordinators export the reports as a CSV file', () => {
     context: unknown,
     options: { from?: TeamsUser; uploadUrl?: string; name?: string } = {},
   ) => {
-    const from = options.from ?? users.alex;
-    const base = fixture('personal-invoke-adaptiveCard-action');
     const uniqueId = randomUUID();
-    const activity: Activity = {
-      ...base,
-      id: randomUUID(),
-      serviceUrl: serviceUrl(),
-      locale: 'sv-SE',
-      from,
-      replyToId: 'consent-card',
-      conversation: { ...base.conversation, id: personalChat(from) },
-      name: 'fileConsent/invoke',
-      value: {
-        type: 'fileUpload',
-        action,
-        context,
-        ...(action === 'accept'
-          ? {
-              uploadInfo: {
-                name: options.name ?? 'samverkan-rapporter-2021-05-20.csv',
-                uploadUrl: options.uploadUrl ?? bot.connector.uploadUrl(),
-                contentUrl: `https://contoso-my.sharepoint.com/personal/files/${uniqueId}.csv`,
-                uniqueId,
-                fileType: 'csv',
-              },
-            }
-          : {}),
-      },
+    const file = {
+      name: options.name ?? 'samverkan-rapporter-2021-05-20.csv',
+      uploadUrl: options.uploadUrl ?? bot.connector.uploadUrl(),
+      uniqueId,
+      fileType: 'csv',
     };
+    const activity = fileConsentAnswer(action, context, file, {
+      serviceUrl: serviceUrl(),
+      from: options.from ?? users.alex,
+    });
     bot.connector.clear();
     const response = await bot.post(activity);
     assert.equal(response.status, 200, response.body);

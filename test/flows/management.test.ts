@@ -4,7 +4,7 @@ import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzu
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
 import { cardAction, personalMessage, users, type TeamsUser } from '../harness/activities.js';
-import { cardText } from '../harness/connector.js';
+import { cardInputs, cardText } from '../harness/connector.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
@@ -56,24 +56,7 @@ describe('coordinators manage the action plan from Teams', () => {
     return (JSON.parse(response.body) as { value: Card }).value;
   };
   /** What the form holds now, as the person would send it back unchanged. */
-  const values = (form: Card): Record<string, unknown> => {
-    const inputs: Record<string, unknown> = {};
-    const visit = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(visit);
-      if (typeof node !== 'object' || node === null) return;
-      const element = node as Record<string, unknown>;
-      if (
-        typeof element.type === 'string' &&
-        element.type.startsWith('Input.') &&
-        typeof element.id === 'string'
-      ) {
-        inputs[element.id] = element.value ?? '';
-      }
-      Object.values(element).forEach(visit);
-    };
-    visit(form.body);
-    return inputs;
-  };
+  const values = (form: Card) => cardInputs(form.body);
   const read = (card: Card) => cardText(card).join('\n');
 
   it('adds a measure with the next number of its goal area, recorded in the audit log', async () => {

@@ -15,12 +15,11 @@ import { keyOf, tableNames } from '../../src/storage/tableStore.js';
 import {
   cardAction,
   channelMessage,
-  fixture,
+  fileConsentAnswer,
   newChannel,
   personalInstall,
   personalMessage,
   users,
-  type Activity,
   type TeamsUser,
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
@@ -238,34 +237,13 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     context: unknown,
     from: TeamsUser = users.alex,
   ) => {
-    const base = fixture('personal-invoke-adaptiveCard-action');
-    const uniqueId = randomUUID();
-    const activity: Activity = {
-      ...base,
-      id: randomUUID(),
-      serviceUrl: serviceUrl(),
-      locale: 'sv-SE',
-      from,
-      replyToId: 'consent-card',
-      conversation: { ...base.conversation, id: `a:${from.aadObjectId}` },
-      name: 'fileConsent/invoke',
-      value: {
-        type: 'fileUpload',
-        action,
-        context,
-        ...(action === 'accept'
-          ? {
-              uploadInfo: {
-                name: 'personuppgifter.json',
-                uploadUrl: bot.connector.uploadUrl(),
-                contentUrl: `https://contoso-my.sharepoint.com/personal/files/${uniqueId}.json`,
-                uniqueId,
-                fileType: 'json',
-              },
-            }
-          : {}),
-      },
+    const file = {
+      name: 'personuppgifter.json',
+      uploadUrl: bot.connector.uploadUrl(),
+      uniqueId: randomUUID(),
+      fileType: 'json',
     };
+    const activity = fileConsentAnswer(action, context, file, { serviceUrl: serviceUrl(), from });
     bot.connector.clear();
     const response = await bot.post(activity);
     assert.equal(response.status, 200, response.body);

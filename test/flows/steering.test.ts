@@ -8,15 +8,13 @@ import { isWorkingDay } from '../../src/domain/workingCalendar.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import JSZip from 'jszip';
-import { randomUUID } from 'node:crypto';
 import {
   cardAction,
   channelMessage,
-  fixture,
+  fileConsentAnswer,
   newChannel,
   personalInstall,
   users,
-  type Activity,
   type ChannelPlace,
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
@@ -186,26 +184,12 @@ describe('the steering group over a year of follow-up', () => {
     assert.equal(attachment?.contentType, 'application/vnd.microsoft.teams.card.file.consent');
     assert.match(attachment.name, /\.docx$/);
 
-    const accept: Activity = {
-      ...fixture('personal-invoke-adaptiveCard-action'),
-      id: randomUUID(),
-      serviceUrl: bot.connector.serviceUrl,
-      from: users.alex,
-      locale: 'sv-SE',
-      conversation: { conversationType: 'personal', id: chat },
-      name: 'fileConsent/invoke',
-      value: {
-        type: 'fileUpload',
-        action: 'accept',
-        context: attachment.content.acceptContext,
-        uploadInfo: {
-          name: attachment.name,
-          uploadUrl: bot.connector.uploadUrl(),
-          uniqueId: 'u1',
-          fileType: 'docx',
-        },
-      },
-    };
+    const accept = fileConsentAnswer(
+      'accept',
+      attachment.content.acceptContext,
+      { name: attachment.name, uploadUrl: bot.connector.uploadUrl(), uniqueId: 'u1', fileType: 'docx' },
+      { serviceUrl: bot.connector.serviceUrl },
+    );
     assert.equal((await bot.post(accept)).status, 200);
     const [upload] = bot.connector.uploads;
     assert.ok(upload, 'the file was uploaded');

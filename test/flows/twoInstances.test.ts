@@ -10,7 +10,12 @@ import {
   type ChannelPlace,
   type TeamsUser,
 } from '../harness/activities.js';
-import { cardText, startLoopbackConnector, type LoopbackConnector } from '../harness/connector.js';
+import {
+  cardInputs,
+  cardText,
+  startLoopbackConnector,
+  type LoopbackConnector,
+} from '../harness/connector.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 type Card = Record<string, unknown>;
@@ -107,7 +112,7 @@ describe('two instances of the bot on the same storage', () => {
     const saved = await x.post(
       cardAction(
         'measure.save',
-        { ...data, ...inputsOf(form), title: 'Nattvandringar med föreningarna' },
+        { ...data, ...cardInputs(form.body), title: 'Nattvandringar med föreningarna' },
         { conversationId: `a:${users.alex.aadObjectId}`, replyToId: 'm' },
         { serviceUrl: serviceUrl(), from: users.alex },
       ),
@@ -144,23 +149,3 @@ describe('two instances of the bot on the same storage', () => {
     assert.equal(await stored(), moved);
   });
 });
-
-/** The values of a form's inputs, as the client sends them back unchanged. */
-function inputsOf(form: Card): Record<string, unknown> {
-  const inputs: Record<string, unknown> = {};
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (typeof node !== 'object' || node === null) return;
-    const element = node as Record<string, unknown>;
-    if (
-      typeof element.type === 'string' &&
-      element.type.startsWith('Input.') &&
-      typeof element.id === 'string'
-    ) {
-      inputs[element.id] = element.value ?? '';
-    }
-    Object.values(element).forEach(visit);
-  };
-  visit(form.body);
-  return inputs;
-}

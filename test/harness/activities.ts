@@ -99,6 +99,47 @@ export function personalMessage(text: string, options: Common & { conversationId
   };
 }
 
+/**
+ * Teams' invoke when a person presses Allow or Decline on a file consent card in their personal chat; on Allow
+ * it carries where OneDrive lets the bot upload the file.
+ */
+export function fileConsentAnswer(
+  action: 'accept' | 'decline',
+  context: unknown,
+  file: { name: string; uploadUrl: string; uniqueId: string; fileType: string },
+  options: Common,
+): Activity {
+  const activity = fixture('personal-invoke-adaptiveCard-action');
+  const from = options.from ?? users.alex;
+  const { name, uploadUrl, uniqueId, fileType } = file;
+  return {
+    ...activity,
+    id: randomUUID(),
+    serviceUrl: options.serviceUrl,
+    locale: options.locale ?? 'sv-SE',
+    from,
+    replyToId: 'consent-card',
+    conversation: { ...activity.conversation, id: `a:${from.aadObjectId}` },
+    name: 'fileConsent/invoke',
+    value: {
+      type: 'fileUpload',
+      action,
+      context,
+      ...(action === 'accept'
+        ? {
+            uploadInfo: {
+              name,
+              uploadUrl,
+              contentUrl: `https://contoso-my.sharepoint.com/personal/files/${uniqueId}.${fileType}`,
+              uniqueId,
+              fileType,
+            },
+          }
+        : {}),
+    },
+  };
+}
+
 /** The bot being installed in a person's personal scope, as installationUpdate or conversationUpdate. */
 export function personalInstall(
   kind: 'installationUpdate' | 'conversationUpdate',

@@ -312,3 +312,23 @@ export function cardText(card: unknown): string[] {
   visit(card);
   return texts;
 }
+
+/** The values of a card's inputs by id, as the client sends them back when the person changes nothing. */
+export function cardInputs(card: unknown): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const element = node as Record<string, unknown>;
+    if (
+      typeof element.type === 'string' &&
+      element.type.startsWith('Input.') &&
+      typeof element.id === 'string'
+    ) {
+      inputs[element.id] = element.value ?? '';
+    }
+    Object.values(element).forEach(visit);
+  };
+  visit(card);
+  return inputs;
+}
