@@ -27,6 +27,31 @@ export function targetKey(target: PromptTarget): string {
   return target.kind === 'channel' ? `channel:${target.channelId}` : `personal:${target.aadObjectId}`;
 }
 
+/** Where one check-in card was posted, so reminders can answer in its thread and saves can update it. */
+export interface Delivery {
+  roundId: string;
+  measureId: string;
+  target: PromptTarget;
+  status: 'sent' | 'failed';
+  /** The conversation the card is in (a channel thread or a personal chat) and its message id. */
+  conversationId?: string;
+  activityId?: string;
+  /** Short reason of a failed send; never message text. */
+  error?: string;
+  /** UTC ISO. */
+  at: string;
+}
+
+/** That reminder `number` of a round reached a target. */
+export interface Reminder {
+  roundId: string;
+  measureId: string;
+  number: number;
+  target: PromptTarget;
+  /** UTC ISO. */
+  at: string;
+}
+
 /**
  * The channels a measure's check-in is posted in: its working group's channel, or every bound working-group
  * channel when the measure names none (or its group has no channel yet).

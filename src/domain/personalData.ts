@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Agreement, GroupKind, Measure, OrganisationKind, TeamsUser } from './agreement.js';
+import type { AuditEntry } from './auditEntry.js';
 import type { ChannelBinding } from './channelBinding.js';
-import type { CheckInRound, PromptTarget } from './checkInRound.js';
+import type { CheckInRound, Delivery, PromptTarget, Reminder } from './checkInRound.js';
 import { normalizeForMatching } from './command.js';
+import type { StoredConversation } from './conversation.js';
 import type { ReviewAnswer } from './midTermReview.js';
 import type { Plan } from './plan.js';
 import type { Report } from './report.js';
@@ -18,45 +20,6 @@ import type { Report } from './report.js';
  * is deleted. What people wrote stays: reports are the organisations' follow-up of a measure, not data about the
  * person who typed them.
  */
-
-/** An audit log entry as stored (the shape of `storage/auditLog.ts`). */
-export interface AuditRecord {
-  agreementId: string;
-  actor: { aadObjectId: string; name: string };
-  action: string;
-  details: Record<string, unknown>;
-  at: string;
-}
-
-/** A stored conversation reference (the shape of `storage/conversationRepository.ts`). */
-export interface ConversationRecord {
-  kind: 'personal' | 'channel' | 'groupChat';
-  id: string;
-  tenantId?: string;
-  reference: Record<string, unknown>;
-  updatedAt: string;
-}
-
-/** Where one check-in card was posted (the shape of `storage/roundRepository.ts`). */
-export interface DeliveryRecord {
-  roundId: string;
-  measureId: string;
-  target: PromptTarget;
-  status: 'sent' | 'failed';
-  conversationId?: string;
-  activityId?: string;
-  error?: string;
-  at: string;
-}
-
-/** That reminder `number` of a round reached a target. */
-export interface ReminderRecord {
-  roundId: string;
-  measureId: string;
-  number: number;
-  target: PromptTarget;
-  at: string;
-}
 
 /** A scheduled job, pending or done (only its id and payload can name a person: `prompt|…|personal:<id>`). */
 export interface JobRecord {
@@ -73,12 +36,12 @@ export interface StoredData {
   plan: Plan;
   /** Every revision of every report. */
   reports: readonly Report[];
-  audit: readonly AuditRecord[];
+  audit: readonly AuditEntry[];
   reviews: readonly ReviewAnswer[];
   rounds: readonly CheckInRound[];
-  conversations: readonly ConversationRecord[];
-  deliveries: readonly DeliveryRecord[];
-  reminders: readonly ReminderRecord[];
+  conversations: readonly StoredConversation[];
+  deliveries: readonly Delivery[];
+  reminders: readonly Reminder[];
   jobs: readonly JobRecord[];
 }
 
@@ -222,19 +185,19 @@ export interface PersonalData {
   /** Channel bindings they made. */
   bindings: ChannelBinding[];
   /** Audit entries where they acted. */
-  auditAsActor: AuditRecord[];
+  auditAsActor: AuditEntry[];
   /** Audit entries about them (someone exported their data, say), without who acted. */
-  auditAbout: Array<Omit<AuditRecord, 'actor'>>;
+  auditAbout: Array<Omit<AuditEntry, 'actor'>>;
   reviewAnswers: ReviewAnswer[];
   /** Check-in rounds they opened. */
   rounds: CheckInRound[];
   /** Their personal chat with the bot. */
-  personalChat: ConversationRecord[];
+  personalChat: StoredConversation[];
   /** Channels and group chats whose stored reference names them as the last person who wrote there. */
-  lastWriterIn: ConversationRecord[];
+  lastWriterIn: StoredConversation[];
   /** Check-in cards delivered to their personal chat, and the reminders that reached it. */
-  deliveries: DeliveryRecord[];
-  reminders: ReminderRecord[];
+  deliveries: Delivery[];
+  reminders: Reminder[];
   /** Scheduled sends to their personal chat. */
   jobs: JobRecord[];
 }
@@ -429,10 +392,10 @@ export function pseudonymiseMeasure(
  * wrote, so every value that is the person's id, Teams id or name is replaced.
  */
 export function pseudonymiseAuditEntry(
-  entry: AuditRecord,
+  entry: AuditEntry,
   person: KnownPerson,
   pseudonym: Pseudonym,
-): AuditRecord | undefined {
+): AuditEntry | undefined {
   const actedByThem = identityTest(person)(entry.actor.aadObjectId);
   if (!actedByThem && !mentions(entry.details, person)) return undefined;
   return {
@@ -447,10 +410,10 @@ export function pseudonymiseAuditEntry(
  * channel, so the pseudonym stands in until the next message refreshes the reference.
  */
 export function pseudonymiseConversation(
-  conversation: ConversationRecord,
+  conversation: StoredConversation,
   person: KnownPerson,
   pseudonym: Pseudonym,
-): ConversationRecord | undefined {
+): StoredConversation | undefined {
   if (conversation.kind === 'personal') return undefined;
   const user = userOf(conversation);
   if (!user || !identityTest(person)(user.aadObjectId ?? user.id ?? '')) return undefined;
@@ -464,7 +427,7 @@ export function pseudonymiseConversation(
 }
 
 /** Their personal chat: deleted, not pseudonymised, as it only served to reach them. */
-export function isPersonalChatOf(conversation: ConversationRecord, person: KnownPerson): boolean {
+export function isPersonalChatOf(conversation: StoredConversation, person: KnownPerson): boolean {
   return conversation.kind === 'personal' && identityTest(person)(conversation.id);
 }
 
@@ -495,7 +458,7 @@ function personalTargetOf(job: Pick<JobRecord, 'id' | 'payload'>): string | unde
 }
 
 function userOf(
-  conversation: ConversationRecord,
+  conversation: StoredConversation,
 ): { id?: string; name?: string; aadObjectId?: string } | undefined {
   const user = conversation.reference.user;
   if (typeof user !== 'object' || user === null) return undefined;

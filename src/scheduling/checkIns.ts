@@ -7,6 +7,7 @@ import {
   promptTargets,
   targetKey,
   type CheckInRound,
+  type Delivery,
   type PromptTarget,
   type RoundTrigger,
 } from '../domain/checkInRound.js';
@@ -21,7 +22,7 @@ import { messagesFor } from '../bot/messages.js';
 import type { ClaimedJob, JobSpec, JobStore } from '../storage/jobStore.js';
 import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
-import type { Delivery, RoundRepository } from '../storage/roundRepository.js';
+import type { RoundRepository } from '../storage/roundRepository.js';
 import { DeliveryError, type Messenger } from './messenger.js';
 import type { JobHandler, JobOutcome } from './scheduler.js';
 

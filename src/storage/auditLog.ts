@@ -1,18 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
+import type { AuditEntry } from '../domain/auditEntry.js';
 import { replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
-
-/** Who did what to the agreement, and when. Kept for accountability between the two organisations. */
-export interface AuditEntry {
-  agreementId: string;
-  actor: { aadObjectId: string; name: string };
-  /** What was done, e.g. `bindChannel`. */
-  action: string;
-  /** Ids and values of what changed; never the text of a report. */
-  details: Record<string, unknown>;
-  /** UTC ISO time. */
-  at: string;
-}
 
 interface AuditRow {
   partitionKey: string;

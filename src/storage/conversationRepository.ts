@@ -1,3 +1,4 @@
+import type { ConversationKind, StoredConversation } from '../domain/conversation.js';
 import { odata, type TableClient } from '@azure/data-tables';
 import {
   deleteAsRead,
@@ -8,20 +9,6 @@ import {
   type ReadRow,
   type TableStore,
 } from './tableStore.js';
-
-/** Where the bot can reach someone without being asked first: a person's personal chat, a channel, a group chat. */
-export type ConversationKind = 'personal' | 'channel' | 'groupChat';
-
-export interface StoredConversation {
-  kind: ConversationKind;
-  /** The person's AAD object id for personal chats, the channel or chat id otherwise. */
-  id: string;
-  tenantId?: string;
-  /** The Bot Framework conversation reference, kept as the SDK gave it. */
-  reference: Record<string, unknown>;
-  /** UTC ISO time of the last activity that changed it, or that refreshed it after `refreshEveryMs`. */
-  updatedAt: string;
-}
 
 /**
  * How long an unchanged reference goes without being written again. Another instance may have stored a different

@@ -1,4 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import type { JobRecord } from '../domain/personalData.js';
 import { deleteAsRead, isStatus, keyOf, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** A piece of work to do at a time, e.g. posting the check-in prompt for one measure in one channel. */
@@ -273,8 +274,8 @@ export class JobStore {
    * Every pending job and every completion marker, for a person's data request: a prompt to a person's personal
    * chat names them in its id (`prompt|…|personal:<id>`) and payload.
    */
-  async everyJob(): Promise<StoredJob[]> {
-    const jobs: StoredJob[] = [];
+  async everyJob(): Promise<JobRecord[]> {
+    const jobs: JobRecord[] = [];
     for await (const row of this.table.listEntities<PendingRow>({
       queryOptions: { filter: odata`PartitionKey eq ${pendingPartition}` },
     })) {
@@ -309,16 +310,6 @@ export class JobStore {
     for (const row of rows) if (await deleteAsRead(this.table, row)) deleted++;
     return deleted;
   }
-}
-
-/** A pending job or a completion marker, as a person's data request lists it. */
-export interface StoredJob {
-  id: string;
-  kind: string;
-  state: 'pending' | 'done';
-  /** When a pending job is due, or when a done one completed (UTC ISO). */
-  at: string;
-  payload?: Record<string, unknown>;
 }
 
 function toSpec(row: PendingRow): JobSpec {

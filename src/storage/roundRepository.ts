@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { CheckInRound, PromptTarget } from '../domain/checkInRound.js';
+import type { CheckInRound, Delivery, PromptTarget, Reminder } from '../domain/checkInRound.js';
 import { targetKey } from '../domain/checkInRound.js';
 import {
   deleteAsRead,
@@ -10,21 +10,6 @@ import {
   type ReadRow,
   type TableStore,
 } from './tableStore.js';
-
-/** Where one check-in card was posted, so reminders can answer in its thread and saves can update it. */
-export interface Delivery {
-  roundId: string;
-  measureId: string;
-  target: PromptTarget;
-  status: 'sent' | 'failed';
-  /** The conversation the card is in (a channel thread or a personal chat) and its message id. */
-  conversationId?: string;
-  activityId?: string;
-  /** Short reason of a failed send; never message text. */
-  error?: string;
-  /** UTC ISO. */
-  at: string;
-}
 
 interface RoundRow {
   partitionKey: string;
@@ -246,16 +231,6 @@ export class RoundRepository {
       queryOptions: { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}` },
     });
   }
-}
-
-/** That reminder `number` of a round reached a target. */
-export interface Reminder {
-  roundId: string;
-  measureId: string;
-  number: number;
-  target: PromptTarget;
-  /** UTC ISO. */
-  at: string;
 }
 
 interface ReminderRow {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { Delivery } from '../../src/domain/checkInRound.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
-import { RoundRepository, type Delivery } from '../../src/storage/roundRepository.js';
+import { RoundRepository } from '../../src/storage/roundRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
 import {
   channelMessage,
