@@ -16,10 +16,13 @@ import { Steering } from './scheduling/steering.js';
 import { Retention } from './scheduling/retention.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
+import { clockFrom, realClock, type Clock } from './platform/clock.js';
 import { AuditLog } from './storage/auditLog.js';
 import { ConversationRepository } from './storage/conversationRepository.js';
+import { syncExampleHistory } from './storage/exampleHistory.js';
 import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js';
 import { JobStore } from './storage/jobStore.js';
+import { LanguageChoices } from './storage/languageChoices.js';
 import { PlanRepository } from './storage/planRepository.js';
 import { ReportRepository } from './storage/reportRepository.js';
 import { RetentionRecords } from './storage/retentionRecords.js';
@@ -37,7 +40,10 @@ export interface RunningApp {
 }
 
 export interface AppOptions {
-  now?: () => Date;
+  /** The clock, for tests; otherwise the configured one (CLOCK_START) or the real time. */
+  now?: Clock;
+  /** Writes the example history beside the agreement file at the first start (default true); tests turn it off. */
+  exampleHistory?: boolean;
 }
 
 /**
@@ -45,7 +51,7 @@ export interface AppOptions {
  * The agreement file is validated before anything is written, so a bad file changes nothing.
  */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
-  const now = options.now ?? (() => new Date());
+  const now = options.now ?? (config.clockStart ? clockFrom(config.clockStart.at) : realClock);
   const agreement = await loadAgreementFile(config.agreementFile);
 
   let azurite: LocalAzurite | undefined;
@@ -73,6 +79,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const plans = new PlanRepository(store);
     const { written } = await plans.sync(agreement, now());
     log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
+    const history =
+      options.exampleHistory === false
+        ? undefined
+        : await syncExampleHistory(store, config.agreementFile, agreement);
+    if (history) log.info('exampleHistory.synced', { ...history });
 
     const conversations = new ConversationRepository(store);
     const audit = new AuditLog(store);
@@ -80,6 +91,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const rounds = new RoundRepository(store);
     const reports = new ReportRepository(store);
     const jobs = new JobStore(store);
+    const languages = new LanguageChoices(store);
     const calendar = { timeZone: config.timeZone, officeHours: config.officeHours };
     const teams = connectToTeams(config.bot, {
       conversations,
@@ -171,6 +183,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       reviews,
       rounds,
       conversations,
+      languages,
       jobs,
       files: reportExport,
       timeZone: config.timeZone,
@@ -185,6 +198,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       conversations,
       audit,
       defaultLocale: config.defaultLocale,
+      timeZone: config.timeZone,
+      languages,
       allowedTenantIds: config.allowedTenantIds,
       now,
       checkIns,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { startApp } from './app.js';
 import { AgreementFileError } from './config/agreementFile.js';
 import { ConfigError, loadConfig } from './config/env.js';
+import { ExampleHistoryFileError } from './config/exampleHistoryFile.js';
 import { describeError, log, setLogLevel } from './log.js';
 
 /** The process: read settings, start, print where it listens, stop cleanly on a signal. */
@@ -18,6 +19,12 @@ async function main(): Promise<void> {
   console.log(`Samverkansbot listens on ${app.url}/api/messages`);
   console.log(`Agreement: ${app.agreementId} (${config.agreementFile})`);
   console.log(`Storage: ${app.storageDescription}`);
+  if (config.clockStart) {
+    const why = config.clockStart.byDefault ? 'the example agreement' : 'CLOCK_START';
+    console.log(
+      `Clock: starts at ${config.clockStart.local} (${config.timeZone}) and runs on from there, set by ${why}; CLOCK_START=off for the real time`,
+    );
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -32,7 +39,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof AgreementFileError) {
+  if (
+    err instanceof ConfigError ||
+    err instanceof AgreementFileError ||
+    err instanceof ExampleHistoryFileError
+  ) {
     // A person has to fix a setting or a file: one clear message, no stack trace.
     console.error(err.message);
     process.exit(2);

@@ -52,7 +52,13 @@ export function connectToTeams(
     }
   };
   return {
-    messenger: new TeamsMessenger(adapter, settings.appId ?? '', options.conversations, options.pacer),
+    messenger: new TeamsMessenger(
+      adapter,
+      settings.appId ?? '',
+      options.conversations,
+      options.pacer,
+      options.defaultLocale,
+    ),
     endpoint(deps) {
       const bot = new SamverkansBot(deps);
       return {

@@ -14,28 +14,6 @@ const sv = {
   welcomeNextChannel: 'Nämn mig och skriv **hjälp**, till exempel: @Samverkansbot hjälp',
   helpTitle: 'Det här kan jag',
   helpIntro: 'Nämn mig i en kanal (@Samverkansbot) eller skriv till mig direkt.',
-  helpCommands: [
-    { command: 'hjälp', description: 'Visar det här.' },
-    { command: 'insatser', description: 'Åtgärdsplanens insatser per målområde.' },
-    {
-      command: 'status',
-      description: 'Läget per målområde; status mål 2 eller status <insats> för detaljer.',
-    },
-    { command: 'saknas', description: 'Vilka insatser som inte har rapporterat i den öppna omgången.' },
-    { command: 'mina', description: 'Dina insatser och vad du har kvar att rapportera.' },
-    { command: 'historik <insats>', description: 'En insats rapporter över tid.' },
-    {
-      command: 'koppla <grupp>',
-      description: 'Kopplar den här kanalen till en grupp i överenskommelsen (bara samordnare).',
-    },
-    { command: 'ny runda [namn]', description: 'Ber alla ansvariga att rapportera (bara samordnare).' },
-    { command: 'stäng runda', description: 'Stänger den öppna omgången (bara samordnare).' },
-    {
-      command: 'ny insats / ändra <insats>',
-      description: 'Lägger till eller ändrar en insats (bara samordnare).',
-    },
-    { command: 'exportera [omgång]', description: 'Rapporterna som CSV-fil för Excel (bara samordnare).' },
-  ],
   helpGroupsLabel: 'Grupper att koppla',
   helpChannelBound: (groups: string) => `Den här kanalen är kopplad till: ${groups}.`,
   helpChannelUnbound: 'Den här kanalen är inte kopplad till någon grupp ännu.',
@@ -57,7 +35,7 @@ const sv = {
   boundTitle: 'Kanalen är kopplad',
   bound: (group: string) => `Den här kanalen är nu kopplad till **${group}**.`,
   bindOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan koppla kanaler.',
-  bindOnlyInChannel: 'Kanaler kopplas i en kanal i ett team: nämn mig där och skriv koppla <grupp>.',
+  bindOnlyInChannel: 'Kanaler kopplas i en kanal i ett team: nämn mig där och skriv koppla [grupp].',
   bindUnknownGroup: (asked: string, groups: string) =>
     `Jag hittar ingen grupp som heter "${asked}". Grupperna är: ${groups}.`,
   bindMissingGroup: (groups: string) => `Skriv vilken grupp kanalen ska kopplas till: ${groups}.`,
@@ -88,6 +66,7 @@ const sv = {
   },
   steering: {
     summaryTitle: (date: string) => `Inför styrgruppens möte ${date}`,
+    todayTitle: (date: string) => `Läget ${date}: inget styrgruppsmöte planerat`,
     summarySubtitle: (agreement: string, since: string | undefined) =>
       since ? `${agreement} · förändringar sedan mötet ${since}` : agreement,
     goal: (goal: string) => `Långsiktigt mål: ${goal}`,
@@ -100,14 +79,14 @@ const sv = {
     trendText: (name: string, values: string) => `${name}: ${values}`,
     reportButton: 'Hämta den skriftliga uppföljningen',
     meetingGap: (year: number, planned: number) =>
-      `År ${year} har ${planned === 0 ? 'inget' : 'bara ett'} styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte <datum>.`,
+      `År ${year} har ${planned === 0 ? 'inget' : 'bara ett'} styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte [ÅÅÅÅ-MM-DD].`,
     renewal: (validTo: string, deadline: string, years: number) =>
       `Överenskommelsen gäller till ${validTo}. Den kan förlängas med ${years} år i taget efter samråd, som ska ske senast ${deadline}. När parterna har kommit överens skriver en samordnare förläng.`,
     ended: (validTo: string) =>
       `Överenskommelsen löpte ut ${validTo} och har inte förlängts. Inga fler omgångar öppnas. Skriv rapport för slutrapporten.`,
     extended: (validTo: string) => `Överenskommelsen är förlängd till ${validTo}.`,
     extendOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan registrera en förlängning.',
-    noMeeting: 'Det finns inget sådant styrgruppsmöte planerat. Planera ett med möte <datum>.',
+    noMeeting: 'Det finns inget sådant styrgruppsmöte planerat. Planera ett med möte [ÅÅÅÅ-MM-DD].',
     roundsEnded: (validTo: string) =>
       `Överenskommelsen löpte ut ${validTo}; nya omgångar kan inte öppnas. Förläng den med förläng.`,
   },
@@ -157,6 +136,10 @@ const sv = {
     retiredTag: '(avslutad)',
     missingMeasure: 'Skriv vilken insats du menar, till exempel ändra 1.2.',
     meetingPlanned: (date: string) => `Styrgruppsmöte planerat ${date}.`,
+    meetingsTitle: 'Styrgruppens möten',
+    upcomingMeetings: (list: string) => `Planerade styrgruppsmöten från i dag: ${list}.`,
+    noUpcomingMeeting: (last: string | undefined, example: string) =>
+      `Inget styrgruppsmöte är planerat från i dag${last ? ` (det senaste var ${last})` : ''}. Överenskommelsen kräver minst två möten per år: en samordnare planerar nästa med **möte ÅÅÅÅ-MM-DD TT:MM**, till exempel möte ${example} 13:00.`,
     meetingExists: (date: string) => `Det finns redan ett styrgruppsmöte ${date}.`,
     meetingOutside: (from: string, to: string) =>
       `Mötet måste ligga inom överenskommelsens giltighetstid, ${from}–${to}.`,
@@ -180,6 +163,12 @@ const sv = {
   exportOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan exportera rapporterna.',
   export: {
     followUpDescription: 'Skriftlig uppföljning av samverkansöverenskommelsen (Word)',
+    followUpTitle: 'Skriftlig uppföljning',
+    followUpFileText: (name: string) =>
+      `Här är den skriftliga uppföljningen som Word-fil, ${name}. Godkänn filen så sparar jag den i din OneDrive.`,
+    followUpDeclined: 'Okej, jag sparar ingen fil. Skriv rapport när du vill ha den.',
+    followUpUploadFailed:
+      'Jag kunde inte spara filen i din OneDrive. Ingenting har ändrats. Skriv rapport för att försöka igen.',
     followUpUnavailable: 'Det finns inget sådant styrgruppsmöte att skriva rapporten för.',
     followUpNeedsPersonalChat:
       'Rapporten är en fil, och filer kan jag bara skicka i din personliga chatt med mig. Öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och fråga igen.',
@@ -251,15 +240,32 @@ const sv = {
       'Läget visas för dem som är med i överenskommelsens grupper och i kanaler som är kopplade till dem.',
   },
   unknownAction: 'Det här kortet känner jag inte igen längre. Ingenting har ändrats.',
+  language: {
+    title: 'Språk',
+    chosen:
+      'Jag svarar dig på svenska från och med nu, också på kort och formulär. For English, type **language en**.',
+    current: (chosen: boolean): string =>
+      chosen
+        ? 'Du har valt svenska. For English, type **language en**.'
+        : 'Jag svarar på det språk du skriver kommandot på, och annars på överenskommelsens språk. Skriv **språk sv** eller **language en** så kommer jag ihåg ditt val.',
+    unknown: 'Jag kan svenska och engelska: skriv **språk sv** eller **språk en**.',
+  },
   rounds: {
     defaultLabel: (year: number, quarter: number) => `${year} kvartal ${quarter}`,
     monthLabel: (year: number, month: number) =>
       DateTime.fromObject({ year, month }).setLocale('sv').toFormat('LLLL yyyy'),
     meetingLabel: (date: string) => `inför styrgruppen ${date}`,
-    opened: (label: string, measures: number, cards: number) =>
-      `Omgången **${label}** är öppnad för ${measures} insatser. ${cards} kort skickas nu till arbetsgruppernas kanaler och ansvarigas chattar.`,
+    opened: (label: string, measures: number, cards: number, later: string | undefined) =>
+      `Omgången **${label}** är öppnad för ${measures} insatser. ${cards} kort skickas ${later ? `${later}, när kontorstiden börjar,` : 'nu'} till arbetsgruppernas kanaler och ansvarigas chattar.`,
+    sendMoment: (iso: string, zone: string) =>
+      DateTime.fromISO(iso, { zone: 'utc' })
+        .setZone(zone)
+        .setLocale('sv')
+        .toFormat("cccc d LLLL 'kl.' HH:mm"),
+    busy: (rounds: string[]) =>
+      `En insats kan bara vara med i en öppen omgång åt gången, och ${rounds.length === 1 ? `omgången ${rounds[0]} är öppen` : `omgångarna ${rounds.join(' och ')} är öppna`}. Ingen ny omgång är öppnad. Vill du be alla rapportera på nytt: skriv **stäng runda** (den senast öppnade stängs) och sedan **ny runda**.`,
     openedNoTargets: (label: string) =>
-      `Omgången **${label}** är öppnad, men ingen arbetsgrupps kanal är kopplad och ingen ansvarig har en personlig chatt med mig, så inga kort kan skickas. Koppla en kanal med koppla <grupp>.`,
+      `Omgången **${label}** är öppnad, men ingen arbetsgrupps kanal är kopplad och ingen ansvarig har en personlig chatt med mig, så inga kort kan skickas. Koppla en kanal med koppla [grupp].`,
     reminderPolicy: (days: number, max: number) =>
       max > 0
         ? `Den som inte har svarat påminns efter ${days} arbetsdagar, högst ${max} gånger.`
@@ -336,20 +342,8 @@ const sv = {
     },
   },
   personalData: {
-    helpCommands: [
-      {
-        command: 'personuppgifter <namn|e-post>',
-        description:
-          'Allt jag har lagrat om en person, som JSON-fil i din personliga chatt (GDPR art. 15; bara samordnare).',
-      },
-      {
-        command: 'radera personuppgifter <namn|e-post>',
-        description:
-          'Tar bort en persons namn och id ur allt jag har lagrat, efter bekräftelse (GDPR art. 17; bara samordnare).',
-      },
-    ],
     onlyCoordinators: 'Bara samordnarna i beredningsgruppen kan ta ut eller radera personuppgifter.',
-    missingPerson: 'Skriv vem det gäller: personuppgifter <namn eller e-post>.',
+    missingPerson: 'Skriv vem det gäller: personuppgifter [namn eller e-post].',
     title: 'Personuppgifter',
     unknownPerson: (asked: string) =>
       `Jag har inget lagrat om någon som heter "${asked}". Skriv hela namnet som det står i Teams, eller personens e-postadress.`,
@@ -380,12 +374,13 @@ const sv = {
       rounds: 'Omgångar som personen öppnade',
       conversations: 'Sparade chattar och kanaler (den personliga chatten raderas)',
       deliveries: 'Kort och påminnelser till den personliga chatten (raderas)',
+      languageChoice: 'Valt språk (raderas)',
     },
     contentsKept:
       'Det som står i rapporterna och svaren finns kvar: det är organisationernas uppföljning av insatserna, inte uppgifter om personen. Nämns personen i själva texten står det kvar där.',
     eraseButton: 'Radera personuppgifterna',
     stillOwns: (name: string, measures: string) =>
-      `${name} är fortfarande ansvarig för ${measures}. Ge insatserna till någon annan med ändra <insats>, eller avsluta dem med avsluta <insats>, och radera sedan. Ingenting är raderat.`,
+      `${name} är fortfarande ansvarig för ${measures}. Ge insatserna till någon annan med ändra [insats], eller avsluta dem med avsluta [insats], och radera sedan. Ingenting är raderat.`,
     stillMember: (name: string, groups: string, file: string) =>
       `${name} är med i ${groups} enligt överenskommelsens fil (${file}). Ta bort personen där och starta om boten, och radera sedan. Ingenting är raderat.`,
     erasedTitle: 'Personuppgifterna är raderade',
@@ -395,11 +390,11 @@ const sv = {
       `Överenskommelsens fil (${file}) nämner fortfarande personen (${places}). Ta bort personen ur filen också: jag hämtar inte tillbaka personen därifrån, men filen innehåller fortfarande namnet och id:t.`,
     nothingLeft: 'Det fanns inget kvar att radera om den personen. Ingenting har ändrats.',
     badCard:
-      'Det här kortet känner jag inte igen längre. Skriv radera personuppgifter <namn> för att börja om. Ingenting har ändrats.',
+      'Det här kortet känner jag inte igen längre. Skriv radera personuppgifter [namn] för att börja om. Ingenting har ändrats.',
     erasedName: 'Borttagen person',
-    declined: 'Okej, jag sparar ingen fil. Skriv personuppgifter <namn> när du vill ha den.',
+    declined: 'Okej, jag sparar ingen fil. Skriv personuppgifter [namn] när du vill ha den.',
     uploadFailed:
-      'Jag kunde inte spara filen i din OneDrive. Skriv personuppgifter <namn> för att försöka igen.',
+      'Jag kunde inte spara filen i din OneDrive. Skriv personuppgifter [namn] för att försöka igen.',
   },
   dateTime: (iso: string, zone: string) =>
     DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('sv').toFormat("d LLL yyyy 'kl.' HH:mm"),
@@ -415,25 +410,6 @@ const en: Messages = {
   welcomeNextChannel: 'Mention me and type **help**, for example: @Samverkansbot help',
   helpTitle: 'What I can do',
   helpIntro: 'Mention me in a channel (@Samverkansbot) or write to me directly.',
-  helpCommands: [
-    { command: 'help', description: 'Shows this.' },
-    { command: 'measures', description: "The action plan's measures by goal area." },
-    { command: 'status', description: 'Status by goal area; status goal 2 or status <measure> for details.' },
-    { command: 'missing', description: 'Which measures have not reported in the open round.' },
-    { command: 'mine', description: 'Your measures and what you still have to report.' },
-    { command: 'history <measure>', description: "A measure's reports over time." },
-    {
-      command: 'bind <group>',
-      description: 'Binds this channel to a group of the agreement (coordinators only).',
-    },
-    { command: 'new round [name]', description: 'Asks every owner to report (coordinators only).' },
-    { command: 'close round', description: 'Closes the open round (coordinators only).' },
-    {
-      command: 'new measure / edit <measure>',
-      description: 'Adds or changes a measure (coordinators only).',
-    },
-    { command: 'export [round]', description: 'The reports as a CSV file for Excel (coordinators only).' },
-  ],
   helpGroupsLabel: 'Groups to bind',
   helpChannelBound: (groups: string) => `This channel is bound to: ${groups}.`,
   helpChannelUnbound: 'This channel is not bound to a group yet.',
@@ -452,7 +428,7 @@ const en: Messages = {
   boundTitle: 'Channel bound',
   bound: (group: string) => `This channel is now bound to **${group}**.`,
   bindOnlyCoordinators: 'Only the coordinators in the preparation group can bind channels.',
-  bindOnlyInChannel: 'Channels are bound from a team channel: mention me there and type bind <group>.',
+  bindOnlyInChannel: 'Channels are bound from a team channel: mention me there and type bind [group].',
   bindUnknownGroup: (asked: string, groups: string) =>
     `I can't find a group called "${asked}". The groups are: ${groups}.`,
   bindMissingGroup: (groups: string) => `Say which group to bind this channel to: ${groups}.`,
@@ -483,6 +459,7 @@ const en: Messages = {
   },
   steering: {
     summaryTitle: (date: string) => `Before the steering meeting ${date}`,
+    todayTitle: (date: string) => `Where things stand on ${date}: no steering meeting planned`,
     summarySubtitle: (agreement: string, since: string | undefined) =>
       since ? `${agreement} · changes since the meeting ${since}` : agreement,
     goal: (goal: string) => `Long-term goal: ${goal}`,
@@ -495,14 +472,14 @@ const en: Messages = {
     trendText: (name: string, values: string) => `${name}: ${values}`,
     reportButton: 'Get the written follow-up',
     meetingGap: (year: number, planned: number) =>
-      `${year} has ${planned === 0 ? 'no' : 'only one'} steering meeting planned. The agreement requires follow-up at least twice a year: plan one with meeting <date>.`,
+      `${year} has ${planned === 0 ? 'no' : 'only one'} steering meeting planned. The agreement requires follow-up at least twice a year: plan one with meeting [YYYY-MM-DD].`,
     renewal: (validTo: string, deadline: string, years: number) =>
       `The agreement is valid until ${validTo}. It can be extended by ${years} years at a time after consultation, which must take place by ${deadline}. Once the parties agree, a coordinator types extend.`,
     ended: (validTo: string) =>
       `The agreement expired on ${validTo} and has not been extended. No more rounds are opened. Type report for the final report.`,
     extended: (validTo: string) => `The agreement is extended until ${validTo}.`,
     extendOnlyCoordinators: 'Only the coordinators in the preparation group can record an extension.',
-    noMeeting: 'No such steering meeting is planned. Plan one with meeting <date>.',
+    noMeeting: 'No such steering meeting is planned. Plan one with meeting [YYYY-MM-DD].',
     roundsEnded: (validTo: string) =>
       `The agreement expired on ${validTo}; no new rounds can be opened. Extend it with extend.`,
   },
@@ -552,6 +529,10 @@ const en: Messages = {
     retiredTag: '(retired)',
     missingMeasure: 'Say which measure you mean, for example edit 1.2.',
     meetingPlanned: (date: string) => `Steering meeting planned on ${date}.`,
+    meetingsTitle: "The steering group's meetings",
+    upcomingMeetings: (list: string) => `Steering meetings planned from today: ${list}.`,
+    noUpcomingMeeting: (last: string | undefined, example: string) =>
+      `No steering meeting is planned from today${last ? ` (the latest was ${last})` : ''}. The agreement asks for at least two meetings a year: a coordinator plans the next with **meeting YYYY-MM-DD HH:MM**, for example meeting ${example} 13:00.`,
     meetingExists: (date: string) => `There is already a steering meeting on ${date}.`,
     meetingOutside: (from: string, to: string) =>
       `The meeting must fall within the agreement's period, ${from}–${to}.`,
@@ -576,6 +557,12 @@ const en: Messages = {
   exportOnlyCoordinators: 'Only the coordinators in the preparation group can export the reports.',
   export: {
     followUpDescription: 'Written follow-up of the cooperation agreement (Word)',
+    followUpTitle: 'Written follow-up',
+    followUpFileText: (name: string) =>
+      `Here is the written follow-up as a Word file, ${name}. Accept it and I will save it in your OneDrive.`,
+    followUpDeclined: 'OK, I will not save a file. Type report when you want it.',
+    followUpUploadFailed:
+      'I could not save the file in your OneDrive. Nothing has changed. Type report to try again.',
     followUpUnavailable: 'There is no such steering meeting to write the report for.',
     followUpNeedsPersonalChat:
       'The report is a file, and I can send files only in your personal chat with me. Open Apps in Teams, search for Samverkansbot, choose Add and ask again.',
@@ -646,15 +633,32 @@ const en: Messages = {
     notAllowed: "Status is shown to members of the agreement's groups and in channels bound to them.",
   },
   unknownAction: 'I no longer recognise this card. Nothing was changed.',
+  language: {
+    title: 'Language',
+    chosen:
+      'I will answer you in English from now on, on cards and forms too. På svenska: skriv **språk sv**.',
+    current: (chosen: boolean) =>
+      chosen
+        ? 'You have chosen English. På svenska: skriv **språk sv**.'
+        : "I answer in the language of the command you type, and otherwise in the agreement's language. Type **language en** or **språk sv** and I will remember your choice.",
+    unknown: 'I speak Swedish and English: type **language en** or **language sv**.',
+  },
   rounds: {
     defaultLabel: (year: number, quarter: number) => `${year} Q${quarter}`,
     monthLabel: (year: number, month: number) =>
       DateTime.fromObject({ year, month }).setLocale('en-GB').toFormat('LLLL yyyy'),
     meetingLabel: (date: string) => `before the steering meeting ${date}`,
-    opened: (label: string, measures: number, cards: number) =>
-      `The round **${label}** is open for ${measures} measures. ${cards} cards are being sent to the working groups' channels and the owners' chats.`,
+    opened: (label: string, measures: number, cards: number, later: string | undefined) =>
+      `The round **${label}** is open for ${measures} measures. ${cards} cards ${later ? `will be sent ${later}, when office hours begin,` : 'are being sent now'} to the working groups' channels and the owners' chats.`,
+    sendMoment: (iso: string, zone: string) =>
+      DateTime.fromISO(iso, { zone: 'utc' })
+        .setZone(zone)
+        .setLocale('en-GB')
+        .toFormat("cccc d LLLL 'at' HH:mm"),
+    busy: (rounds: string[]) =>
+      `A measure can be in only one open round at a time, and ${rounds.length === 1 ? `the round ${rounds[0]} is open` : `the rounds ${rounds.join(' and ')} are open`}. No new round was opened. To ask everyone again: type **close round** (the newest is closed), then **new round**.`,
     openedNoTargets: (label: string) =>
-      `The round **${label}** is open, but no working group's channel is bound and no owner has a personal chat with me, so no cards can be sent. Bind a channel with bind <group>.`,
+      `The round **${label}** is open, but no working group's channel is bound and no owner has a personal chat with me, so no cards can be sent. Bind a channel with bind [group].`,
     reminderPolicy: (days: number, max: number) =>
       max > 0
         ? `Those who have not answered are reminded after ${days} working days, at most ${max} times.`
@@ -730,20 +734,8 @@ const en: Messages = {
     },
   },
   personalData: {
-    helpCommands: [
-      {
-        command: 'personal data <name|email>',
-        description:
-          'Everything I store about a person, as a JSON file in your personal chat (GDPR art. 15; coordinators only).',
-      },
-      {
-        command: 'erase personal data <name|email>',
-        description:
-          "Removes a person's name and ids from everything I store, after a confirmation (GDPR art. 17; coordinators only).",
-      },
-    ],
     onlyCoordinators: 'Only the coordinators in the preparation group can export or erase personal data.',
-    missingPerson: 'Say whose data you mean: personal data <name or email>.',
+    missingPerson: 'Say whose data you mean: personal data [name or email].',
     title: 'Personal data',
     unknownPerson: (asked: string) =>
       `I have nothing stored about anyone called "${asked}". Type the full name as Teams shows it, or the person's email address.`,
@@ -774,12 +766,13 @@ const en: Messages = {
       rounds: 'Rounds the person opened',
       conversations: 'Stored chats and channels (the personal chat is deleted)',
       deliveries: 'Cards and reminders to the personal chat (deleted)',
+      languageChoice: 'Chosen language (deleted)',
     },
     contentsKept:
       "What the reports and answers say is kept: it is the organisations' follow-up of the measures, not data about the person. If the text itself names the person, that stays.",
     eraseButton: 'Erase the personal data',
     stillOwns: (name: string, measures: string) =>
-      `${name} still owns ${measures}. Give the measures to someone else with edit <measure>, or retire them with retire <measure>, then erase. Nothing was erased.`,
+      `${name} still owns ${measures}. Give the measures to someone else with edit [measure], or retire them with retire [measure], then erase. Nothing was erased.`,
     stillMember: (name: string, groups: string, file: string) =>
       `${name} is a member of ${groups} in the agreement file (${file}). Remove the person there and restart the bot, then erase. Nothing was erased.`,
     erasedTitle: 'The personal data is erased',
@@ -789,10 +782,10 @@ const en: Messages = {
       `The agreement file (${file}) still names the person (${places}). Remove the person from the file too: I will not bring the person back from it, but the file still holds the name and id.`,
     nothingLeft: 'There was nothing left to erase about that person. Nothing was changed.',
     badCard:
-      'I no longer recognise this card. Type erase personal data <name> to start again. Nothing was changed.',
+      'I no longer recognise this card. Type erase personal data [name] to start again. Nothing was changed.',
     erasedName: 'Erased person',
-    declined: 'All right, I will not save a file. Type personal data <name> when you want it.',
-    uploadFailed: 'I could not save the file in your OneDrive. Type personal data <name> to try again.',
+    declined: 'All right, I will not save a file. Type personal data [name] when you want it.',
+    uploadFailed: 'I could not save the file in your OneDrive. Type personal data [name] to try again.',
   },
   dateTime: (iso: string, zone: string) =>
     DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale('en-GB').toFormat("d LLL yyyy 'at' HH:mm"),

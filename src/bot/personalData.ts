@@ -36,6 +36,7 @@ import { log } from '../log.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
 import type { JobStore } from '../storage/jobStore.js';
+import type { LanguageChoices } from '../storage/languageChoices.js';
 import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
 import type { ReviewRepository } from '../storage/reviewRepository.js';
@@ -55,6 +56,7 @@ export interface PersonalDataDependencies {
   reviews: ReviewRepository;
   rounds: RoundRepository;
   conversations: ConversationRepository;
+  languages: LanguageChoices;
   jobs: JobStore;
   /** Offers the export through Teams' file consent card, as the report export does. */
   files: ReportExport;
@@ -217,17 +219,30 @@ export class PersonalDataRequests {
   /** Everything stored that can name a person, read once per request. */
   private async read(plan: Plan): Promise<StoredData> {
     const agreementId = plan.agreement.id;
-    const [reports, audit, reviews, rounds, conversations, deliveries, reminders, jobs] = await Promise.all([
-      this.deps.reports.allHistory(agreementId),
-      this.deps.audit.all(agreementId),
-      this.deps.reviews.list(agreementId),
-      this.deps.rounds.list(agreementId),
-      this.deps.conversations.all(),
-      this.deps.rounds.allDeliveries(),
-      this.deps.rounds.allReminders(),
-      this.deps.jobs.everyJob(),
-    ]);
-    return { plan, reports, audit, reviews, rounds, conversations, deliveries, reminders, jobs };
+    const [reports, audit, reviews, rounds, conversations, languageChoices, deliveries, reminders, jobs] =
+      await Promise.all([
+        this.deps.reports.allHistory(agreementId),
+        this.deps.audit.all(agreementId),
+        this.deps.reviews.list(agreementId),
+        this.deps.rounds.list(agreementId),
+        this.deps.conversations.all(),
+        this.deps.languages.all(),
+        this.deps.rounds.allDeliveries(),
+        this.deps.rounds.allReminders(),
+        this.deps.jobs.everyJob(),
+      ]);
+    return {
+      plan,
+      reports,
+      audit,
+      reviews,
+      rounds,
+      conversations,
+      languageChoices,
+      deliveries,
+      reminders,
+      jobs,
+    };
   }
 
   /**
@@ -409,6 +424,7 @@ export class PersonalDataRequests {
       pseudonymiseAuditEntry(e, person, pseudonym),
     );
     const personal = await deps.conversations.forgetPersonal(person.aadObjectId);
+    const languageChoice = await deps.languages.forget(person.aadObjectId);
     return {
       reports,
       measures: planRows.measures.length,
@@ -418,6 +434,7 @@ export class PersonalDataRequests {
       rounds,
       conversations: shared + personal,
       deliveries: deliveries + jobs,
+      languageChoice,
     };
   }
 }

@@ -82,7 +82,15 @@ export class PlanManagement {
     return this.notice(locale, m.manage.retired(stored.measure.id, stored.measure.title), 'good');
   }
 
-  async planMeeting(plan: Plan, date: string, time: string | undefined, by: Coordinator, locale: Locale) {
+  /** `möte`: the answer also says which meetings are now planned from today (`meetingsText`). */
+  async planMeeting(
+    plan: Plan,
+    date: string,
+    time: string | undefined,
+    by: Coordinator,
+    locale: Locale,
+    meetingsText: (plan: Plan) => string,
+  ) {
     const m = messagesFor(locale);
     const day = DateTime.fromISO(date);
     const validTo = effectiveValidTo(plan.agreement);
@@ -100,7 +108,9 @@ export class PlanManagement {
     );
     if (!added) return this.notice(locale, m.manage.meetingExists(label), 'attention');
     await this.record(plan, by, 'planMeeting', { date, time });
-    return this.notice(locale, m.manage.meetingPlanned(label), 'good');
+    const meetings = [...plan.agreement.steeringMeetings, { date, ...(time ? { time } : {}) }];
+    const planned = { ...plan, agreement: { ...plan.agreement, steeringMeetings: meetings } };
+    return this.notice(locale, `${m.manage.meetingPlanned(label)} ${meetingsText(planned)}`, 'good');
   }
 
   /** `measure.save` from the form. */

@@ -312,7 +312,7 @@ export class ReportExport {
           declineContext: scope,
         },
       },
-      m.export.fileText,
+      m.export.followUpFileText(file.name),
     );
     const delivery = await this.sendConsent(context, consent);
     if (delivery === 'here') return undefined;
@@ -350,7 +350,7 @@ export class ReportExport {
       await upload(uploadInfo.uploadUrl, new Uint8Array(file.bytes));
     } catch (err) {
       log.warn('followUp.uploadFailed', describeError(err));
-      await sendNotice(context, m.problemTitle, m.export.uploadFailed);
+      await sendNotice(context, m.problemTitle, m.export.followUpUploadFailed);
       return;
     }
     const info: Attachment = {
@@ -367,6 +367,10 @@ export class ReportExport {
     const scope = scopeSchema.safeParse(response.context);
     const source =
       scope.success && scope.data.kind === 'offered' ? this.sources.get(scope.data.source) : undefined;
+    if (scope.success && scope.data.kind === 'followUp') {
+      await sendNotice(context, m.export.followUpTitle, m.export.followUpDeclined);
+      return;
+    }
     await sendNotice(context, m.export.title, source?.texts(locale).declined ?? m.export.declined);
   }
 

@@ -18,13 +18,16 @@ import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
 import type { ReviewAnswers } from './reviewAnswers.js';
 import type { Steering } from '../scheduling/steering.js';
-import { extendAgreement } from '../domain/steering.js';
+import { extendAgreement, upcomingMeetings } from '../domain/steering.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { may, type Action } from '../domain/access.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand, type Command } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
+import { localeOfCard, withLocale, withoutLocale } from './cardLanguage.js';
+import type { LanguageChoices } from '../storage/languageChoices.js';
 import { findGroup, type Plan } from '../domain/plan.js';
 import { describeError, log } from '../log.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -40,7 +43,11 @@ export interface BotDependencies {
   plans: PlanRepository;
   conversations: ConversationRepository;
   audit: AuditLog;
+  /** The agreement's language: posts to shared channels, and answers where nothing else tells. */
   defaultLocale: Locale;
+  languages: LanguageChoices;
+  /** Where the people are: times in replies are shown in this zone. */
+  timeZone: string;
   /** Empty means every tenant (allowed only outside production). */
   allowedTenantIds: readonly string[];
   now: () => Date;
@@ -100,14 +107,24 @@ export class SamverkansBot extends TeamsActivityHandler {
     context: TurnContext,
     response: FileConsentCardResponse,
   ): Promise<void> {
-    await this.deps.reportExport.accepted(context, response, this.localeOf(context.activity));
+    const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
+    await this.deps.reportExport.accepted(
+      context,
+      { ...response, context: withoutLocale(response.context) },
+      locale,
+    );
   }
 
   protected override async handleTeamsFileConsentDecline(
     context: TurnContext,
     response: FileConsentCardResponse,
   ): Promise<void> {
-    await this.deps.reportExport.declined(context, response, this.localeOf(context.activity));
+    const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
+    await this.deps.reportExport.declined(
+      context,
+      { ...response, context: withoutLocale(response.context) },
+      locale,
+    );
   }
 
   /**
@@ -118,7 +135,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     const value: unknown = context.activity.value;
     const action = isObject(value) ? value.action : undefined;
     if (context.activity.name === 'adaptiveCard/action' && !isObject(action)) {
-      const m = messagesFor(this.localeOf(context.activity));
+      const m = messagesFor(await this.personsLanguage(context.activity));
       return { status: 200, body: messageResponse(m.unknownAction) };
     }
     if (context.activity.name === 'fileConsent/invoke' && !isObject(value)) return { status: 400 };
@@ -130,26 +147,31 @@ export class SamverkansBot extends TeamsActivityHandler {
     context: TurnContext,
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
+    const data = invokeValue.action.data;
+    let locale = localeOfCard(data) ?? this.deps.defaultLocale;
     let result: Awaited<ReturnType<SamverkansBot['cardAction']>>;
     try {
-      result = await this.cardAction(context, invokeValue.action.verb, invokeValue.action.data);
+      locale = localeOfCard(data) ?? (await this.personsLanguage(context.activity));
+      this.answerIn(context, locale);
+      result = await this.cardAction(context, invokeValue.action.verb, withoutLocale(data), locale);
     } catch (err) {
       // Storage unreachable or another fault: nothing was half-written (every save is one conditional write),
       // and a message response leaves the card as it is, with what the person typed.
       log.error('cardAction.failed', describeError(err));
-      result = { message: messagesFor(this.localeOf(context.activity)).notSaved };
+      result = { message: messagesFor(locale).notSaved };
     }
     if ('message' in result) return messageResponse(result.message);
     if (result.messageCard) await this.updateCardMessage(context, result.messageCard);
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: result.card };
+    const card = withLocale(result.card, locale);
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
   }
 
   private async cardAction(
     context: TurnContext,
     verb: unknown,
     data: unknown,
+    locale: Locale,
   ): Promise<CardActionResult | { message: string }> {
-    const locale = this.localeOf(context.activity);
     const person = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name ?? '' };
     log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
     switch (verb) {
@@ -238,17 +260,23 @@ export class SamverkansBot extends TeamsActivityHandler {
     const value = context.activity.value as { verb?: unknown } | undefined;
     if (!context.activity.text && value && typeof value === 'object') {
       // Action.Submit, the fallback of clients without Universal Actions: same handling, answered in the chat.
-      const result = await this.cardAction(context, value.verb, value);
+      const locale = localeOfCard(value) ?? (await this.personsLanguage(context.activity));
+      this.answerIn(context, locale);
+      const result = await this.cardAction(context, value.verb, withoutLocale(value), locale);
       if ('message' in result) await context.sendActivity(MessageFactory.text(result.message));
       else if (result.messageCard) await this.updateCardMessage(context, result.card);
       else await sendCard(context, result.card);
       return;
     }
     const command = parseCommand(messageText(context.activity));
+    const chosen = await this.chosenLanguage(context.activity);
+    // The language rule (README, "Languages"): a choice made with `språk` wins; then the command word's
+    // language; words the same in both languages and sentences the bot does not know get the agreement's.
     const locale =
-      command.kind === 'unknown'
-        ? this.localeOf(context.activity)
-        : (command.locale ?? this.localeOf(context.activity));
+      command.kind === 'language'
+        ? (command.choice ?? chosen ?? command.locale)
+        : (chosen ?? (command.kind === 'unknown' ? undefined : command.locale) ?? this.deps.defaultLocale);
+    this.answerIn(context, locale);
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) {
       const m = messagesFor(locale);
@@ -288,6 +316,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           queryTooLong: m.status.queryTooLong,
           meetingFormat: m.manage.meetingFormat,
           missingPerson: m.personalData.missingPerson,
+          unknownLanguage: m.language.unknown,
         };
         const text = texts[command.problem];
         await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
@@ -295,6 +324,9 @@ export class SamverkansBot extends TeamsActivityHandler {
       }
       case 'bind':
         await this.bind(context, command.group, locale, plan, allowed('bindChannel'));
+        return;
+      case 'language':
+        await this.chooseLanguage(context, command.choice, locale);
         return;
       case 'status':
       case 'missing':
@@ -311,6 +343,15 @@ export class SamverkansBot extends TeamsActivityHandler {
               ? await this.deps.status.missing(plan, asker, locale)
               : await this.deps.status.history(plan, command.measure, locale);
         await sendCard(context, card);
+        return;
+      }
+      case 'meetings': {
+        if (!allowed('readStatus')) {
+          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
+          return;
+        }
+        const text = this.deps.steering.meetingsText(plan, locale);
+        await sendCard(context, renderCard('notice', noticeView(m.manage.meetingsTitle, text)));
         return;
       }
       case 'addMeasure':
@@ -336,7 +377,9 @@ export class SamverkansBot extends TeamsActivityHandler {
               ? await management.editForm(plan, command.measure, locale)
               : command.kind === 'retireMeasure'
                 ? await management.retire(plan, command.measure, by, locale)
-                : await management.planMeeting(plan, command.date, command.time, by, locale);
+                : await management.planMeeting(plan, command.date, command.time, by, locale, (p) =>
+                    this.deps.steering.meetingsText(p, locale),
+                  );
         await sendCard(context, card);
         return;
       }
@@ -388,16 +431,17 @@ export class SamverkansBot extends TeamsActivityHandler {
           await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
           return;
         }
-        const today = this.deps.now().toISOString().slice(0, 10);
-        const meetings = [...plan.agreement.steeringMeetings].sort((a, b) => a.date.localeCompare(b.date));
+        const meetings = plan.agreement.steeringMeetings;
         const meeting = command.date
           ? meetings.find((x) => x.date === command.date)
-          : (meetings.find((x) => x.date >= today) ?? meetings.at(-1));
-        if (!meeting) {
+          : upcomingMeetings(plan.agreement, this.today())[0];
+        if (meeting) {
+          await sendCard(context, await this.deps.steering.summaryCard(plan, meeting, locale));
+        } else if (command.date) {
           await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.steering.noMeeting)));
-          return;
+        } else {
+          await sendCard(context, await this.deps.steering.summaryCardForToday(plan, locale));
         }
-        await sendCard(context, await this.deps.steering.summaryCard(plan, meeting, locale));
         return;
       }
       case 'followUpReport':
@@ -471,11 +515,18 @@ export class SamverkansBot extends TeamsActivityHandler {
       openedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
     });
     if (result.kind !== 'opened') {
-      const text = result.kind === 'ended' ? m.steering.roundsEnded(result.validTo) : m.noAgreement;
+      const text =
+        result.kind === 'ended'
+          ? m.steering.roundsEnded(result.validTo)
+          : result.kind === 'busy'
+            ? m.rounds.busy(result.open.map((r) => r.label))
+            : m.noAgreement;
       await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
       return;
     }
-    const { round, cards } = result;
+    const { round, cards, sendsAt } = result;
+    // Outside office hours the cards wait for the next working morning: say when, or people wait for nothing.
+    const later = sendsAt > round.openedAt ? m.rounds.sendMoment(sendsAt, this.deps.timeZone) : undefined;
     await this.deps.audit.record({
       agreementId: round.agreementId,
       actor: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
@@ -485,7 +536,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     });
     const text =
       cards > 0
-        ? `${m.rounds.opened(round.label, round.measureIds.length, cards)} ${m.rounds.reminderPolicy(this.deps.reminders.afterWorkingDays, this.deps.reminders.max)}`
+        ? `${m.rounds.opened(round.label, round.measureIds.length, cards, later)} ${m.rounds.reminderPolicy(this.deps.reminders.afterWorkingDays, this.deps.reminders.max)}`
         : m.rounds.openedNoTargets(round.label);
     await sendCard(context, renderCard('notice', noticeView(m.rounds.openedTitle, text)));
     this.deps.onJobsPlanned();
@@ -561,7 +612,11 @@ export class SamverkansBot extends TeamsActivityHandler {
     if (!(await this.deps.conversations.claimWelcome(conversationId, this.deps.now().toISOString()))) return;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     const inChannel = activity.conversation.conversationType !== 'personal';
-    const card = renderCard('welcome', welcomeView(this.localeOf(activity), plan?.agreement, inChannel));
+    // A channel or group chat is shared: it gets the agreement's language. A person gets theirs, or their Teams'.
+    const locale = inChannel
+      ? this.deps.defaultLocale
+      : ((await this.chosenLanguage(activity)) ?? localeFrom(activity.locale, this.deps.defaultLocale));
+    const card = withLocale(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), locale);
     await sendCard(context, card);
   }
 
@@ -586,8 +641,58 @@ export class SamverkansBot extends TeamsActivityHandler {
     });
   }
 
-  private localeOf(activity: Activity): Locale {
-    return localeFrom(activity.locale, this.deps.defaultLocale);
+  /** Today's date where the people are. */
+  private today(): string {
+    return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.timeZone).toISODate() ?? '';
+  }
+
+  /** `språk en`: remembered for the person; `språk` alone says which language is in use and how to change it. */
+  private async chooseLanguage(context: TurnContext, choice: Locale | undefined, locale: Locale) {
+    const m = messagesFor(locale);
+    const aadObjectId = context.activity.from.aadObjectId;
+    if (choice && aadObjectId) {
+      await this.deps.languages.choose({
+        aadObjectId,
+        locale: choice,
+        chosenAt: this.deps.now().toISOString(),
+      });
+    }
+    const text = choice
+      ? m.language.chosen
+      : m.language.current((await this.chosenLanguage(context.activity)) !== undefined);
+    await sendCard(context, renderCard('notice', noticeView(m.language.title, text)));
+  }
+
+  /** The language the person chose with `språk`, if any. */
+  private async chosenLanguage(activity: Activity): Promise<Locale | undefined> {
+    const aadObjectId = activity.from?.aadObjectId;
+    if (!aadObjectId) return undefined;
+    try {
+      return await this.deps.languages.get(aadObjectId);
+    } catch (err) {
+      // Storage may be down for a moment: the answer comes in the agreement's language instead.
+      log.warn('language.readFailed', describeError(err));
+      return undefined;
+    }
+  }
+
+  /** The person's language where no command word or card tells: their choice, or the agreement's. */
+  private async personsLanguage(activity: Activity): Promise<Locale> {
+    return (await this.chosenLanguage(activity)) ?? this.deps.defaultLocale;
+  }
+
+  /** Every card this turn sends or updates carries the turn's language into its buttons. */
+  private answerIn(context: TurnContext, locale: Locale): void {
+    context.onSendActivities(async (_context, activities, next) => {
+      for (const activity of activities) {
+        if (activity.attachments) activity.attachments = withLocale(activity.attachments, locale);
+      }
+      return next();
+    });
+    context.onUpdateActivity(async (_context, activity, next) => {
+      if (activity.attachments) activity.attachments = withLocale(activity.attachments, locale);
+      return next();
+    });
   }
 }
 

@@ -1,3 +1,5 @@
+import type { Locale } from '../domain/locale.js';
+import { withLocale } from './cardLanguage.js';
 import {
   CardFactory,
   MessageFactory,
@@ -30,6 +32,8 @@ export class TeamsMessenger implements Messenger {
     private readonly appId: string,
     private readonly conversations: ConversationRepository,
     private readonly pacer: SendPacer,
+    /** The agreement's language, which every card the bot posts on its own is written in. */
+    private readonly locale: Locale,
   ) {}
 
   async postToChannel(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
@@ -45,7 +49,7 @@ export class TeamsMessenger implements Messenger {
             isGroup: true,
             bot: context.activity.recipient,
             channelData: { channel: { id: channelId } },
-            activity: toActivity(message) as Activity,
+            activity: toActivity(message, this.locale) as Activity,
           }),
         this.pacer,
       );
@@ -84,7 +88,7 @@ export class TeamsMessenger implements Messenger {
     return this.inConversation(reference, async (context) => {
       const response = await sendWithRetry(
         threadKey,
-        () => context.sendActivity(toActivity(message)),
+        () => context.sendActivity(toActivity(message, this.locale)),
         this.pacer,
       );
       return { conversationId: context.activity.conversation.id, activityId: response?.id ?? '' };
@@ -157,9 +161,9 @@ interface ConnectorClientLike {
   };
 }
 
-function toActivity(message: OutgoingMessage) {
+function toActivity(message: OutgoingMessage, locale: Locale) {
   const activity = message.card
-    ? MessageFactory.attachment(CardFactory.adaptiveCard(message.card), message.text)
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(withLocale(message.card, locale)), message.text)
     : MessageFactory.text(message.text ?? '');
   if (message.mentions && message.mentions.length > 0) {
     activity.entities = message.mentions.map((person) => ({

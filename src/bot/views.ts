@@ -1,4 +1,5 @@
 import type { Agreement } from '../domain/agreement.js';
+import { commandGroups, commandsFor, coordinatorsOnlyLabel, usage } from '../domain/commandCatalog.js';
 import type { Locale } from '../domain/locale.js';
 import type { PersonalDataCounts } from '../domain/personalData.js';
 import { groupsBoundTo, type Plan } from '../domain/plan.js';
@@ -24,14 +25,31 @@ export function helpView(locale: Locale, plan: Plan, context: { channelId?: stri
       ? m.helpChannelBound(bound.map((g) => g.name).join(', '))
       : m.helpChannelUnbound
     : '';
+  // Every command the person may use, from the catalog, grouped by what it is for; a coordinator's own are
+  // marked, and not shown to anyone else.
+  const commands = commandsFor(context.coordinator);
+  const sections = commandGroups
+    .map((group) => ({
+      title: group.title[locale],
+      commands: commands
+        .filter((c) => c.group === group.id)
+        .map((c) => ({
+          usage: usage(c, locale),
+          description:
+            c.who === 'coordinators'
+              ? `${c.description[locale]} _(${coordinatorsOnlyLabel[locale]})_`
+              : c.description[locale],
+        })),
+    }))
+    .filter((section) => section.commands.length > 0);
   return {
     title: m.helpTitle,
     intro: m.helpIntro,
-    // What a coordinator can do with a person's data is shown to coordinators only.
-    commands: context.coordinator ? [...m.helpCommands, ...m.personalData.helpCommands] : m.helpCommands,
+    sections,
     channel,
     groupsLabel: m.helpGroupsLabel,
-    groups: groupList(plan),
+    // Only coordinators can bind a channel, so only they need the groups' names.
+    groups: context.coordinator ? groupList(plan) : '',
     coordinator: context.coordinator ? m.helpCoordinator : '',
   };
 }

@@ -66,7 +66,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** `['measures', 3, 'owners', 0]` → `measures[3].owners[0]`, the way the field is found in the file. */
-function formatPath(path: readonly PropertyKey[]): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(top level)';
   let out = '';
   for (const segment of path) {
@@ -76,7 +76,7 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function formatProblems(problems: readonly string[]): string {
+export function formatProblems(problems: readonly string[]): string {
   const shown = problems.slice(0, maxProblemLines).map((p) => `  - ${p}`);
   const hidden = problems.length - shown.length;
   if (hidden > 0) shown.push(`  … and ${hidden} more`);

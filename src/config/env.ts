@@ -1,5 +1,11 @@
+import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseLocalMoment } from '../platform/clock.js';
+
+/** The shipped example agreement, and where its clock starts unless CLOCK_START says otherwise. */
+export const exampleAgreementFile = 'agreements/example.yaml';
+export const exampleClockStart = '2021-10-18T09:00';
 
 /**
  * Every setting the bot reads from its environment. The Bot Framework settings keep the SDK's own names so
@@ -94,6 +100,16 @@ const envSchema = z
     ),
     /** Where the archive is written before reports are removed; `<DATA_DIR>/archive` when unset. */
     ARCHIVE_DIR: optionalText,
+    /**
+     * Starts the bot's clock at this local time (`YYYY-MM-DDTHH:mm` in TIME_ZONE), running on at normal speed;
+     * `off` for the real time. Unset: the example agreement in development gets its example clock.
+     */
+    CLOCK_START: optionalText.pipe(
+      z
+        .string()
+        .regex(/^(off|\d{4}-\d{2}-\d{2}T\d{2}:\d{2})$/, 'must be like 2021-10-18T09:00, or off')
+        .optional(),
+    ),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   })
   .superRefine((env, ctx) => {
@@ -115,6 +131,17 @@ const envSchema = z
     if (production && env.BotOpenIdMetadata && !env.BotOpenIdMetadata.startsWith('https:')) {
       // Whoever can answer this address decides which tokens the bot trusts.
       ctx.addIssue({ code: 'custom', path: ['BotOpenIdMetadata'], message: 'must use https in production' });
+    }
+    if (production && env.CLOCK_START && env.CLOCK_START !== 'off') {
+      // People's reports would be stamped with a made-up time.
+      ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is not allowed in production' });
+    }
+    if (env.CLOCK_START && env.CLOCK_START !== 'off' && !parseLocalMoment(env.CLOCK_START, env.TIME_ZONE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CLOCK_START'],
+        message: 'is not a time that exists in TIME_ZONE',
+      });
     }
     if (production && !env.MicrosoftAppId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppId'], message: 'is required in production' });
@@ -181,6 +208,11 @@ export interface Config {
    * to `archiveDir` first.
    */
   retention: { months?: number; archiveDir: string };
+  /**
+   * Where the bot's clock starts (it runs on at normal speed); undefined is the real time. `byDefault` when it
+   * came from the example agreement rather than CLOCK_START.
+   */
+  clockStart?: { at: Date; local: string; byDefault: boolean };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -235,6 +267,16 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ...(env.REPORT_RETENTION_MONTHS !== undefined ? { months: env.REPORT_RETENTION_MONTHS } : {}),
       archiveDir: env.ARCHIVE_DIR ?? `${env.DATA_DIR}/archive`,
     },
+    ...clockStartOf(env),
     logLevel: env.LOG_LEVEL,
   };
+}
+
+function clockStartOf(env: Env): Pick<Config, 'clockStart'> {
+  const usesExample = path.resolve(env.AGREEMENT_FILE) === path.resolve(exampleAgreementFile);
+  const byDefault = env.CLOCK_START === undefined && env.NODE_ENV === 'development' && usesExample;
+  const local = byDefault ? exampleClockStart : env.CLOCK_START;
+  if (!local || local === 'off') return {};
+  const at = parseLocalMoment(local, env.TIME_ZONE);
+  return at ? { clockStart: { at, local, byDefault } } : {};
 }

@@ -96,3 +96,24 @@ export function missingMeasures(
 export function isOwner(measure: Measure, aadObjectId: string | undefined): boolean {
   return !!aadObjectId && measure.owners.some((o) => o.aadObjectId === aadObjectId);
 }
+
+/**
+ * The open rounds that already hold any of `measureIds`. A measure is in at most one open round at a time, so
+ * an owner never gets the same card from two rounds.
+ */
+export function overlappingOpenRounds(
+  rounds: readonly CheckInRound[],
+  measureIds: readonly string[],
+): CheckInRound[] {
+  const wanted = new Set(measureIds);
+  return rounds.filter((r) => r.status === 'open' && r.measureIds.some((id) => wanted.has(id)));
+}
+
+/** `measureIds` without those already in an open round. */
+export function measuresFreeOfOpenRounds(
+  rounds: readonly CheckInRound[],
+  measureIds: readonly string[],
+): string[] {
+  const busy = new Set(rounds.filter((r) => r.status === 'open').flatMap((r) => r.measureIds));
+  return measureIds.filter((id) => !busy.has(id));
+}

@@ -21,6 +21,8 @@ export type Command =
   | { kind: 'retireMeasure'; locale: Locale; measure: string }
   /** `möte 2021-11-25 13:00`: plans a steering meeting; the date is checked where the agreement is known. */
   | { kind: 'planMeeting'; locale: Locale; date: string; time?: string }
+  /** `möte` alone: the steering meetings planned from today on. */
+  | { kind: 'meetings'; locale: Locale }
   | { kind: 'extend'; locale: Locale }
   /** The written follow-up report, for the meeting on `date` or up to today. */
   | { kind: 'followUpReport'; locale: Locale; date?: string }
@@ -28,6 +30,8 @@ export type Command =
   | { kind: 'review'; locale: Locale }
   /** The summary before the next steering meeting (or the one on `date`). */
   | { kind: 'summary'; locale: Locale; date?: string }
+  /** `språk en` / `language sv`: the person's language from now on; without a language, which is in use. */
+  | { kind: 'language'; locale: Locale; choice?: Locale }
   /** `export` (every report) or `export <round>` (one round's reports, by its name). */
   | { kind: 'export'; locale: Locale; round?: string }
   /**
@@ -45,7 +49,8 @@ export type Command =
         | 'missingMeasure'
         | 'queryTooLong'
         | 'meetingFormat'
-        | 'missingPerson';
+        | 'missingPerson'
+        | 'unknownLanguage';
     }
   /** Anything else; answered with help in the language of the person's Teams client. */
   | { kind: 'unknown' };
@@ -87,7 +92,8 @@ type Verb =
   | 'extend'
   | 'review'
   | 'followUpReport'
-  | 'summary';
+  | 'summary'
+  | 'language';
 const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   hjalp: { kind: 'help', locale: 'sv' },
   help: { kind: 'help', locale: 'en' },
@@ -120,6 +126,18 @@ const verbs: Record<string, { kind: Verb; locale: Locale }> = {
   summary: { kind: 'summary', locale: 'en' },
   exportera: { kind: 'export', locale: 'sv' },
   export: { kind: 'export', locale: 'en' },
+  sprak: { kind: 'language', locale: 'sv' },
+  language: { kind: 'language', locale: 'en' },
+};
+
+/** What a person may write after `språk`/`language`, in either language. */
+const languageNames: Record<string, Locale> = {
+  sv: 'sv',
+  svenska: 'sv',
+  swedish: 'sv',
+  en: 'en',
+  engelska: 'en',
+  english: 'en',
 };
 const knownVerbs = Object.keys(verbs);
 
@@ -176,6 +194,12 @@ export function parseCommand(text: unknown): Command {
       return { kind: verb.kind, locale: verb.locale };
     case 'status':
       return parseStatus(rest);
+    case 'language': {
+      if (rest === '') return { kind: 'language', locale: verb.locale };
+      const choice = languageNames[rest];
+      if (!choice) return { kind: 'invalid', locale: verb.locale, problem: 'unknownLanguage' };
+      return { kind: 'language', locale: choice, choice };
+    }
     case 'export': {
       // The round's name keeps the person's own spelling, as it is shown on the round's cards.
       const round = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(1).join(' '));
@@ -185,6 +209,7 @@ export function parseCommand(text: unknown): Command {
     case 'planMeeting': {
       // Dates keep their dashes, so this reads the words as typed, not their matching form.
       const typedRest = parsed.data.trim().split(/\s+/).slice(1).join(' ');
+      if (typedRest === '') return { kind: 'meetings', locale: verb.locale };
       const meeting = /^(\d{4}-\d{2}-\d{2})(?: (\d{1,2}[.:]\d{2}))?$/.exec(typedRest);
       if (!meeting?.[1]) return { kind: 'invalid', locale: verb.locale, problem: 'meetingFormat' };
       const time = meeting[2]?.replace('.', ':').padStart(5, '0');

@@ -6,6 +6,7 @@ import type { ChannelBinding } from './channelBinding.js';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from './checkInRound.js';
 import { normalizeForMatching } from './command.js';
 import type { StoredConversation } from './conversation.js';
+import type { LanguageChoice } from './languageChoice.js';
 import type { ReviewAnswer } from './midTermReview.js';
 import type { Plan } from './plan.js';
 import type { Report } from './report.js';
@@ -40,6 +41,7 @@ export interface StoredData {
   reviews: readonly ReviewAnswer[];
   rounds: readonly CheckInRound[];
   conversations: readonly StoredConversation[];
+  languageChoices: readonly LanguageChoice[];
   deliveries: readonly Delivery[];
   reminders: readonly Reminder[];
   jobs: readonly JobRecord[];
@@ -195,6 +197,8 @@ export interface PersonalData {
   personalChat: StoredConversation[];
   /** Channels and group chats whose stored reference names them as the last person who wrote there. */
   lastWriterIn: StoredConversation[];
+  /** The language they chose with `språk` (deleted on erasure: it only served to answer them). */
+  languageChoice: LanguageChoice[];
   /** Check-in cards delivered to their personal chat, and the reminders that reached it. */
   deliveries: Delivery[];
   reminders: Reminder[];
@@ -227,6 +231,7 @@ export function collectPersonalData(data: StoredData, person: KnownPerson): Pers
     lastWriterIn: data.conversations.filter(
       (c) => c.kind !== 'personal' && isThem(userOf(c)?.aadObjectId ?? userOf(c)?.id ?? ''),
     ),
+    languageChoice: data.languageChoices.filter((c) => isThem(c.aadObjectId)),
     deliveries: data.deliveries.filter((d) => isPersonalTarget(d.target, isThem)),
     reminders: data.reminders.filter((r) => isPersonalTarget(r.target, isThem)),
     jobs: data.jobs.filter((j) => isThem(personalTargetOf(j) ?? '')),
@@ -243,6 +248,7 @@ export interface PersonalDataCounts {
   rounds: number;
   conversations: number;
   deliveries: number;
+  languageChoice: number;
 }
 
 export function countsOf(data: PersonalData): PersonalDataCounts {
@@ -255,6 +261,7 @@ export function countsOf(data: PersonalData): PersonalDataCounts {
     rounds: data.rounds.length,
     conversations: data.personalChat.length + data.lastWriterIn.length,
     deliveries: data.deliveries.length + data.reminders.length + data.jobs.length,
+    languageChoice: data.languageChoice.length,
   };
 }
 
@@ -319,6 +326,7 @@ export function exportDocument(data: PersonalData, header: ExportHeader): Record
     reviewAnswers: data.reviewAnswers,
     roundsOpened: data.rounds,
     personalChat: data.personalChat,
+    languageChoice: data.languageChoice,
     lastWriterInConversations: data.lastWriterIn.map((c) => ({
       kind: c.kind,
       id: c.id,

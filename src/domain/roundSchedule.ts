@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import type { Agreement } from './agreement.js';
-import type { RoundTrigger } from './checkInRound.js';
+import type { CheckInRound, RoundTrigger } from './checkInRound.js';
 import { nextAllowedMoment, workingDaysBefore, type WorkingCalendar } from './workingCalendar.js';
 
 /** The period an automatic round follows up; the bot words its label in the reader's language. */
@@ -93,4 +93,27 @@ export function automaticRoundsDue(
     }
   }
   return rounds;
+}
+
+/**
+ * Whether an automatic round's period is over at `now`: its month or quarter has ended, or its steering meeting
+ * has been held. Such a round closes before the next period's opens, so its measures can be asked again.
+ * Manual rounds have no period and stay open until a coordinator closes them.
+ */
+export function periodIsOver(
+  round: Pick<CheckInRound, 'id' | 'trigger'>,
+  now: DateTime,
+  timeZone: string,
+): boolean {
+  const local = now.setZone(timeZone);
+  switch (round.trigger) {
+    case 'manual':
+      return false;
+    case 'monthly':
+      return round.id < `monthly-${local.toFormat('yyyy-LL')}`;
+    case 'quarterly':
+      return round.id < `quarterly-${local.year}-q${local.quarter}`;
+    case 'steeringMeeting':
+      return round.id < `meeting-${local.toISODate() ?? ''}`;
+  }
 }

@@ -64,6 +64,13 @@ export function previousMeeting(agreement: Agreement, date: string): SteeringMee
     .at(-1);
 }
 
+/** The meetings on or after `today`, earliest first: what "the next meeting" can be; a past one never is. */
+export function upcomingMeetings(agreement: Agreement, today: string): SteeringMeeting[] {
+  return agreement.steeringMeetings
+    .filter((m) => m.date >= today)
+    .sort((a, b) => a.date.localeCompare(b.date));
+}
+
 export interface IndicatorTrend {
   measure: Measure;
   /** Values in the order they were reported, one per day reported (the latest revision that day). */

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { Measure, TeamsUser } from '../domain/agreement.js';
 import { coordinatorsOf } from '../domain/agreement.js';
 import {
+  measuresFreeOfOpenRounds,
   missingMeasures,
+  overlappingOpenRounds,
   promptTargets,
   targetKey,
   type CheckInRound,
@@ -13,7 +15,12 @@ import {
 } from '../domain/checkInRound.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
-import { automaticRoundsDue, effectiveValidTo, type PlannedRound } from '../domain/roundSchedule.js';
+import {
+  automaticRoundsDue,
+  effectiveValidTo,
+  periodIsOver,
+  type PlannedRound,
+} from '../domain/roundSchedule.js';
 import { addWorkingDays, nextAllowedMoment, type WorkingCalendar } from '../domain/workingCalendar.js';
 import { describeError, log } from '../log.js';
 import type { CheckInCard } from '../bot/checkInCard.js';
@@ -48,8 +55,11 @@ export interface CheckInDependencies {
 }
 
 export type OpenRoundResult =
-  | { kind: 'opened'; round: CheckInRound; cards: number }
+  /** `sendsAt` (UTC ISO) is when the cards go out: now, or the next working moment in office hours. */
+  | { kind: 'opened'; round: CheckInRound; cards: number; sendsAt: string }
   | { kind: 'exists'; round: CheckInRound }
+  /** Some of the measures are in these open rounds already; nothing was opened. */
+  | { kind: 'busy'; open: CheckInRound[] }
   | { kind: 'noAgreement' }
   /** The agreement has expired without an extension: rounds stop. */
   | { kind: 'ended'; validTo: string };
@@ -78,12 +88,16 @@ export class CheckIns {
     const now = this.localNow();
     const validTo = effectiveValidTo(plan.agreement);
     if ((now.toISODate() ?? '') > validTo) return { kind: 'ended', validTo };
+    const measureIds =
+      request.measureIds ?? plan.agreement.measures.filter((m) => !m.retired).map((m) => m.id);
+    const busy = overlappingOpenRounds(await this.deps.rounds.list(plan.agreement.id), measureIds);
+    if (busy.length > 0 && !busy.some((r) => r.id === request.id)) return { kind: 'busy', open: busy };
     const round: CheckInRound = {
       id: request.id ?? `${now.toFormat('yyyyLLdd-HHmm')}-${randomUUID().slice(0, 8)}`,
       agreementId: plan.agreement.id,
       label: request.label ?? messagesFor(this.deps.locale).rounds.defaultLabel(now.year, now.quarter),
       trigger: request.trigger,
-      measureIds: request.measureIds ?? plan.agreement.measures.filter((m) => !m.retired).map((m) => m.id),
+      measureIds,
       openedAt: now.toUTC().toISO() ?? '',
       status: 'open',
       ...(request.openedBy ? { openedBy: request.openedBy } : {}),
@@ -92,14 +106,14 @@ export class CheckIns {
       const existing = await this.deps.rounds.get(plan.agreement.id, round.id);
       return existing ? { kind: 'exists', round: existing } : { kind: 'noAgreement' };
     }
-    const cards = await this.planJobs(plan, round);
+    const { cards, sendsAt } = await this.planJobs(plan, round);
     log.info('round.opened', {
       roundId: round.id,
       trigger: round.trigger,
       measures: round.measureIds.length,
       cards,
     });
-    return { kind: 'opened', round, cards };
+    return { kind: 'opened', round, cards, sendsAt };
   }
 
   /**
@@ -116,17 +130,33 @@ export class CheckIns {
       this.deps.calendar,
       this.deps.settings.leadWorkingDays,
     );
+    let rounds = await this.deps.rounds.list(plan.agreement.id);
+    const over = rounds.filter(
+      (r) => r.status === 'open' && periodIsOver(r, local, this.deps.calendar.timeZone),
+    );
+    for (const round of over) {
+      // Last month's round makes way for this month's: its measures are asked again.
+      await this.deps.rounds.close(plan.agreement.id, round.id, now.toISOString());
+      log.info('round.periodOver', { roundId: round.id });
+    }
     if (due.length === 0) return [];
-    const existing = new Set((await this.deps.rounds.list(plan.agreement.id)).map((r) => r.id));
+    if (over.length > 0) rounds = await this.deps.rounds.list(plan.agreement.id);
+    const existing = new Set(rounds.map((r) => r.id));
     const opened: CheckInRound[] = [];
     for (const planned of due.filter((p) => !existing.has(p.id))) {
+      // Measures in another open round (a coordinator's, say) report there; the rest get this period's round.
+      const measureIds = measuresFreeOfOpenRounds(rounds, planned.measureIds);
+      if (measureIds.length === 0) continue;
       const result = await this.openRound({
         id: planned.id,
         label: this.labelOf(planned),
         trigger: planned.trigger,
-        measureIds: planned.measureIds,
+        measureIds,
       });
-      if (result.kind === 'opened') opened.push(result.round);
+      if (result.kind === 'opened') {
+        opened.push(result.round);
+        rounds = [...rounds, result.round];
+      }
     }
     return opened;
   }
@@ -170,7 +200,7 @@ export class CheckIns {
   }
 
   /** Enqueues the round's prompts now (or at the next working moment), its reminders and its summary. */
-  private async planJobs(plan: Plan, round: CheckInRound): Promise<number> {
+  private async planJobs(plan: Plan, round: CheckInRound): Promise<{ cards: number; sendsAt: string }> {
     const opened = DateTime.fromISO(round.openedAt, { zone: 'utc' }).setZone(this.deps.calendar.timeZone);
     const promptAt = iso(nextAllowedMoment(opened, this.deps.calendar));
     const measures = plan.agreement.measures.filter((m) => round.measureIds.includes(m.id));
@@ -211,7 +241,7 @@ export class CheckIns {
     // A round of 250 measures is some 1,500 jobs of three storage requests each; one after the other, the
     // coordinator who typed `ny runda` would wait for all of them. Enqueueing is idempotent, so order is free.
     await inLanes(jobs, enqueueLanes, (job) => this.deps.jobs.enqueue(job));
-    return cards;
+    return { cards, sendsAt: promptAt };
   }
 
   private async prompt(job: ClaimedJob): Promise<JobOutcome> {

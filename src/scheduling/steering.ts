@@ -7,7 +7,9 @@ import {
   consultationDeadline,
   meetingGaps,
   meetingSummary,
+  previousMeeting,
   renewalReminderAt,
+  upcomingMeetings,
   type MeetingSummary,
 } from '../domain/steering.js';
 import { nextAllowedMoment, workingDaysBefore, type WorkingCalendar } from '../domain/workingCalendar.js';
@@ -141,6 +143,45 @@ export class Steering {
     );
   }
 
+  /**
+   * `sammanfattning` with no meeting ahead (after an extension, say): where things stand today, changes since
+   * the latest meeting, and how to plan the next one. A past meeting is never shown as the next.
+   */
+  async summaryCardForToday(plan: Plan, locale: Locale): Promise<Record<string, unknown>> {
+    const history = await this.deps.reports.allHistory(plan.agreement.id);
+    const today = this.today();
+    const m = messagesFor(locale);
+    return summaryCardOf(
+      plan,
+      meetingSummary(plan, history, { date: today }),
+      m,
+      this.deps.calendar.timeZone,
+      {
+        title: m.steering.todayTitle(today),
+        note: this.meetingsText(plan, locale),
+      },
+    );
+  }
+
+  /** Which steering meetings are planned from today, or that none is and how to plan one. */
+  meetingsText(plan: Plan, locale: Locale): string {
+    const m = messagesFor(locale);
+    const today = this.today();
+    const upcoming = upcomingMeetings(plan.agreement, today);
+    if (upcoming.length > 0) {
+      return m.manage.upcomingMeetings(
+        upcoming.map((x) => (x.time ? `${x.date} ${x.time}` : x.date)).join(', '),
+      );
+    }
+    const last = previousMeeting(plan.agreement, today);
+    const example = DateTime.fromISO(today).plus({ weeks: 6 }).set({ weekday: 4 }).toISODate() ?? today;
+    return m.manage.noUpcomingMeeting(last?.date, example);
+  }
+
+  private today(): string {
+    return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.calendar.timeZone).toISODate() ?? '';
+  }
+
   private async postSummary(job: ClaimedJob): Promise<JobOutcome> {
     const { date } = job.payload as { date: string };
     const plan = await this.deps.plans.load(this.deps.agreementId);
@@ -215,7 +256,13 @@ export class Steering {
 }
 
 /** The summary card's data: text for every goal area and a line chart (with a text fallback) per indicator. */
-export function summaryCardOf(plan: Plan, summary: MeetingSummary, m: Messages, timeZone: string) {
+export function summaryCardOf(
+  plan: Plan,
+  summary: MeetingSummary,
+  m: Messages,
+  timeZone: string,
+  today?: { title: string; note: string },
+) {
   const list = (items: string[]) => items.join(', ');
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(timeZone).toISODate() ?? iso;
   const goalAreas = summary.goalAreas.map((g) => {
@@ -259,15 +306,19 @@ export function summaryCardOf(plan: Plan, summary: MeetingSummary, m: Messages, 
     };
   });
   return renderCard('meetingSummary', {
-    title: m.steering.summaryTitle(
-      summary.meeting.time ? `${summary.meeting.date} ${summary.meeting.time}` : summary.meeting.date,
-    ),
+    title:
+      today?.title ??
+      m.steering.summaryTitle(
+        summary.meeting.time ? `${summary.meeting.date} ${summary.meeting.time}` : summary.meeting.date,
+      ),
+    note: today?.note ?? '',
     subtitle: m.steering.summarySubtitle(plan.agreement.title, summary.since),
     goal: m.steering.goal(plan.agreement.longTermGoal),
     goalAreas,
     trends,
     reportButton: m.steering.reportButton,
-    meeting: summary.meeting.date,
+    // No meeting: the button asks for the report up to today.
+    meeting: today ? '' : summary.meeting.date,
   });
 }
 

@@ -147,18 +147,48 @@ export class ReportRepository {
    * per measure and hundred revisions, with the current row set to the newest. Existing revisions conflict.
    */
   async importHistory(reports: readonly Report[]): Promise<void> {
-    const byMeasure = new Map<string, Report[]>();
-    for (const report of reports) {
-      const key = `${report.agreementId}|${report.measureId}`;
-      byMeasure.set(key, [...(byMeasure.get(key) ?? []), report]);
+    for (const revisions of byMeasure(reports)) await this.importMeasure(revisions, 'replace');
+  }
+
+  /**
+   * Like importHistory, but only for measures of which nothing is stored yet: a measure with a report (a current
+   * row or any revision, whoever wrote it) is left exactly as it is, and nothing is ever replaced. Safe on
+   * several instances at once. Returns how many measures, revisions and rows (revisions plus current rows) were
+   * written.
+   */
+  async importNewHistory(
+    reports: readonly Report[],
+  ): Promise<{ measures: number; revisions: number; rows: number }> {
+    const written = { measures: 0, revisions: 0, rows: 0 };
+    const stored = new Map<string, Set<string>>();
+    for (const revisions of byMeasure(reports)) {
+      const { agreementId, measureId } = revisions[0] as Report;
+      let current = stored.get(agreementId);
+      if (!current) {
+        current = await this.measuresWithReports(agreementId);
+        stored.set(agreementId, current);
+      }
+      if (current.has(measureId)) continue;
+      const rows = await this.importMeasure(revisions, 'onlyNew');
+      if (rows === 0) continue;
+      written.measures += 1;
+      written.revisions += revisions.length;
+      written.rows += rows;
     }
-    for (const revisions of byMeasure.values()) {
-      const sorted = [...revisions].sort((a, b) => a.revision - b.revision);
-      const newest = sorted.at(-1);
-      if (!newest) continue;
-      // Known in full only when the import starts at the first revision.
-      const trail = trailOf(sorted, newest.revision);
-      for (let i = 0; i < sorted.length; i += 100) {
+    return written;
+  }
+
+  /**
+   * Writes one measure's revisions (oldest first) and its current row; returns the rows written. `onlyNew` writes
+   * nothing if any of the revisions exists and leaves a current row someone else wrote meanwhile.
+   */
+  private async importMeasure(sorted: readonly Report[], mode: 'replace' | 'onlyNew'): Promise<number> {
+    const newest = sorted.at(-1);
+    if (!newest) return 0;
+    // Known in full only when the import starts at the first revision.
+    const trail = trailOf(sorted, newest.revision);
+    for (let i = 0; i < sorted.length; i += 100) {
+      try {
         await this.table.submitTransaction(
           sorted.slice(i, i + 100).map((r) => [
             'create',
@@ -170,18 +200,41 @@ export class ReportRepository {
             },
           ]),
         );
+      } catch (err) {
+        // The first batch claims the measure; a revision already there means someone else got there first.
+        if (mode === 'onlyNew' && i === 0 && isStatus(err, 409)) return 0;
+        throw err;
       }
-      await this.table.upsertEntity<ReportRow>(
-        {
-          partitionKey: currentPartition(newest.agreementId),
-          rowKey: keyOf(newest.measureId),
-          revision: newest.revision,
-          data: JSON.stringify(newest),
-          trail,
-        },
-        'Replace',
-      );
     }
+    const row: ReportRow = {
+      partitionKey: currentPartition(newest.agreementId),
+      rowKey: keyOf(newest.measureId),
+      revision: newest.revision,
+      data: JSON.stringify(newest),
+      trail,
+    };
+    if (mode === 'replace') {
+      await this.table.upsertEntity<ReportRow>(row, 'Replace');
+      return sorted.length + 1;
+    }
+    try {
+      await this.table.createEntity<ReportRow>(row);
+      return sorted.length + 1;
+    } catch (err) {
+      // A save in between caught the current row up from these revisions (see `add`); it stays.
+      if (isStatus(err, 409)) return sorted.length;
+      throw err;
+    }
+  }
+
+  /** The measures that have a current row. */
+  private async measuresWithReports(agreementId: string): Promise<Set<string>> {
+    const measures = new Set<string>();
+    const rows = this.table.listEntities<Pick<ReportRow, 'rowKey'>>({
+      queryOptions: { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, select: ['RowKey'] },
+    });
+    for await (const row of rows) measures.add(Buffer.from(row.rowKey, 'base64url').toString('utf8'));
+    return measures;
   }
 
   /** The latest report on every measure that has one. */
@@ -405,6 +458,16 @@ function trailOf(history: readonly Report[], revision: number): string {
 
 function bounded(trail: string): string {
   return trail.length > trailMaxLength ? untracked : trail;
+}
+
+/** Reports grouped per agreement and measure, oldest revision first. */
+function byMeasure(reports: readonly Report[]): Report[][] {
+  const groups = new Map<string, Report[]>();
+  for (const report of reports) {
+    const key = `${report.agreementId}|${report.measureId}`;
+    groups.set(key, [...(groups.get(key) ?? []), report]);
+  }
+  return [...groups.values()].map((revisions) => [...revisions].sort((a, b) => a.revision - b.revision));
 }
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;

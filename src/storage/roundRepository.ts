@@ -51,6 +51,37 @@ export class RoundRepository {
     }
   }
 
+  /**
+   * Stores rounds kept elsewhere (an example history) all at once: one transaction per agreement, so either every
+   * round of it is stored or, if any of them exists, none. At most 100 rounds per agreement. Returns how many.
+   */
+  async importRounds(rounds: readonly CheckInRound[]): Promise<number> {
+    const byAgreement = new Map<string, CheckInRound[]>();
+    for (const round of rounds)
+      byAgreement.set(round.agreementId, [...(byAgreement.get(round.agreementId) ?? []), round]);
+    let stored = 0;
+    for (const [agreementId, batch] of byAgreement) {
+      if (batch.length > 100) throw new RangeError(`${batch.length} rounds for ${agreementId}; at most 100`);
+      try {
+        await this.table.submitTransaction(
+          batch.map((round) => [
+            'create',
+            {
+              partitionKey: roundsPartition(agreementId),
+              rowKey: keyOf(round.id),
+              data: JSON.stringify(round),
+              status: round.status,
+            } satisfies RoundRow,
+          ]),
+        );
+        stored += batch.length;
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+      }
+    }
+    return stored;
+  }
+
   async get(agreementId: string, roundId: string): Promise<CheckInRound | undefined> {
     try {
       const row = await this.table.getEntity<RoundRow>(roundsPartition(agreementId), keyOf(roundId));

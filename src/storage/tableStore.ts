@@ -10,6 +10,7 @@ export const tableNames = {
   rounds: 'Rounds',
   jobs: 'Jobs',
   retention: 'Retention',
+  languages: 'Languages',
 } as const;
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 

@@ -31,6 +31,26 @@ describe('configuration from the environment', () => {
     assert.equal(config.storage.kind, 'connectionString');
   });
 
+  it('runs the example agreement on its example clock in development, and nothing else on a made-up time', () => {
+    const example = loadConfig({});
+    assert.equal(example.clockStart?.local, '2021-10-18T09:00');
+    assert.equal(
+      example.clockStart.at.toISOString(),
+      '2021-10-18T07:00:00.000Z',
+      '09:00 summer time in Stockholm',
+    );
+    assert.equal(example.clockStart.byDefault, true);
+    assert.equal(loadConfig({ CLOCK_START: 'off' }).clockStart, undefined);
+    assert.equal(loadConfig({ NODE_ENV: 'test' }).clockStart, undefined);
+    assert.equal(loadConfig({ AGREEMENT_FILE: 'agreements/vasby-2023.yaml' }).clockStart, undefined);
+    const chosen = loadConfig({
+      AGREEMENT_FILE: 'agreements/vasby-2023.yaml',
+      CLOCK_START: '2023-02-06T08:30',
+    });
+    assert.equal(chosen.clockStart?.at.toISOString(), '2023-02-06T07:30:00.000Z');
+    assert.equal(chosen.clockStart.byDefault, false);
+  });
+
   it('compares tenant ids without regard to case', () => {
     const config = loadConfig({ ALLOWED_TENANT_IDS: 'ABCDEF12-3456-7890-ABCD-EF1234567890' });
     assert.deepEqual(config.allowedTenantIds, ['abcdef12-3456-7890-abcd-ef1234567890']);
@@ -116,6 +136,29 @@ describe('configuration from the environment', () => {
       'both storage settings',
       { STORAGE_CONNECTION_STRING: 'x', STORAGE_ACCOUNT_URL: 'https://a.table.core.windows.net' },
       /^Invalid configuration: STORAGE_ACCOUNT_URL set either/,
+    ],
+    [
+      'a started clock in production',
+      {
+        NODE_ENV: 'production',
+        MicrosoftAppId: appId,
+        MicrosoftAppPassword: 'secret',
+        MicrosoftAppTenantId: tenant,
+        STORAGE_CONNECTION_STRING: 'x',
+        ALLOWED_TENANT_IDS: tenant,
+        CLOCK_START: '2021-10-18T09:00',
+      },
+      /^Invalid configuration: CLOCK_START is not allowed in production/,
+    ],
+    [
+      'a clock start that is not a time',
+      { CLOCK_START: 'måndag' },
+      /^Invalid configuration: CLOCK_START must be like/,
+    ],
+    [
+      'a clock start in the hour that daylight saving time skips',
+      { CLOCK_START: '2021-03-28T02:30' },
+      /^Invalid configuration: CLOCK_START is not a time that exists/,
     ],
     [
       'a retention period of no months',

@@ -151,6 +151,10 @@ function stored(agreement: Agreement): StoredData {
         updatedAt: '2021-05-02T08:00:00.000Z',
       },
     ],
+    languageChoices: [
+      { aadObjectId: frida.aadObjectId, locale: 'en', chosenAt: '2021-05-01T08:00:00.000Z' },
+      { aadObjectId: megan.aadObjectId, locale: 'sv', chosenAt: '2021-05-01T08:00:00.000Z' },
+    ],
     deliveries: [
       {
         roundId: 'q2',
@@ -321,7 +325,11 @@ describe('personal data: what is stored about one person', () => {
         rounds: 1,
         conversations: 2,
         deliveries: 3,
+        languageChoice: 1,
       });
+      assert.deepEqual(mine.languageChoice, [
+        { aadObjectId: frida.aadObjectId, locale: 'en', chosenAt: '2021-05-01T08:00:00.000Z' },
+      ]);
       const json = JSON.stringify(mine);
       for (const other of [megan.aadObjectId, megan.name, '29:megan'])
         assert.equal(json.includes(other), false);
@@ -468,6 +476,7 @@ describe('personal data: what is stored about one person', () => {
         conversations: data.conversations
           .filter((c) => !isPersonalChatOf(c, person))
           .map((c) => or(pseudonymiseConversation(c, person, pseudonym), c)),
+        languageChoices: data.languageChoices.filter((c) => c.aadObjectId !== person.aadObjectId),
         deliveries: data.deliveries.filter((d) => !isDeliveryTo(d.target, person)),
         reminders: data.reminders.filter((r) => !isDeliveryTo(r.target, person)),
         jobs: data.jobs.filter((j) => !isJobFor(j, person)),
@@ -481,6 +490,7 @@ describe('personal data: what is stored about one person', () => {
         rounds: 0,
         conversations: 0,
         deliveries: 0,
+        languageChoice: 0,
       });
       assert.ok(isEmpty(countsOf(collectPersonalData(erased, person))), 'nothing left');
       assert.equal(

@@ -97,9 +97,15 @@ describe('check-ins follow the Swedish working calendar (sinon fake clock)', () 
     clock.setSystemTime(Date.parse('2021-06-24T15:30:00Z'));
     await runJobs();
     arrivals.length = 0;
-    await bot.post(channelMessage('ny runda midsommar', beredning, { serviceUrl: bot.connector.serviceUrl }));
+    // June's monthly and Q2's quarterly rounds are open: a measure is in one open round at a time.
+    const say = (text: string) =>
+      bot.post(channelMessage(text, beredning, { serviceUrl: bot.connector.serviceUrl }));
+    await say('stäng runda');
+    await say('stäng runda');
+    await say('ny runda midsommar');
     const reply = bot.connector.sent.find((s) => textOf(s).includes('Omgången **midsommar** är öppnad'));
     assert.ok(reply, 'the coordinator is answered at once');
+    assert.match(textOf(reply), /kort skickas måndag 28 juni kl\. 08:00, när kontorstiden börjar,/);
     bot.connector.clear();
 
     await walkUntil('2021-06-28T09:00:00Z');

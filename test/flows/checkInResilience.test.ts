@@ -464,7 +464,7 @@ async function startBotProcess(azurite: LocalAzurite, now: number): Promise<BotP
     setLogLevel(logLevel);
     const { loadConfig } = await import(${JSON.stringify(href('../../src/config/env.js'))});
     const { startApp } = await import(${JSON.stringify(href('../../src/app.js'))});
-    const app = await startApp(loadConfig(settings), { now: () => new Date(now) });
+    const app = await startApp(loadConfig(settings), { now: () => new Date(now), exampleHistory: false });
     process.stdout.write('started ' + app.url + '\\n');
   `;
   const args = JSON.stringify([settings, now, process.env.LOG_LEVEL ?? 'silent']);

@@ -137,8 +137,8 @@ describe('the Teams envelope over HTTP: refused whole, or answered', () => {
       if (fixture.type === 'invoke') {
         const response = JSON.parse(body) as { type?: string; value?: unknown };
         assert.equal(response.type, 'application/vnd.microsoft.card.adaptive', file);
-        // The Playground's example card is none of the bot's.
-        assert.match(cardText(response.value).join('\n'), /I no longer recognise this card/, file);
+        // The Playground's example card is none of the bot's, and carries no language: the agreement's is used.
+        assert.match(cardText(response.value).join('\n'), /Det här kortet känner jag inte igen längre/, file);
       } else {
         await bot.connector.waitFor((sent) => sent.some((s) => s.conversationId === conversationId));
       }
@@ -258,7 +258,7 @@ describe('the Teams envelope over HTTP: refused whole, or answered', () => {
     ['whose action is null', { action: null }],
     ['without a value', undefined],
   ] as const) {
-    it(`answers a card button ${kind} "I no longer recognise this card", in the person's language`, async () => {
+    it(`answers a card button ${kind} "I no longer recognise this card", in the agreement's language`, async () => {
       const before = await stored();
       for (const locale of ['sv-SE', 'en-US'] as const) {
         const activity = {
@@ -273,7 +273,8 @@ describe('the Teams envelope over HTTP: refused whole, or answered', () => {
         const { status, body, logs } = await post(activity);
         assert.equal(status, 200, body);
         assert.deepEqual(logs, []);
-        const expected = messagesFor(locale === 'sv-SE' ? 'sv' : 'en').unknownAction;
+        // No card of the bot's to take the language from, whatever the Teams client's language is.
+        const expected = messagesFor('sv').unknownAction;
         assert.deepEqual(JSON.parse(body), {
           statusCode: 200,
           type: 'application/vnd.microsoft.activity.message',

@@ -255,7 +255,8 @@ describe('coordinators export the reports as a CSV file', () => {
     const stored = await reports().allHistory(agreementId);
     assert.match(String(content.description), new RegExp(`med varje version \\(${stored.length} rader\\)`));
     assert.match(String(activity.body.text), /Här är rapporterna som CSV-fil för Excel/);
-    assert.deepEqual(content.acceptContext, { kind: 'all' });
+    // Only the scope, and the language the upload's answer is to be in.
+    assert.deepEqual(content.acceptContext, { kind: 'all', locale: 'sv' });
 
     const { sent, uniqueId } = await fileConsent('accept', content.acceptContext);
     const upload = theUpload();
@@ -295,7 +296,7 @@ describe('coordinators export the reports as a CSV file', () => {
     const asked = await say('export 2021 kvartal 2');
     const { attachment, content } = theConsentCard(asked);
     assert.equal(attachment.name, 'samverkan-rapporter-2021-kvartal-2-2021-05-20.csv');
-    assert.deepEqual(content.acceptContext, { kind: 'round', roundId: 'q2' });
+    assert.deepEqual(content.acceptContext, { kind: 'round', roundId: 'q2', locale: 'en' });
     assert.match(String(content.description), /The reports of the round 2021 kvartal 2 .*\(2 rows\)/);
 
     // Reported between the card and the accept: the file has it.

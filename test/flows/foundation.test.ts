@@ -43,7 +43,7 @@ describe('foundation: the bot over HTTP with Azurite and a loopback connector', 
     assert.equal(reply?.conversationId, activity.conversation.id);
     const text = lastCardText();
     assert.match(text, /Det här kan jag/);
-    assert.match(text, /koppla <grupp>/);
+    assert.match(text, /koppla \[grupp\]/);
     assert.match(text, /inte kopplad till någon grupp/);
   });
 
@@ -133,11 +133,26 @@ describe('foundation: the bot over HTTP with Azurite and a loopback connector', 
     assert.match(text, /Gemensam · /);
   });
 
-  it('answers anything else with the help card in the language of the Teams client', async () => {
-    await bot.post(personalMessage('vad gör du?', { serviceUrl: bot.connector.serviceUrl, locale: 'sv-SE' }));
+  it("answers anything else with the help card in the agreement's language, or the language the person chose", async () => {
+    const serviceUrl = bot.connector.serviceUrl;
+    const from = users.patti;
+    await bot.post(personalMessage('vad gör du?', { serviceUrl, from, locale: 'sv-SE' }));
     assert.match(lastCardText(), /Det här kan jag/);
-    await bot.post(personalMessage('what now', { serviceUrl: bot.connector.serviceUrl, locale: 'en-US' }));
+    // An English Teams client alone does not switch the language inside a conversation held in Swedish.
+    await bot.post(personalMessage('what now', { serviceUrl, from, locale: 'en-US' }));
+    assert.match(lastCardText(), /Det här kan jag/);
+    await bot.post(personalMessage('language en', { serviceUrl, from, locale: 'en-US' }));
+    assert.match(lastCardText(), /I will answer you in English from now on/);
+    await bot.post(personalMessage('vad gör du?', { serviceUrl, from, locale: 'sv-SE' }));
     assert.match(lastCardText(), /What I can do/);
+    await bot.post(personalMessage('språk', { serviceUrl, from }));
+    assert.match(lastCardText(), /You have chosen English/);
+    await bot.post(personalMessage('språk svenska', { serviceUrl, from }));
+    assert.match(lastCardText(), /Jag svarar dig på svenska från och med nu/);
+    await bot.post(personalMessage('status', { serviceUrl, from, locale: 'en-US' }));
+    assert.match(lastCardText(), /Läget i samverkansöverenskommelsen/);
+    await bot.post(personalMessage('språk franska', { serviceUrl, from }));
+    assert.match(lastCardText(), /Jag kan svenska och engelska/);
   });
 
   it('welcomes once on personal install, though Teams announces it twice, and stores the reference', async () => {
@@ -157,10 +172,10 @@ describe('foundation: the bot over HTTP with Azurite and a loopback connector', 
     assert.equal(stored?.reference.serviceUrl, serviceUrl);
   });
 
-  it('welcomes a team in English when the client is English, with what to type next', async () => {
+  it("welcomes a team in the agreement's language, whatever the installer's client, with what to type next", async () => {
     const where = newChannel();
     await bot.post(channelInstall(where, { serviceUrl: bot.connector.serviceUrl, locale: 'en-US' }));
-    assert.match(lastCardText(), /Hi! I'm Samverkansbot[\s\S]*@Samverkansbot help/);
+    assert.match(lastCardText(), /Hej! Jag är Samverkansbot[\s\S]*@Samverkansbot hjälp/);
     const stored = await new ConversationRepository(bot.store).get('channel', where.channelId);
     assert.equal((stored?.reference.conversation as { id?: string }).id, where.channelId);
   });

@@ -97,7 +97,7 @@ describe('the steering group over a year of follow-up', () => {
     assert.deepEqual(
       warnings.map((s) => String(s.body.text)),
       [
-        'År 2022 har bara ett styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte <datum>.',
+        'År 2022 har bara ett styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte [ÅÅÅÅ-MM-DD].',
       ],
     );
     await bot.runJobs();

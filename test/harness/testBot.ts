@@ -35,6 +35,8 @@ export interface TestBotOptions {
    */
   connector?: LoopbackConnector;
   now?: () => Date;
+  /** Write the example history beside the agreement file, as `npm start` does; off unless a test asks for it. */
+  exampleHistory?: boolean;
 }
 
 /** The real server with the real adapter and real (Azurite) storage, on free ports. */
@@ -48,7 +50,10 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     AGREEMENT_FILE: 'agreements/example.yaml',
     ...options.env,
   });
-  const app = await startApp(config, options.now ? { now: options.now } : {});
+  const app = await startApp(config, {
+    ...(options.now ? { now: options.now } : {}),
+    exampleHistory: options.exampleHistory ?? false,
+  });
   return {
     app,
     connector,

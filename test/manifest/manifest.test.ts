@@ -5,6 +5,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
+import { manifestCommands, teamsScopes } from '../../src/domain/commandCatalog.js';
 import {
   AppPackageError,
   buildAppPackage,
@@ -167,20 +168,51 @@ describe('Teams app manifest', () => {
     assert.equal(manifest.webApplicationInfo, undefined);
   });
 
-  it('lists Swedish and English commands in every scope, koppla/bind only in teams', async () => {
+  it('has the command lists of the command catalog in English, one a scope, koppla/bind only in teams', async () => {
     const lists = commandLists(await filled());
-    const byScope = new Map(
-      lists.flatMap((l) => l.scopes.map((s) => [s, l.commands.map((c) => c.title)] as const)),
+    assert.deepEqual(
+      lists.map((l) => ({ scopes: l.scopes, commands: l.commands })),
+      teamsScopes.map((scope) => ({ scopes: [scope], commands: manifestCommands(scope, 'en') })),
+      'manifest.json has the lists manifestCommands(scope, "en") in src/domain/commandCatalog.ts gives',
     );
-    assert.deepEqual([...byScope.keys()].sort(), ['groupChat', 'personal', 'team']);
-    assert.equal(lists.length, 3, 'one command list a scope');
-    for (const [scope, titles] of byScope) {
-      for (const command of ['hjälp', 'help', 'status']) {
-        assert.ok(titles.includes(command), `${command} in ${scope}`);
-      }
-      const binds = titles.includes('koppla') && titles.includes('bind');
-      assert.equal(binds, scope === 'team', `koppla and bind only in team scope (${scope})`);
+    for (const list of lists) {
+      const titles = list.commands.map((c) => c.title);
+      for (const command of ['help', 'status'])
+        assert.ok(titles.includes(command), `${command} in ${list.scopes.join()}`);
+      assert.equal(titles.includes('bind'), list.scopes.includes('team'), `bind only in team scope`);
+      assert.ok(
+        titles.every((t) => !/[åäö]|hjälp|koppla|saknas/.test(t)),
+        `only English titles in ${list.scopes.join()}: ${titles.join(', ')}`,
+      );
     }
+  });
+
+  it('translates every command of every list into Swedish in sv.json, and nothing else there', async () => {
+    const lists = commandLists(await filled());
+    const sv = JSON.parse(await readFile(path.join(defaultManifestDir, 'sv.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+    const expected: Record<string, string> = {};
+    lists.forEach((list, i) => {
+      const scope = teamsScopes[i];
+      assert.ok(scope);
+      assert.deepEqual(list.scopes, [scope]);
+      manifestCommands(scope, 'sv').forEach(({ title, description }, j) => {
+        expected[`bots[0].commandLists[${i}].commands[${j}].title`] = title;
+        expected[`bots[0].commandLists[${i}].commands[${j}].description`] = description;
+      });
+      assert.equal(
+        manifestCommands(scope, 'sv').length,
+        list.commands.length,
+        `as many commands in ${scope}`,
+      );
+    });
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(sv).filter(([key]) => key.startsWith('bots['))),
+      expected,
+    );
+    assert.equal(sv['bots[0].commandLists[0].commands[0].title'], 'hjälp');
   });
 
   it("respects Teams' limits on commands", async () => {
@@ -302,6 +334,23 @@ describe('buildAppPackage', () => {
         `${icon} is the original`,
       );
     }
+  });
+
+  it('packages the command lists of the catalog, in English and, in sv.json, in Swedish', async () => {
+    const zip = await JSZip.loadAsync(await buildAppPackage({ appId }));
+    const manifest = JSON.parse(
+      (await zip.file('manifest.json')?.async('string')) ?? '{}',
+    ) as TeamsAppManifest;
+    const sv = JSON.parse((await zip.file('sv.json')?.async('string')) ?? '{}') as Record<string, string>;
+    teamsScopes.forEach((scope, i) => {
+      const list = manifest.bots?.[0]?.commandLists?.[i];
+      assert.deepEqual(list?.scopes, [scope]);
+      assert.deepEqual(list.commands, manifestCommands(scope, 'en'));
+      manifestCommands(scope, 'sv').forEach(({ title, description }, j) => {
+        assert.equal(sv[`bots[0].commandLists[${i}].commands[${j}].title`], title);
+        assert.equal(sv[`bots[0].commandLists[${i}].commands[${j}].description`], description);
+      });
+    });
   });
 
   it('gives the same bytes for the same input', async () => {
