@@ -45,7 +45,6 @@ const sv = {
   errorTitle: 'Något gick fel',
   error: 'Något gick fel hos mig. Ingenting har ändrats. Försök igen om en stund.',
   noAgreement: 'Ingen överenskommelse är inläst ännu. Be din administratör kontrollera AGREEMENT_FILE.',
-  exampleNote: 'Exempel',
   notSaved:
     'Inte sparat: jag når inte lagringen just nu. Det du skrev finns kvar i kortet; försök igen om en stund.',
   review: {
@@ -77,6 +76,11 @@ const sv = {
     nothingNew: 'Inga förändringar, risker eller saknade rapporter.',
     trend: (name: string, unit: string) => `${name} (${unit})`,
     trendText: (name: string, values: string) => `${name}: ${values}`,
+    // Short, and not a date Teams would parse and show in English: "3 mars", or "3 mars 22" across years.
+    chartDay: (date: string, withYear: boolean) =>
+      DateTime.fromISO(date)
+        .setLocale('sv')
+        .toFormat(withYear ? 'd LLL yy' : 'd LLL'),
     reportButton: 'Hämta den skriftliga uppföljningen',
     meetingGap: (year: number, planned: number) =>
       `År ${year} har ${planned === 0 ? 'inget' : 'bara ett'} styrgruppsmöte planerat. Överenskommelsen kräver uppföljning minst två gånger per år: planera med möte [ÅÅÅÅ-MM-DD].`,
@@ -230,6 +234,8 @@ const sv = {
       'Skriv vilken insats du menar, med nummer eller en del av namnet, till exempel historik 1.2.',
     queryTooLong: 'Det där är för långt för att vara namnet på en insats.',
     mineTitle: 'Mina insatser',
+    mineOthers: 'Övriga insatser',
+    count: (label: string, n: number) => `${label}: ${n}`,
     mineNone: 'Du står inte som ansvarig för någon insats.',
     due: (round: string) => `Att rapportera i omgången ${round}`,
     report: (id: string) => `Rapportera ${id}`,
@@ -438,7 +444,6 @@ const en: Messages = {
   errorTitle: 'Something went wrong',
   error: 'Something went wrong on my side. Nothing was changed. Please try again in a moment.',
   noAgreement: 'No agreement is loaded yet. Ask your administrator to check AGREEMENT_FILE.',
-  exampleNote: 'Example',
   notSaved:
     'Not saved: I cannot reach storage right now. What you typed is still in the card; please try again in a moment.',
   review: {
@@ -470,6 +475,10 @@ const en: Messages = {
     nothingNew: 'No changes, risks or missing reports.',
     trend: (name: string, unit: string) => `${name} (${unit})`,
     trendText: (name: string, values: string) => `${name}: ${values}`,
+    chartDay: (date: string, withYear: boolean) =>
+      DateTime.fromISO(date)
+        .setLocale('en-GB')
+        .toFormat(withYear ? 'd LLL yy' : 'd LLL'),
     reportButton: 'Get the written follow-up',
     meetingGap: (year: number, planned: number) =>
       `${year} has ${planned === 0 ? 'no' : 'only one'} steering meeting planned. The agreement requires follow-up at least twice a year: plan one with meeting [YYYY-MM-DD].`,
@@ -624,6 +633,8 @@ const en: Messages = {
     missingMeasure: 'Say which measure you mean, by number or part of its name, for example history 1.2.',
     queryTooLong: "That is too long to be a measure's name.",
     mineTitle: 'My measures',
+    mineOthers: 'Other measures',
+    count: (label: string, n: number) => `${label}: ${n}`,
     mineNone: 'You are not responsible for any measure.',
     due: (round: string) => `To report in the round ${round}`,
     report: (id: string) => `Report ${id}`,

@@ -135,7 +135,12 @@ export class StatusAnswers {
       ...(open && due.length > 0
         ? [{ heading: m.status.due(open.label), counts: '', lines: due.map(line) }]
         : []),
-      { heading: m.status.mineTitle, counts: '', lines: mine.filter((x) => !x.dueInOpenRound).map(line) },
+      {
+        // The card's title already says "Mina insatser"; below the due ones, the rest are the others.
+        heading: due.length > 0 && open ? m.status.mineOthers : '',
+        counts: '',
+        lines: mine.filter((x) => !x.dueInOpenRound).map(line),
+      },
     ].filter((section) => section.lines.length > 0);
     // A button per measure due opens the check-in form right here.
     const buttons: Button[] = open
@@ -246,8 +251,8 @@ export class StatusAnswers {
     const countText = [
       ...(['onTrack', 'atRisk', 'delayed', 'done', 'notStarted', 'cancelled'] as const)
         .filter((s) => counts[s] > 0)
-        .map((s) => `${m.statuses[s]} ${counts[s]}`),
-      ...(counts.noReport > 0 ? [`${m.status.noReport} ${counts.noReport}`] : []),
+        .map((s) => m.status.count(m.statuses[s], counts[s])),
+      ...(counts.noReport > 0 ? [m.status.count(m.status.noReport, counts.noReport)] : []),
     ].join(' · ');
     const changed = area.measures
       .filter((x) => x.changed && x.latest)

@@ -1,4 +1,5 @@
 import type { Agreement } from '../domain/agreement.js';
+import { normalizeForMatching } from '../domain/command.js';
 import { commandGroups, commandsFor, coordinatorsOnlyLabel, usage } from '../domain/commandCatalog.js';
 import type { Locale } from '../domain/locale.js';
 import type { PersonalDataCounts } from '../domain/personalData.js';
@@ -59,7 +60,8 @@ export function measuresView(locale: Locale, plan: Plan) {
   const { agreement } = plan;
   return {
     title: m.measuresTitle,
-    note: agreement.actionPlanNote ? `${m.exampleNote}: ${agreement.actionPlanNote}` : '',
+    // The note says itself what it is ("Exempel: …"); a label in front would say it twice.
+    note: agreement.actionPlanNote ?? '',
     goalAreas: agreement.goalAreas.map((goal) => ({
       heading: m.goalArea(goal.number, goal.title),
       empty: m.noMeasures,
@@ -87,7 +89,12 @@ export function noticeView(title: string, text: string) {
 
 /** "styrgrupp (Styrgrupp), beredningsgrupp (…)": what people can type after `koppla`. */
 export function groupList(plan: Plan): string {
-  return plan.agreement.groups.map((g) => `${g.id} (${g.name})`).join(', ');
+  // The name, and the word to type when the name does not already contain it.
+  return plan.agreement.groups
+    .map((g) =>
+      normalizeForMatching(g.name).includes(normalizeForMatching(g.id)) ? g.name : `${g.name} (${g.id})`,
+    )
+    .join(', ');
 }
 
 /** A button on a `personalData` card: an Action.Execute with its verb also in its data (for Action.Submit). */

@@ -193,7 +193,7 @@ export function parseCommand(text: unknown): Command {
     case 'extend':
       return { kind: verb.kind, locale: verb.locale };
     case 'status':
-      return parseStatus(rest);
+      return parseStatus(rest, typedAfter(parsed.data, 1));
     case 'language': {
       if (rest === '') return { kind: 'language', locale: verb.locale };
       const choice = languageNames[rest];
@@ -218,7 +218,8 @@ export function parseCommand(text: unknown): Command {
     case 'editMeasure':
     case 'retireMeasure':
     case 'history': {
-      const query = measureQuery.safeParse(rest);
+      // The measure as typed: an answer that quotes it ("no measure matches …") shows the person's own words.
+      const query = measureQuery.safeParse(typedAfter(parsed.data, 1));
       if (query.success) return { kind: verb.kind, locale: verb.locale, measure: query.data };
       return {
         kind: 'invalid',
@@ -235,14 +236,14 @@ export function parseCommand(text: unknown): Command {
 }
 
 /** `status`, `status mål 2` / `status goal 2`, or `status <measure>`. */
-function parseStatus(rest: string): Command {
+function parseStatus(rest: string, typed: string): Command {
   if (rest === '') return { kind: 'status', scope: { kind: 'all' } };
   const goal = /^(mal|malomrade|goal|goal area)\s+(\d{1,2})$/.exec(rest);
   if (goal) {
     const locale: Locale = goal[1]?.startsWith('goal') ? 'en' : 'sv';
     return { kind: 'status', locale, scope: { kind: 'goalArea', number: Number(goal[2]) } };
   }
-  const query = measureQuery.safeParse(rest);
+  const query = measureQuery.safeParse(typed);
   if (!query.success) return { kind: 'invalid', locale: 'sv', problem: 'queryTooLong' };
   return { kind: 'status', scope: { kind: 'measure', query: query.data } };
 }

@@ -168,7 +168,7 @@ export interface GoalAreaSection {
   title: string;
   light: TrafficLight;
   lightText: string;
-  /** "Pågår enligt plan 2 · Ingen rapport 1", statuses with no measure left out. */
+  /** "Pågår enligt plan: 2 · Ingen rapport: 1", statuses with no measure left out. */
   countsText: string;
   measures: MeasureRow[];
 }
@@ -462,7 +462,7 @@ function countsText(
   ];
   return order
     .filter((s) => counts[s] > 0)
-    .map((s) => `${s === 'noReport' ? reportText.noReport : labels.statuses[s]} ${counts[s]}`)
+    .map((s) => `${s === 'noReport' ? reportText.noReport : labels.statuses[s]}: ${counts[s]}`)
     .join(' · ');
 }
 

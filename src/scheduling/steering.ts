@@ -174,8 +174,7 @@ export class Steering {
       );
     }
     const last = previousMeeting(plan.agreement, today);
-    const example = DateTime.fromISO(today).plus({ weeks: 6 }).set({ weekday: 4 }).toISODate() ?? today;
-    return m.manage.noUpcomingMeeting(last?.date, example);
+    return m.manage.noUpcomingMeeting(last?.date, exampleMeetingDay(today, effectiveValidTo(plan.agreement)));
   }
 
   private today(): string {
@@ -298,7 +297,10 @@ export function summaryCardOf(
     return {
       title: `${t.measure.id} ${name}`,
       legend: name,
-      values: t.points.map((p) => ({ x: day(`${p.date}T12:00:00Z`), y: p.value })),
+      values: t.points.map((p) => ({
+        x: m.steering.chartDay(day(`${p.date}T12:00:00Z`), !inOneYear(t.points)),
+        y: p.value,
+      })),
       text: m.steering.trendText(
         `${t.measure.id} ${name}`,
         t.points.map((p) => `${p.date} ${p.value}`).join(', '),
@@ -320,6 +322,19 @@ export function summaryCardOf(
     // No meeting: the button asks for the report up to today.
     meeting: today ? '' : summary.meeting.date,
   });
+}
+
+/** A Thursday some six weeks ahead for the example in "plan one with möte …", inside the agreement's time. */
+function exampleMeetingDay(today: string, validTo: string): string {
+  const ahead = DateTime.fromISO(today).plus({ weeks: 6 }).set({ weekday: 4 });
+  const last = DateTime.fromISO(validTo);
+  const day = ahead <= last ? ahead : last.set({ weekday: 4 }) <= last ? last.set({ weekday: 4 }) : last;
+  const date = day.toISODate() ?? today;
+  return date < today ? today : date;
+}
+
+function inOneYear(points: ReadonlyArray<{ date: string }>): boolean {
+  return new Set(points.map((p) => p.date.slice(0, 4))).size <= 1;
 }
 
 function iso(moment: DateTime): string {

@@ -223,10 +223,10 @@ describe('the written follow-up report (skriftlig uppföljning)', () => {
     );
     const [g1, g2, g3] = r.goalAreas;
     assert.equal(g1?.lightText, 'Gul');
-    assert.equal(g1?.countsText, 'Pågår enligt plan 1 · Risk för försening 1 · Ingen rapport 1');
+    assert.equal(g1?.countsText, 'Pågår enligt plan: 1 · Risk för försening: 1 · Ingen rapport: 1');
     assert.equal(g2?.lightText, 'Röd');
     assert.equal(g3?.lightText, 'Grå');
-    assert.equal(g3?.countsText, 'Ingen rapport 3');
+    assert.equal(g3?.countsText, 'Ingen rapport: 3');
     assert.deepEqual(row(r, '1.1'), {
       id: '1.1',
       title: 'Gemensam lägesbild enligt EST',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { messagesFor } from '../../src/bot/messages.js';
 import { parseCommand } from '../../src/domain/command.js';
+import { localeOfCard } from '../../src/bot/cardLanguage.js';
 import { localeFrom, type Locale } from '../../src/domain/locale.js';
 import { tableNames, type TableName } from '../../src/storage/tableStore.js';
 import { fixture, users, type Activity, type ChannelPlace, type TeamsUser } from '../harness/activities.js';
@@ -679,16 +680,26 @@ function visibleTexts(body: Record<string, unknown>): string[] {
 
 /** The languages a person may be answered in: their Teams client's, or the language of the command word. */
 function languagesFor(generated: Generated): Locale[] {
+  // The language rule (README, "Languages"): a pressed card answers in the card's own language, a command in its
+  // word's language, anything else in the agreement's (Swedish); only a welcome in a personal chat follows the
+  // Teams client. Nothing here chooses a language with `språk`, so no choice is remembered.
   const { activity } = generated;
-  const client = localeFrom(typeof activity.locale === 'string' ? activity.locale : undefined, 'sv');
-  if (generated.kind !== 'text' || typeof activity.text !== 'string') return [client];
+  const agreement: Locale = 'sv';
+  if (generated.kind === 'execute' || generated.kind === 'submit') {
+    const value = activity.value as { action?: { data?: unknown } } | undefined;
+    const data = generated.kind === 'execute' ? value?.action?.data : value;
+    return [localeOfCard(data) ?? agreement];
+  }
+  if (generated.kind !== 'text' || typeof activity.text !== 'string') {
+    return [agreement, localeFrom(typeof activity.locale === 'string' ? activity.locale : undefined, 'sv')];
+  }
   const asTyped = activity.text
     .replace(/<at>[^<]*<\/at>/g, ' ')
     .replace(/&nbsp;/g, ' ')
     .replace(/<[^>]+>/g, ' ')
     .trim();
   const command = parseCommand(asTyped);
-  return command.kind !== 'unknown' && command.locale ? [command.locale, client] : [client];
+  return command.kind !== 'unknown' && command.locale ? [command.locale] : [agreement];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

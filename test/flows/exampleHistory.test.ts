@@ -89,9 +89,9 @@ describe("a newcomer's first start with the example agreement and its example hi
   it('answers "status" with coloured lights, the statuses reported, what changed and what needs a decision', async () => {
     const text = await ask('status');
     assert.match(text, /Beräknat 18 okt\. 2021 kl\. 09:00/);
-    assert.match(text, /🟢 Målområde 1: [^\n]*\nPågår enligt plan 3\n/);
+    assert.match(text, /🟢 Målområde 1: [^\n]*\nPågår enligt plan: 3\n/);
     assert.match(text, /🔴 Målområde 2: [^\n]*\nRisk för försening 1 · Försenad 1 · Genomförd 1\n/);
-    assert.match(text, /🟡 Målområde 3: [^\n]*\nPågår enligt plan 2 · Risk för försening 1\n/);
+    assert.match(text, /🟡 Målområde 3: [^\n]*\nPågår enligt plan: 2 · Risk för försening: 1\n/);
     assert.match(
       text,
       /Ändrat sedan förra omgången: \*\*2\.1\*\* \(Pågår enligt plan → Risk för försening\)/,
@@ -164,7 +164,7 @@ describe('a start with another agreement file', () => {
       bot.connector.clear();
       await bot.post(personalMessage('status', { serviceUrl: bot.connector.serviceUrl, locale: 'sv-SE' }));
       const text = cardText(bot.connector.cards().at(-1)).join('\n');
-      assert.match(text, /⚪ Målområde 1: [^\n]*\nIngen rapport 3/);
+      assert.match(text, /⚪ Målområde 1: [^\n]*\nIngen rapport: 3/);
     } finally {
       await bot.close();
       await azurite.stop();

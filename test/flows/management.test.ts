@@ -138,9 +138,10 @@ describe('coordinators manage the action plan from Teams', () => {
     await save(alexForm, { ...values(alexForm), title: 'Trygghetsvandringar i Väsby centrum och Runby' });
     // Megan changed another field: both changes are kept without asking her again.
     const merged = await save(meganForm, { ...values(meganForm), cadence: 'quarterly' }, users.megan);
+    // She asked in English (`edit`), so her form and its answer are in English.
     assert.match(
       read(merged),
-      /Insats \*\*1\.2\*\* är ändrad\. Någon annan ändrade insatsen samtidigt; båda ändringarna är med/,
+      /Measure \*\*1\.2\*\* is changed\. Someone else changed the measure at the same time; both changes are kept/,
     );
     let stored = (await plans().load(agreementId))?.agreement.measures.find((m) => m.id === '1.2');
     assert.equal(stored?.title, 'Trygghetsvandringar i Väsby centrum och Runby');

@@ -513,6 +513,8 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
   let confirmation: Card;
   let eraseData: Record<string, unknown>;
   it('confirms what an erasure will do, counted per kind, and that the texts stay', async () => {
+    // She chose her language: that too is hers, and goes with the erasure.
+    await say('språk sv', frida);
     await say('avsluta 2.3');
     await say('avsluta 3.3');
     const [card] = attachments(
@@ -540,6 +542,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       [sv.counts.conversations]: 2,
       // Two cards, two reminders, and the two jobs that sent the cards.
       [sv.counts.deliveries]: 6,
+      [sv.counts.languageChoice]: 1,
     });
     const [button] = confirmation.actions as Array<{ verb: string; data: Record<string, unknown> }>;
     assert.equal(button?.verb, 'personalData.erase');
@@ -627,6 +630,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       rounds: 1,
       conversations: 2,
       deliveries: 6,
+      languageChoice: 1,
     });
 
     // Her reports read as before, by "Borttagen person"; the current report on 2.3 too.

@@ -97,9 +97,9 @@ describe('coordinators ask the bot for status', () => {
     assert.match(text, /Läget i samverkansöverenskommelsen/);
     assert.match(text, /Beräknat 20 maj 2021 kl\. 10:30/);
     assert.match(text, /Öppen omgång: \*\*2021 kvartal 2\*\*, 2 av 9 insatser har rapporterat/);
-    assert.match(text, /🟢 Målområde 1: [^\n]*\nPågår enligt plan 1 · Ingen rapport 2/);
-    assert.match(text, /🔴 Målområde 2: [^\n]*\nFörsenad 1 · Ingen rapport 2/);
-    assert.match(text, /🟡 Målområde 3: [^\n]*\nRisk för försening 1 · Ingen rapport 2/);
+    assert.match(text, /🟢 Målområde 1: [^\n]*\nPågår enligt plan: 1 · Ingen rapport: 2/);
+    assert.match(text, /🔴 Målområde 2: [^\n]*\nFörsenad: 1 · Ingen rapport: 2/);
+    assert.match(text, /🟡 Målområde 3: [^\n]*\nRisk för försening: 1 · Ingen rapport: 2/);
     assert.match(text, /Ändrat sedan förra omgången: \*\*1\.2\*\* \(Ej påbörjad → Pågår enligt plan\)/);
     assert.match(
       text,

@@ -139,10 +139,11 @@ describe('the steering group over a year of follow-up', () => {
       data: Array<{ values: Array<{ x: string; y: number }> }>;
       fallback: { text: string };
     };
+    // Short Swedish day labels: an ISO date would be shown by Teams in English, and clipped.
     assert.deepEqual(parsed.data[0]?.values, [
-      { x: '2021-03-03', y: 41 },
-      { x: '2021-05-28', y: 37 },
-      { x: '2021-11-10', y: 35 },
+      { x: '3 mars', y: 41 },
+      { x: '28 maj', y: 37 },
+      { x: '10 nov.', y: 35 },
     ]);
     assert.match(parsed.fallback.text, /^1\.1 .*: 2021-03-03 41, 2021-05-28 37, 2021-11-10 35$/);
   });
