@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { channelMessage, newChannel, personalMessage, users } from '../harness/activities.js';
+import { channelMessage, newChannel, personalMessage } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
