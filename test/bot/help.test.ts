@@ -107,7 +107,10 @@ describe('the help card', () => {
   it('names the groups to bind to for coordinators only, who are the ones who can bind', () => {
     const coordinator = cardText(card('sv', true)).join('\n');
     const member = cardText(card('sv', false)).join('\n');
-    assert.match(coordinator, /Grupper att koppla: Strategiskt samverkansforum \(styrgrupp\), Beredningsgrupp/);
+    assert.match(
+      coordinator,
+      /Grupper att koppla: Strategiskt samverkansforum \(styrgrupp\), Beredningsgrupp/,
+    );
     assert.doesNotMatch(member, /Grupper att koppla/);
     assert.match(member, /inte kopplad till någon grupp/);
   });
