@@ -27,10 +27,16 @@ export async function startServer(parts: ServerParts): Promise<HttpServer> {
     await parts.bot.process(req, res);
   });
 
+  // Probes come every few seconds from every load balancer: storage is asked at most once per interval.
+  const health = cachedFor(healthCacheMs, parts.storageReachable);
   server.get('/healthz', async (_req, res) => {
-    const storage = (await parts.storageReachable()) ? 'ok' : 'unreachable';
+    const storage = (await health()) ? 'ok' : 'unreachable';
     res.status(storage === 'ok' ? 200 : 503);
     res.json({ status: storage === 'ok' ? 'ok' : 'degraded', storage });
+  });
+  server.head('/healthz', async (_req, res) => {
+    res.status((await health()) ? 200 : 503);
+    res.end();
   });
 
   server.post('/api/jobs/run', async (req, res) => {
@@ -58,6 +64,22 @@ export async function startServer(parts: ServerParts): Promise<HttpServer> {
         // Keep-alive connections would hold close() open until they time out.
         server.server.closeAllConnections();
       }),
+  };
+}
+
+/** How long a storage reachability answer is reused by /healthz. */
+export const healthCacheMs = 5_000;
+
+/** `ask` at most once per `ms`; callers meanwhile share the answer (or the question in flight). */
+function cachedFor(ms: number, ask: () => Promise<boolean>): () => Promise<boolean> {
+  let answer: { at: number; value: Promise<boolean> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!answer || now - answer.at >= ms) {
+      const value = ask().catch(() => false);
+      answer = { at: now, value };
+    }
+    return answer.value;
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../config/env.js';
+import { quietSdkConsole } from './sdkConsole.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
 import { describeError, log } from '../log.js';
 import type { Messenger } from '../scheduling/messenger.js';
@@ -39,6 +40,7 @@ export function connectToTeams(
   settings: Config['bot'],
   options: { conversations: ConversationRepository; pacer: SendPacer; defaultLocale: Locale },
 ): TeamsConnection {
+  quietSdkConsole();
   const auth = new RequestAuthentication(authenticationSettings(settings));
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: unknown) => {

@@ -1,4 +1,5 @@
 import {
+  ActivityTypes,
   CardFactory,
   MessageFactory,
   TeamsActivityHandler,
@@ -89,8 +90,12 @@ export class SamverkansBot extends TeamsActivityHandler {
     const tenantId = tenantOf(context.activity);
     const allowed = this.deps.allowedTenantIds;
     if (allowed.length > 0 && !allowed.includes(tenantId?.toLowerCase() ?? '')) {
-      // Silence towards the sender: an unknown tenant learns nothing about the bot.
+      // Silence towards the sender: an unknown tenant learns nothing about the bot, not even which invokes it
+      // handles (an unanswered invoke would be a 501).
       log.warn('activity.tenantRefused', { tenantId, type: context.activity.type });
+      if (context.activity.type === 'invoke') {
+        await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+      }
       return;
     }
     try {

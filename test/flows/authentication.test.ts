@@ -6,6 +6,7 @@ import jwt from 'jsonwebtoken';
 import { ConversationRepository } from '../../src/storage/conversationRepository.js';
 import { cardAction, channelMessage, newChannel, type Activity } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
+import { outputDuring } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 /**
@@ -286,11 +287,19 @@ describe('authentication: with MicrosoftAppId set, only requests the Bot Connect
   ];
 
   for (const [kind, authorization] of refusals) {
-    it(`refuses ${kind} with 401 and handles nothing`, async () => {
+    it(`refuses ${kind} with 401, one log line, and handles nothing`, async () => {
       const where = newChannel();
       const serviceUrl = bot.connector.serviceUrl;
-      const response = await post(channelMessage('hjälp', where, { serviceUrl }), authorization(serviceUrl));
+      let response = { status: 0, body: '' };
+      const { lines, other } = await outputDuring(async () => {
+        response = await post(channelMessage('hjälp', where, { serviceUrl }), authorization(serviceUrl));
+      });
       assert.equal(response.status, 401, response.body);
+      assert.deepEqual(
+        lines.map((l) => l.event),
+        ['request.unauthorized'],
+      );
+      assert.equal(other, '', 'nothing but JSON lines on stdout and stderr (no keys, no stack traces)');
       assert.deepEqual(bot.connector.sent, [], 'nothing reached the Bot Connector');
       assert.equal(await stored(where.channelId), undefined, 'no conversation reference was stored');
     });

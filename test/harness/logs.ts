@@ -35,3 +35,30 @@ export async function logsDuring(run: () => Promise<void>, level: LogLevel = 'wa
   }
   return lines;
 }
+
+/**
+ * Everything written to stdout and stderr while `run` runs: the bot's log lines at `level` and above, and any
+ * other output (what a library prints past the logger), as an operator would see it.
+ */
+export async function outputDuring(
+  run: () => Promise<void>,
+  level: LogLevel = 'warn',
+): Promise<{ lines: LogLine[]; other: string }> {
+  let other = '';
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream) => {
+    stream.write = ((chunk: string | Uint8Array) => {
+      other += String(chunk);
+      return true;
+    }) as typeof stream.write;
+  });
+  try {
+    const lines = await logsDuring(run, level);
+    return { lines, other };
+  } finally {
+    streams.forEach((stream, i) => {
+      stream.write = writes[i] as typeof stream.write;
+    });
+  }
+}
