@@ -69,6 +69,11 @@ export class ReportRepository {
     const current = await this.currentRow(report.agreementId, report.measureId);
     const seen = current?.row.revision ?? 0;
     if (seen !== report.revision - 1) throw new ReportConflictError(report.measureId, seen);
+    // A submit id is used once per measure: the latest revision's id again, at the next revision, is a form sent
+    // twice (or a crafted one), never a second report.
+    if (report.submitId && current && submitIdOf(current.row.data) === report.submitId) {
+      throw new ReportConflictError(report.measureId, seen);
+    }
     try {
       // The revision row is the record; inserting it claims the revision number.
       await this.table.createEntity({
@@ -118,7 +123,11 @@ export class ReportRepository {
     } catch (err) {
       if (!(err instanceof ReportConflictError) || !report.submitId) throw err;
       const earlier = await this.revision(report.agreementId, report.measureId, report.revision);
-      if (earlier?.submitId === report.submitId) return { kind: 'repeated', report: earlier };
+      // The same submit with the same content is a double click or a retried request; with other content it is
+      // an edit made on a form already sent, which must not be dropped as "already saved".
+      if (earlier?.submitId === report.submitId && sameContent(earlier, report)) {
+        return { kind: 'repeated', report: earlier };
+      }
       throw err;
     }
   }
@@ -472,3 +481,23 @@ function byMeasure(reports: readonly Report[]): Report[][] {
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;
 const historyPartition = (agreementId: string, measureId: string) => `history|${agreementId}|${measureId}`;
+
+function submitIdOf(data: string): string | undefined {
+  const parsed = JSON.parse(data) as { submitId?: unknown };
+  return typeof parsed.submitId === 'string' ? parsed.submitId : undefined;
+}
+
+/** What a person wrote in a report: the fields of the form, nothing about when or by whom. */
+function sameContent(a: Report, b: Report): boolean {
+  const fields = (r: Report) =>
+    JSON.stringify([
+      r.status,
+      r.narrative,
+      r.obstacles ?? '',
+      r.nextStep ?? '',
+      r.indicatorValue ?? null,
+      r.needsSteeringDecision,
+      r.roundId ?? '',
+    ]);
+  return fields(a) === fields(b);
+}

@@ -97,6 +97,45 @@ describe('check-in card submits over HTTP', () => {
     assert.equal((await reports().history(agreementId, '1.2')).length, 1);
   });
 
+  it('never drops an edit sent with a form already saved, and never stores a submit id twice', async () => {
+    const { data } = await openForm('3.2', users.alex);
+    const first = { ...data, status: 'onTrack', narrative: 'Rutinen är antagen.' };
+    assert.match(read(await press('checkIn.submit', first, '3.2', users.alex)), /Sparat\. Tack!/);
+
+    // The same form pressed again with other text: a conflict with the text kept, not "already saved".
+    const edited = { ...first, narrative: 'Rutinen är antagen och utbildningen bokad.' };
+    const answer = await press('checkIn.submit', edited, '3.2', users.alex);
+    assert.doesNotMatch(read(answer), /redan sparat/);
+    assert.match(read(answer), /Din text finns kvar/);
+    assert.equal(inputValue(answer, 'narrative'), 'Rutinen är antagen och utbildningen bokad.');
+
+    // The same submit id at the next revision (a form crafted on top of its own save) is not stored again.
+    const again = await press('checkIn.submit', { ...edited, baseRevision: 1 }, '3.2', users.alex);
+    assert.match(read(again), /Din text finns kvar/);
+    const history = await reports().history(agreementId, '3.2');
+    assert.deepEqual(
+      history.map((r) => r.narrative),
+      ['Rutinen är antagen.'],
+    );
+
+    // Saving the kept text from the form it came back in stores it, as the next revision.
+    const retry = (answer.actions as Array<{ data: Record<string, unknown> }>)[0]?.data ?? {};
+    const saved = await press(
+      'checkIn.submit',
+      { ...retry, status: 'onTrack', narrative: edited.narrative },
+      '3.2',
+      users.alex,
+    );
+    assert.match(read(saved), /Sparat\. Tack!/);
+    assert.deepEqual(
+      (await reports().history(agreementId, '3.2')).map((r) => [r.revision, r.narrative]),
+      [
+        [1, 'Rutinen är antagen.'],
+        [2, 'Rutinen är antagen och utbildningen bokad.'],
+      ],
+    );
+  });
+
   it('gives an invalid form back with a message at the field and the text kept, storing nothing', async () => {
     const { data } = await openForm('3.3', users.alex);
     const answer = await press(
