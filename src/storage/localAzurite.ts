@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { describeError, log } from '../log.js';
 
 /**
  * Azurite's table service as a child process, for `npm start` on a machine without an Azure account and for
@@ -11,6 +12,8 @@ import { dirname, join } from 'node:path';
 export interface LocalAzurite {
   connectionString: string;
   port: number;
+  /** The process id of the running Azurite; it changes when Azurite is restarted after dying. */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,13 +68,64 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
   } else {
     args.push('--inMemoryPersistence');
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitUntilStarted(child);
+  let child = await startChild(args);
+  let stopping = false;
+  let restarts: number[] = [];
+  const watch = (current: ChildProcess) => {
+    current.once('exit', (code, signal) => {
+      if (stopping) return;
+      // Azurite died under the bot (killed, out of memory): start it again on the same port and data, so the
+      // bot and /healthz recover by themselves. At most a few times a minute, so a broken folder does not spin.
+      const now = Date.now();
+      restarts = [...restarts.filter((at) => now - at < 60_000), now];
+      log.warn('azurite.exited', { code, signal, restart: restarts.length <= maxRestartsPerMinute });
+      if (restarts.length > maxRestartsPerMinute) return;
+      setTimeout(() => {
+        if (stopping) return;
+        startChild(args).then(
+          (next) => {
+            child = next;
+            watch(next);
+            log.info('azurite.restarted', { port });
+          },
+          (err: unknown) => log.error('azurite.restartFailed', describeError(err)),
+        );
+      }, 500);
+    });
+  };
+  watch(child);
   return {
     connectionString: azuriteConnectionString(port),
     port,
-    stop: () => stopChild(child),
+    pid: () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
   };
+}
+
+const maxRestartsPerMinute = 5;
+
+/**
+ * Azurite runs under a few lines of supervision in its own process: its stdin is a pipe from this process, and
+ * when that closes (this process ended, even by SIGKILL) it is stopped the way Ctrl+C stops it, saving its data.
+ * So Azurite never outlives the bot, and a next start never finds a second Azurite writing to the same folder.
+ */
+const supervisor = `
+const [entry, ...args] = process.argv.slice(1);
+process.argv = [process.argv[0], entry, ...args];
+process.stdin.on('end', () => process.kill(process.pid, 'SIGINT'));
+process.stdin.resume();
+// Azurite ends when nothing is left to do; the open stdin must not be what keeps it.
+process.on('SIGINT', () => process.stdin.destroy());
+require(entry);
+`;
+
+async function startChild(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-e', supervisor, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  await waitUntilStarted(child);
+  return child;
 }
 
 function waitUntilStarted(child: ChildProcess): Promise<void> {
