@@ -377,8 +377,7 @@ export class StatusAnswers {
   private roundLine(overview: StatusOverview<ReportPoint>, m: Messages): string {
     const open = overview.openRound;
     if (!open) return m.status.noOpenRound;
-    const answered = open.measureIds.length - overview.missing.length;
-    return m.status.openRound(open.label, answered, open.measureIds.length);
+    return m.status.openRound(open.label, overview.answeredInOpenRound, open.measureIds.length);
   }
 
   private light(report: Pick<Report, 'status'> | undefined, m: Messages): string {

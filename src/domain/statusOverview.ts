@@ -66,6 +66,8 @@ export interface StatusOverview<R extends ReportPoint = Report> {
   previousRound?: CheckInRound;
   /** Measures still unanswered in the open round. */
   missing: Measure[];
+  /** Measures of the open round (all of them, whatever goal area is shown) that have reported in it. */
+  answeredInOpenRound: number;
   /** Measures whose latest report asks the steering group for a decision. */
   decisionsNeeded: Measure[];
 }
@@ -98,10 +100,13 @@ export function statusOverview<R extends ReportPoint = Report>(
   const measuresByGoalArea = new Map<number, MeasureOverview<R>[]>();
   const missing: Measure[] = [];
   const decisionsNeeded: Measure[] = [];
+  let missingInRound = 0;
   for (const measure of plan.agreement.measures) {
-    if (goalAreaNumber !== undefined && measure.goalArea !== goalAreaNumber) continue;
     const seen = byMeasure.get(measure.id) ?? emptyHistory<R>();
     const overview = overviewOf(measure, seen, view, openMeasureIds);
+    // The round's progress counts every measure in it, whichever goal area is shown.
+    if (overview.missingInOpenRound) missingInRound++;
+    if (goalAreaNumber !== undefined && measure.goalArea !== goalAreaNumber) continue;
     if (overview.missingInOpenRound) missing.push(measure);
     if (overview.needsDecision) decisionsNeeded.push(measure);
     const list = measuresByGoalArea.get(measure.goalArea) ?? [];
@@ -119,6 +124,7 @@ export function statusOverview<R extends ReportPoint = Report>(
     ...(view.open ? { openRound: view.open } : {}),
     ...(view.previous ? { previousRound: view.previous } : {}),
     missing,
+    answeredInOpenRound: view.open ? view.open.measureIds.length - missingInRound : 0,
     decisionsNeeded,
   };
 }

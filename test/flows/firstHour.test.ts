@@ -49,6 +49,12 @@ describe('the first hour: what a new coordinator reads', () => {
     assert.match(mine, /Att rapportera i omgången/);
   });
 
+  it("counts the open round's reports the same on every status screen", async () => {
+    // Nobody has reported in the round opened above: a goal area's screen does not make it "6 av 9".
+    assert.match(await type('status'), /0 av 9 insatser har rapporterat/);
+    assert.match(await type('status mål 1'), /0 av 9 insatser har rapporterat/);
+  });
+
   it('counts the measures without a report as "No report: 3", not "No report 3"', async () => {
     const status = await type('status goal 1', 'en-US');
     assert.match(status, /No report: 3/);

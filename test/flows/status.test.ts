@@ -184,7 +184,7 @@ describe('coordinators ask the bot for status', () => {
   it('answers "mina" with my measures and a button to report what is due', async () => {
     const { card, text } = await ask('mina', users.patti);
     assert.match(text, /Att rapportera i omgången 2021 kvartal 2\n⚪ \*\*2\.2\*\* /);
-    assert.match(text, /Mina insatser\n🔴 \*\*2\.1\*\* .* – Försenad/);
+    assert.match(text, /Övriga insatser\n🔴 \*\*2\.1\*\* .* – Försenad/);
     const button = (card.actions as Array<{ title: string; verb: string; data: Record<string, unknown> }>)[0];
     assert.equal(button?.title, 'Rapportera 2.2');
     const opened = await bot.post(
