@@ -90,7 +90,7 @@ describe("a newcomer's first start with the example agreement and its example hi
     const text = await ask('status');
     assert.match(text, /Beräknat 18 okt\. 2021 kl\. 09:00/);
     assert.match(text, /🟢 Målområde 1: [^\n]*\nPågår enligt plan: 3\n/);
-    assert.match(text, /🔴 Målområde 2: [^\n]*\nRisk för försening 1 · Försenad 1 · Genomförd 1\n/);
+    assert.match(text, /🔴 Målområde 2: [^\n]*\nRisk för försening: 1 · Försenad: 1 · Genomförd: 1\n/);
     assert.match(text, /🟡 Målområde 3: [^\n]*\nPågår enligt plan: 2 · Risk för försening: 1\n/);
     assert.match(
       text,
