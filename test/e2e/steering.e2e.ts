@@ -8,39 +8,10 @@ import {
   consentPlaceholders,
   waitForConsentPlaceholder,
 } from './fileConsent.js';
+import { parseCsv } from '../harness/csv.js';
 import { e2e } from './fixture.js';
 import { step } from './steps.js';
 import { ANY, ANY_NUMBER, anyOf, en, exactly, sv } from './texts.js';
-
-/** Rows of a `;`-separated CSV, quotes honoured (a description may hold line breaks). */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ';') {
-      record.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
-}
 
 describe('The steering group: summary, mid-term review, CSV export and Word report', () => {
   let drive: FakeOneDrive;
@@ -100,7 +71,7 @@ describe('The steering group: summary, mid-term review, CSV export and Word repo
     });
     const csv = (await drive.received(consent.name)).toString('utf8');
     assert.ok(csv.startsWith('\uFEFF'), 'the CSV starts with a byte order mark, for Excel');
-    const [header, ...records] = csvRecords(csv.slice(1).trimEnd());
+    const [header, ...records] = parseCsv(csv.slice(1));
     assert.ok(header?.includes('Insats'), `the CSV's header: ${header?.join(';')}`);
     assert.equal(records.length, rows, 'as many rows as the consent card said');
   });

@@ -15,6 +15,7 @@ import {
 } from '../harness/activities.js';
 import { cardText, type SentActivity } from '../harness/connector.js';
 import { seededReport, seededRound } from '../harness/seed.js';
+import { parseCsv } from '../harness/csv.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
@@ -42,38 +43,6 @@ interface Attachment {
   name?: string;
   contentUrl?: string;
   content: Record<string, unknown>;
-}
-
-/** Reads RFC 4180 with `;` between fields and CRLF between records; a bare LF belongs to a field only in quotes. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ';') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else if (c === '\r' || c === '\n') throw new Error(`a line break outside quotes at ${i}`);
-    else field += c;
-  }
-  if (quoted) throw new Error('an unclosed quote');
-  if (field !== '' || row.length > 0) throw new Error('the last record has no CRLF');
-  return rows;
 }
 
 describe('coordinators export the reports as a CSV file', () => {
