@@ -79,8 +79,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const plans = new PlanRepository(store);
     const { written } = await plans.sync(agreement, now());
     log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
+    // Made-up reports never reach production storage, even with the example agreement.
     const history =
-      options.exampleHistory === false
+      options.exampleHistory === false || config.production
         ? undefined
         : await syncExampleHistory(store, config.agreementFile, agreement);
     if (history) log.info('exampleHistory.synced', { ...history });

@@ -81,7 +81,13 @@ export class TableStore {
   /** True when the table service answers; used by the health endpoint. */
   async isReachable(): Promise<boolean> {
     try {
-      await this.service.getProperties({ abortSignal: AbortSignal.timeout(3000) });
+      // One row of one table: all that the managed identity's Storage Table Data Contributor role is sure to allow
+      // (reading the service's properties may need more).
+      const rows = this.table(tableNames.plan).listEntities({
+        queryOptions: { select: ['PartitionKey'] },
+        abortSignal: AbortSignal.timeout(3000),
+      });
+      await rows.byPage({ maxPageSize: 1 }).next();
       return true;
     } catch {
       return false;

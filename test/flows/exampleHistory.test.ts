@@ -25,13 +25,14 @@ const env = {
 async function start(
   azurite: LocalAzurite,
   agreementFile = 'agreements/example.yaml',
+  more: Record<string, string> = {},
 ): Promise<{ bot: TestBot; synced: LogLine[] }> {
   let bot: TestBot | undefined;
   const logs = await logsDuring(async () => {
     bot = await startTestBot({
       azurite,
       exampleHistory: true,
-      env: { ...env, AGREEMENT_FILE: agreementFile },
+      env: { ...env, AGREEMENT_FILE: agreementFile, ...more },
       now: () => new Date(exampleClockStart),
     });
   }, 'info');
@@ -165,6 +166,25 @@ describe('a start with another agreement file', () => {
       await bot.post(personalMessage('status', { serviceUrl: bot.connector.serviceUrl, locale: 'sv-SE' }));
       const text = cardText(bot.connector.cards().at(-1)).join('\n');
       assert.match(text, /⚪ Målområde 1: [^\n]*\nIngen rapport: 3/);
+    } finally {
+      await bot.close();
+      await azurite.stop();
+    }
+  });
+
+  it('writes none in production, even with the example agreement', async () => {
+    const azurite = await startLocalAzurite();
+    const tenant = '66666666-7777-8888-9999-000000000000';
+    const { bot, synced } = await start(azurite, 'agreements/example.yaml', {
+      NODE_ENV: 'production',
+      MicrosoftAppId: '11111111-2222-3333-4444-555555555555',
+      MicrosoftAppPassword: 'secret',
+      MicrosoftAppTenantId: tenant,
+      ALLOWED_TENANT_IDS: tenant,
+    });
+    try {
+      assert.deepEqual(synced, []);
+      assert.deepEqual(await new RoundRepository(bot.store).list(exampleAgreementId), []);
     } finally {
       await bot.close();
       await azurite.stop();
