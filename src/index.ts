@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { startApp } from './app.js';
 import { AgreementFileError } from './config/agreementFile.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { ExampleHistoryFileError } from './config/exampleHistoryFile.js';
 import { describeError, log, setLogLevel } from './log.js';
+import { startTelemetry } from './platform/telemetry.js';
 
 /** The process: read settings, start, print where it listens, stop cleanly on a signal. */
 async function main(): Promise<void> {
@@ -15,6 +15,9 @@ async function main(): Promise<void> {
       message: 'MicrosoftAppId is not set: requests are not authenticated. Allowed only outside production.',
     });
   }
+  // Telemetry first, and the app imported after it: its instrumentations hook the Azure SDK as it is loaded.
+  const telemetry = config.telemetry && (await startTelemetry(config.telemetry.connectionString));
+  const { startApp } = await import('./app.js');
   const app = await startApp(config);
   console.log(`Samverkansbot listens on ${app.url}/api/messages`);
   console.log(`Agreement: ${app.agreementId} (${config.agreementFile})`);
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info('process.stopping', { signal });
     await app.close();
+    await telemetry?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

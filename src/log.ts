@@ -1,3 +1,5 @@
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+
 /**
  * Structured one-line JSON logging. Logs carry ids and kinds of events, never what a person wrote in a report.
  */
@@ -13,9 +15,18 @@ export function setLogLevel(level: LogLevel): void {
 
 function write(level: Exclude<LogLevel, 'silent'>, event: string, fields: Record<string, unknown>): void {
   if (order[level] < order[threshold]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields });
+  const line = JSON.stringify({ time: new Date().toISOString(), level, event, ...fields, ...traceOf() });
   if (level === 'error' || level === 'warn') process.stderr.write(line + '\n');
   else process.stdout.write(line + '\n');
+}
+
+/**
+ * The trace and span (a turn, a job) a line is written in, so that it can be found beside them in Application
+ * Insights; nothing without telemetry, or outside a span.
+ */
+function traceOf(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpanContext(context.active());
+  return span && isSpanContextValid(span) ? { traceId: span.traceId, spanId: span.spanId } : {};
 }
 
 export const log = {

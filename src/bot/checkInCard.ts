@@ -8,6 +8,7 @@ import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
 import type { Report } from '../domain/report.js';
 import { log } from '../log.js';
+import { countReportSaved } from '../platform/telemetry.js';
 import type { PlanRepository } from '../storage/planRepository.js';
 import { ReportConflictError, type ReportRepository } from '../storage/reportRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
@@ -141,6 +142,7 @@ export class CheckInCard {
         revision: result.report.revision,
         kind: result.kind,
       });
+      if (result.kind === 'saved') countReportSaved(plan.agreement.id);
       const notice: Notice = {
         text: result.kind === 'saved' ? m.checkIn.saved : m.checkIn.repeated,
         tone: 'good',

@@ -31,6 +31,7 @@ import { localeOfCard, withLocale, withoutLocale } from './cardLanguage.js';
 import type { LanguageChoices } from '../storage/languageChoices.js';
 import { findGroup, type Plan } from '../domain/plan.js';
 import { describeError, log } from '../log.js';
+import { inSpan, noteOutcome, noteSpan } from '../platform/telemetry.js';
 import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationKind } from '../domain/conversation.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
@@ -86,13 +87,23 @@ export class SamverkansBot extends TeamsActivityHandler {
     });
   }
 
+  /** Every turn in a span: its activity type, command kind or card verb, agreement and outcome, never text. */
   override async run(context: TurnContext): Promise<void> {
+    const attributes = {
+      'activity.type': context.activity.type.slice(0, 40),
+      'agreement.id': this.deps.agreementId,
+    };
+    await inSpan('turn', attributes, () => this.runTurn(context));
+  }
+
+  private async runTurn(context: TurnContext): Promise<void> {
     const tenantId = tenantOf(context.activity);
     const allowed = this.deps.allowedTenantIds;
     if (allowed.length > 0 && !allowed.includes(tenantId?.toLowerCase() ?? '')) {
       // Silence towards the sender: an unknown tenant learns nothing about the bot, not even which invokes it
       // handles (an unanswered invoke would be a 501).
       log.warn('activity.tenantRefused', { tenantId, type: context.activity.type });
+      noteOutcome('refused');
       if (context.activity.type === 'invoke') {
         await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
       }
@@ -163,6 +174,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       // Storage unreachable or another fault: nothing was half-written (every save is one conditional write),
       // and a message response leaves the card as it is, with what the person typed.
       log.error('cardAction.failed', describeError(err));
+      noteOutcome('failed', true);
       result = { message: messagesFor(locale).notSaved };
     }
     if ('message' in result) return messageResponse(result.message);
@@ -179,6 +191,7 @@ export class SamverkansBot extends TeamsActivityHandler {
   ): Promise<CardActionResult | { message: string }> {
     const person = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name ?? '' };
     log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
+    noteSpan({ cardAction: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
     switch (verb) {
       case 'checkIn.submit':
         return this.deps.checkInCard.submit(data, person, locale);
@@ -241,6 +254,8 @@ export class SamverkansBot extends TeamsActivityHandler {
         return { card: await this.deps.status.action(plan, verb, data, asker, locale) };
       }
       default: {
+        // Only verbs of the bot's own cards reach telemetry: anyone can send an invoke with any text in it.
+        noteSpan({ cardAction: 'unknown' });
         const m = messagesFor(locale);
         return { card: renderCard('notice', noticeView(m.problemTitle, m.unknownAction)) };
       }
@@ -274,6 +289,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       return;
     }
     const command = parseCommand(messageText(context.activity));
+    noteSpan({ command: command.kind });
     const chosen = await this.chosenLanguage(context.activity);
     // The language rule (README, "Languages"): a choice made with `språk` wins; then the command word's
     // language; words the same in both languages and sentences the bot does not know get the agreement's.

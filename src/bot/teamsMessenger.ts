@@ -16,8 +16,9 @@ import {
   type SentMessage,
 } from '../scheduling/messenger.js';
 import type { SendPacer } from '../scheduling/pacer.js';
-import { SendFailedError, sendWithRetry } from '../scheduling/retryPolicy.js';
+import { SendFailedError, sendFailureOf, sendWithRetry } from '../scheduling/retryPolicy.js';
 import { log } from '../log.js';
+import { countCardSent, countThrottledSend } from '../platform/telemetry.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
 
 /**
@@ -44,15 +45,17 @@ export class TeamsMessenger implements Messenger {
       const client = context.turnState.get<ConnectorClientLike>(context.adapter.ConnectorClientKey);
       const created = await sendWithRetry(
         channelId,
-        () =>
+        countingThrottles(() =>
           client.conversations.createConversation({
             isGroup: true,
             bot: context.activity.recipient,
             channelData: { channel: { id: channelId } },
             activity: toActivity(message, this.locale) as Activity,
           }),
+        ),
         this.pacer,
       );
+      if (message.card) countCardSent('channel');
       return { conversationId: created.id ?? channelId, activityId: created.activityId ?? '' };
     });
   }
@@ -63,12 +66,12 @@ export class TeamsMessenger implements Messenger {
       ...reference,
       conversation: { ...reference.conversation, id: threadId },
     } as Partial<ConversationReference>;
-    return this.send(threadId, thread, message);
+    return this.send(threadId, thread, message, 'thread');
   }
 
   async sendToPerson(aadObjectId: string, message: OutgoingMessage): Promise<SentMessage> {
     const reference = await this.reference('personal', aadObjectId);
-    return this.send(reference.conversation?.id ?? aadObjectId, reference, message);
+    return this.send(reference.conversation?.id ?? aadObjectId, reference, message, 'person');
   }
 
   async withPersonalChat(aadObjectIds: readonly string[]): Promise<Set<string>> {
@@ -84,13 +87,15 @@ export class TeamsMessenger implements Messenger {
     threadKey: string,
     reference: Partial<ConversationReference>,
     message: OutgoingMessage,
+    to: 'thread' | 'person',
   ): Promise<SentMessage> {
     return this.inConversation(reference, async (context) => {
       const response = await sendWithRetry(
         threadKey,
-        () => context.sendActivity(toActivity(message, this.locale)),
+        countingThrottles(() => context.sendActivity(toActivity(message, this.locale))),
         this.pacer,
       );
+      if (message.card) countCardSent(to);
       return { conversationId: context.activity.conversation.id, activityId: response?.id ?? '' };
     });
   }
@@ -152,6 +157,18 @@ function withoutPipelineRetries(context: TurnContext): void {
     pipelineRetryWarned = true;
     log.warn('send.pipelineRetriesNotRemoved', { policy: pipelineRetryPolicyName });
   }
+}
+
+/** Each 429 an attempt gets is counted in telemetry (sends.throttled), retried or not. */
+function countingThrottles<T>(send: () => Promise<T>): () => Promise<T> {
+  return async () => {
+    try {
+      return await send();
+    } catch (err) {
+      if (sendFailureOf(err).statusCode === 429) countThrottledSend();
+      throw err;
+    }
+  };
 }
 
 /** The part of botframework-connector's ConnectorClient that a CloudAdapter turn carries in its turn state. */

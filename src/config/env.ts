@@ -29,7 +29,7 @@ const optionalGuid = z
   .pipe(guid.optional())
   .optional();
 
-const envSchema = z
+export const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -111,6 +111,13 @@ const envSchema = z
         .optional(),
     ),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    /** Application Insights (Overview → Connection String): traces and metrics through OpenTelemetry. */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+      z
+        .string()
+        .regex(/(^|;)\s*InstrumentationKey=[^;]+/i, 'must be like InstrumentationKey=…;IngestionEndpoint=…')
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     const production = env.NODE_ENV === 'production';
@@ -214,6 +221,8 @@ export interface Config {
    */
   clockStart?: { at: Date; local: string; byDefault: boolean };
   logLevel: Env['LOG_LEVEL'];
+  /** Traces and metrics to Application Insights; undefined sends nothing and loads none of it. */
+  telemetry?: { connectionString: string };
 }
 
 /** Thrown with one line naming the setting that is wrong. */
@@ -269,6 +278,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     ...clockStartOf(env),
     logLevel: env.LOG_LEVEL,
+    ...(env.APPLICATIONINSIGHTS_CONNECTION_STRING
+      ? { telemetry: { connectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING } }
+      : {}),
   };
 }
 

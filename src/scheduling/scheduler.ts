@@ -1,3 +1,4 @@
+import { inSpan, noteOutcome, recordJobLateness } from '../platform/telemetry.js';
 import { LeaseLostError, type ClaimedJob, type JobStore } from '../storage/jobStore.js';
 
 /** What a handler reports back about one run of a job. */
@@ -184,7 +185,23 @@ export class Scheduler {
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
+  /** Each job in a span of its own (not the turn's whose tick ran it): its kind and how its run ended. */
   private async runJob(claimed: ClaimedJob, result: TickResult): Promise<void> {
+    await inSpan(
+      'job',
+      { 'job.kind': claimed.kind },
+      async () => {
+        const outcome = await this.runClaimedJob(claimed, result);
+        noteOutcome(outcome, outcome === 'retry' || outcome === 'failed');
+      },
+      { root: true, kind: 'consumer' },
+    );
+  }
+
+  private async runClaimedJob(
+    claimed: ClaimedJob,
+    result: TickResult,
+  ): Promise<'done' | 'retry' | 'failed' | 'leaseLost'> {
     const { jobs, handlers, leaseMs, maxAttempts } = this.options;
     let job = claimed;
     // Jobs late in a batch have waited for the ones before them; make sure the lease still has time left.
@@ -192,7 +209,7 @@ export class Scheduler {
       try {
         job = await jobs.renew(job, this.options.now(), leaseMs);
       } catch (err) {
-        if (err instanceof LeaseLostError) return;
+        if (err instanceof LeaseLostError) return 'leaseLost';
         throw err;
       }
     }
@@ -200,10 +217,11 @@ export class Scheduler {
     if (!handler) {
       await jobs.fail(job, this.options.now(), `No handler for job kind ${job.kind}`);
       result.failed += 1;
-      return;
+      return 'failed';
     }
 
     result.ran += 1;
+    recordJobLateness(job.kind, this.options.now().getTime() - Date.parse(job.dueAt));
     const lease = this.keepLease(job);
     let outcome: JobOutcome;
     try {
@@ -218,20 +236,20 @@ export class Scheduler {
       case 'done':
         await jobs.complete(job, this.options.now(), outcome.outcome);
         result.done += 1;
-        return;
+        return 'done';
       case 'retry':
         if (job.attempts + 1 >= maxAttempts) {
           await jobs.fail(job, this.options.now(), outcome.error);
           result.failed += 1;
-          return;
+          return 'failed';
         }
         await jobs.retryAt(job, outcome.at, outcome.error);
         result.retried += 1;
-        return;
+        return 'retry';
       case 'failed':
         await jobs.fail(job, this.options.now(), outcome.error);
         result.failed += 1;
-        return;
+        return 'failed';
     }
   }
 

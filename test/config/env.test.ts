@@ -93,8 +93,23 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('sends telemetry only with an Application Insights connection string', () => {
+    assert.equal(loadConfig({}).telemetry, undefined);
+    assert.equal(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: ' ' }).telemetry, undefined);
+    const connectionString =
+      'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://swedencentral-0.in.applicationinsights.azure.com/';
+    assert.deepEqual(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry, {
+      connectionString,
+    });
+  });
+
   const refusals: Array<[string, Record<string, string>, RegExp]> = [
     ['a port that is not a number', { PORT: 'abc' }, /^Invalid configuration: PORT /],
+    [
+      'an Application Insights setting that is not a connection string',
+      { APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://dc.services.visualstudio.com' },
+      /^Invalid configuration: APPLICATIONINSIGHTS_CONNECTION_STRING must be like InstrumentationKey=/,
+    ],
     [
       'an app id that is not a GUID',
       { MicrosoftAppId: 'bot' },

@@ -175,7 +175,7 @@ describe('the command catalog', () => {
   });
 });
 
-describe("README's table of commands", () => {
+describe('The table of commands in docs/commands.md', () => {
   /** The cells of a Markdown table row; `\|` is a pipe inside a cell. */
   const cells = (row: string) =>
     row
@@ -185,11 +185,12 @@ describe("README's table of commands", () => {
       .map((cell) => cell.trim().replaceAll('\\|', '|'));
 
   it('lists every command of the catalog with its Swedish and English words and who may use it', async () => {
-    const readme = await readFile('README.md', 'utf8');
-    const section = readme.slice(readme.indexOf('## What to type in Teams'));
-    const lines = section.split('\n');
+    const doc = await readFile('docs/commands.md', 'utf8');
+    const start = doc.indexOf('## Every command');
+    assert.ok(start >= 0, 'docs/commands.md has the section "Every command"');
+    const lines = doc.slice(start).split('\n');
     const header = lines.findIndex((l) => l.startsWith('| Swedish'));
-    assert.ok(header >= 0, 'the table is in the section "What to type in Teams"');
+    assert.ok(header >= 0, 'the table is in the section "Every command"');
     assert.deepEqual(cells(lines[header] ?? ''), ['Swedish', 'English', 'Who', 'What it does']);
     const end = lines.findIndex((l, i) => i > header && !l.startsWith('|'));
     const rows = lines.slice(header + 2, end).map(cells);

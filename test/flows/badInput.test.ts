@@ -680,7 +680,7 @@ function visibleTexts(body: Record<string, unknown>): string[] {
 
 /** The languages a person may be answered in: their Teams client's, or the language of the command word. */
 function languagesFor(generated: Generated): Locale[] {
-  // The language rule (README, "Languages"): a pressed card answers in the card's own language, a command in its
+  // The language rule (docs/commands.md, "Languages"): a pressed card answers in the card's own language, a command in its
   // word's language, anything else in the agreement's (Swedish); only a welcome in a personal chat follows the
   // Teams client. Nothing here chooses a language with `språk`, so no choice is remembered.
   const { activity } = generated;
