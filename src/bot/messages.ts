@@ -289,8 +289,10 @@ const sv = {
     missingIntro: (count: number, total: number) =>
       `${count} av ${total} insatser saknar rapport efter påminnelserna.`,
     missingLine: (id: string, title: string, owners: string) => `**${id}** ${title} – ${owners}`,
-    failedTitle: 'Kort som inte kunde skickas',
+    failedTitle: 'Kort som inte kunde skickas eller kanske inte kom fram',
     failedLine: (id: string, where: string) => `**${id}** till ${where}`,
+    unconfirmedLine: (id: string, where: string) =>
+      `**${id}** till ${where}: skickat när jag startades om, utan svar från Teams, så det kanske inte kom fram`,
     deliveryFailed: (id: string, where: string, round: string) =>
       `Jag kunde inte skicka kortet för insats ${id} till ${where} i omgången ${round}, trots flera försök.`,
     reminderFailed: (id: string, where: string, round: string) =>
@@ -687,8 +689,10 @@ const en: Messages = {
     missingIntro: (count: number, total: number) =>
       `${count} of ${total} measures have no report after the reminders.`,
     missingLine: (id: string, title: string, owners: string) => `**${id}** ${title} – ${owners}`,
-    failedTitle: 'Cards that could not be sent',
+    failedTitle: 'Cards that could not be sent, or may not have arrived',
     failedLine: (id: string, where: string) => `**${id}** to ${where}`,
+    unconfirmedLine: (id: string, where: string) =>
+      `**${id}** to ${where}: sent as I was restarted, with no answer from Teams, so it may not have arrived`,
     deliveryFailed: (id: string, where: string, round: string) =>
       `I could not send the card for measure ${id} to ${where} in the round ${round}, despite several tries.`,
     reminderFailed: (id: string, where: string, round: string) =>

@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import {
   DeliveryError,
+  type BeforeSending,
   type Messenger,
   type OutgoingMessage,
   type SentMessage,
@@ -37,7 +38,11 @@ export class TeamsMessenger implements Messenger {
     private readonly locale: Locale,
   ) {}
 
-  async postToChannel(channelId: string, message: OutgoingMessage): Promise<SentMessage> {
+  async postToChannel(
+    channelId: string,
+    message: OutgoingMessage,
+    beforeSending?: BeforeSending,
+  ): Promise<SentMessage> {
     const reference = await this.reference('channel', channelId);
     return this.inConversation(reference, async (context) => {
       // A new conversation in a channel is a new thread; TeamsInfo.sendMessageToTeamsChannel does the same, but
@@ -45,7 +50,7 @@ export class TeamsMessenger implements Messenger {
       const client = context.turnState.get<ConnectorClientLike>(context.adapter.ConnectorClientKey);
       const created = await sendWithRetry(
         channelId,
-        countingThrottles(() =>
+        countingThrottles(once(beforeSending), () =>
           client.conversations.createConversation({
             isGroup: true,
             bot: context.activity.recipient,
@@ -69,9 +74,13 @@ export class TeamsMessenger implements Messenger {
     return this.send(threadId, thread, message, 'thread');
   }
 
-  async sendToPerson(aadObjectId: string, message: OutgoingMessage): Promise<SentMessage> {
+  async sendToPerson(
+    aadObjectId: string,
+    message: OutgoingMessage,
+    beforeSending?: BeforeSending,
+  ): Promise<SentMessage> {
     const reference = await this.reference('personal', aadObjectId);
-    return this.send(reference.conversation?.id ?? aadObjectId, reference, message, 'person');
+    return this.send(reference.conversation?.id ?? aadObjectId, reference, message, 'person', beforeSending);
   }
 
   async withPersonalChat(aadObjectIds: readonly string[]): Promise<Set<string>> {
@@ -88,11 +97,12 @@ export class TeamsMessenger implements Messenger {
     reference: Partial<ConversationReference>,
     message: OutgoingMessage,
     to: 'thread' | 'person',
+    beforeSending?: BeforeSending,
   ): Promise<SentMessage> {
     return this.inConversation(reference, async (context) => {
       const response = await sendWithRetry(
         threadKey,
-        countingThrottles(() => context.sendActivity(toActivity(message, this.locale))),
+        countingThrottles(once(beforeSending), () => context.sendActivity(toActivity(message, this.locale))),
         this.pacer,
       );
       if (message.card) countCardSent(to);
@@ -160,8 +170,26 @@ function withoutPipelineRetries(context: TurnContext): void {
 }
 
 /** Each 429 an attempt gets is counted in telemetry (sends.throttled), retried or not. */
-function countingThrottles<T>(send: () => Promise<T>): () => Promise<T> {
+/** `beforeSending` at the first attempt only: a retry after a 429 or a 500 is the same send. */
+function once(beforeSending: BeforeSending | undefined): BeforeSending | undefined {
+  let called = false;
+  return (
+    beforeSending &&
+    (async () => {
+      if (called) return;
+      called = true;
+      await beforeSending();
+    })
+  );
+}
+
+/** One attempt: `beforeSending` right before it leaves (after the pacer's wait), and 429s counted. */
+function countingThrottles<T>(
+  beforeSending: BeforeSending | undefined,
+  send: () => Promise<T>,
+): () => Promise<T> {
   return async () => {
+    await beforeSending?.();
     try {
       return await send();
     } catch (err) {

@@ -32,7 +32,11 @@ export interface Delivery {
   roundId: string;
   measureId: string;
   target: PromptTarget;
-  status: 'sent' | 'failed';
+  /**
+   * `sending` is written just before the card goes to Teams; a delivery still `sending` when its job runs again
+   * may have reached Teams (the process died waiting for the answer) and becomes `unconfirmed`: never sent twice.
+   */
+  status: 'sent' | 'failed' | 'sending' | 'unconfirmed';
   /** The conversation the card is in (a channel thread or a personal chat) and its message id. */
   conversationId?: string;
   activityId?: string;

@@ -253,17 +253,42 @@ export class CheckIns {
     // A retried job (after a crash or a lost lease) must not post the card a second time.
     const earlier = await this.deps.rounds.delivery(round.id, measure.id, target);
     if (earlier?.status === 'sent') return { kind: 'done', outcome: 'alreadySent' };
+    if (earlier?.status === 'sending' || earlier?.status === 'unconfirmed') {
+      // The last attempt left for Teams and no answer came back (the process died waiting): the card may be
+      // there. Teams has no way to ask, and no id to update, so it is not posted again; a reminder to a personal
+      // chat carries the card anyway.
+      await this.deps.rounds.recordDelivery({ ...earlier, status: 'unconfirmed' });
+      log.warn('checkIn.promptUnconfirmed', {
+        roundId: round.id,
+        measureId: measure.id,
+        target: target.kind,
+      });
+      return { kind: 'done', outcome: 'unconfirmed' };
+    }
 
     const locale = this.deps.locale;
+    const attempt = {
+      roundId: round.id,
+      measureId: measure.id,
+      target,
+      status: 'sending' as const,
+      at: this.deps.now().toISOString(),
+    };
+    // Written right before the card leaves, so that a crash while Teams has it is never a second card.
+    const beforeSending = () => this.deps.rounds.recordDelivery(attempt);
     try {
       const sent =
         target.kind === 'channel'
-          ? await this.deps.messenger.postToChannel(target.channelId, {
-              card: await this.deps.cards.messageCard(plan, round, measure, locale),
-            })
-          : await this.deps.messenger.sendToPerson(target.aadObjectId, {
-              card: await this.deps.cards.formCard(plan, round, measure, locale),
-            });
+          ? await this.deps.messenger.postToChannel(
+              target.channelId,
+              { card: await this.deps.cards.messageCard(plan, round, measure, locale) },
+              beforeSending,
+            )
+          : await this.deps.messenger.sendToPerson(
+              target.aadObjectId,
+              { card: await this.deps.cards.formCard(plan, round, measure, locale) },
+              beforeSending,
+            );
       await this.deps.rounds.recordDelivery({
         roundId: round.id,
         measureId: measure.id,
@@ -300,8 +325,11 @@ export class CheckIns {
       measure.title,
       round.label,
     );
+    // An unconfirmed card in a personal chat is reminded too: the reminder there carries the card.
     const deliveries = (await this.deps.rounds.deliveries(round.id)).filter(
-      (d) => d.measureId === measure.id && d.status === 'sent',
+      (d) =>
+        d.measureId === measure.id &&
+        (d.status === 'sent' || (d.status === 'unconfirmed' && d.target.kind === 'personal')),
     );
     const { number } = job.payload as ReminderPayload;
     let failed = 0;
@@ -364,8 +392,13 @@ export class CheckIns {
     if (!plan || !round) return { kind: 'done', outcome: 'gone' };
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
     const missing = missingMeasures(round, plan, await this.deps.reports.current(plan.agreement.id));
-    const failed = (await this.deps.rounds.deliveries(round.id)).filter((d) => d.status === 'failed');
-    if (missing.length === 0 && failed.length === 0) return { kind: 'done', outcome: 'complete' };
+    const deliveries = await this.deps.rounds.deliveries(round.id);
+    const failed = deliveries.filter((d) => d.status === 'failed');
+    // Cards that may not have arrived (sent as the bot died, never answered): the coordinators can check.
+    const unconfirmed = deliveries.filter((d) => d.status === 'unconfirmed');
+    if (missing.length === 0 && failed.length === 0 && unconfirmed.length === 0) {
+      return { kind: 'done', outcome: 'complete' };
+    }
 
     const m = messagesFor(this.deps.locale);
     const card = renderCard('missingReports', {
@@ -375,7 +408,10 @@ export class CheckIns {
         m.rounds.missingLine(x.id, x.title, x.owners.map((o) => o.name).join(', ')),
       ),
       failedTitle: m.rounds.failedTitle,
-      failed: failed.map((d) => m.rounds.failedLine(d.measureId, this.where(plan, d.target))),
+      failed: [
+        ...failed.map((d) => m.rounds.failedLine(d.measureId, this.where(plan, d.target))),
+        ...unconfirmed.map((d) => m.rounds.unconfirmedLine(d.measureId, this.where(plan, d.target))),
+      ],
     });
     await this.tellCoordinators(plan, { card });
     return { kind: 'done', outcome: `missing ${missing.length}` };

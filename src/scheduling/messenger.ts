@@ -27,13 +27,24 @@ export class DeliveryError extends Error {
   }
 }
 
+/** Called once, right before the first attempt to send leaves for Teams (after any wait for a free slot). */
+export type BeforeSending = () => Promise<void>;
+
 export interface Messenger {
   /** Starts a new thread in a channel the bot was installed in. */
-  postToChannel(channelId: string, message: OutgoingMessage): Promise<SentMessage>;
+  postToChannel(
+    channelId: string,
+    message: OutgoingMessage,
+    beforeSending?: BeforeSending,
+  ): Promise<SentMessage>;
   /** Answers in a thread the bot started in a channel. */
   replyInThread(channelId: string, threadId: string, message: OutgoingMessage): Promise<SentMessage>;
   /** Writes in a person's personal chat with the bot. */
-  sendToPerson(aadObjectId: string, message: OutgoingMessage): Promise<SentMessage>;
+  sendToPerson(
+    aadObjectId: string,
+    message: OutgoingMessage,
+    beforeSending?: BeforeSending,
+  ): Promise<SentMessage>;
   /** The people among these who have a personal chat with the bot. */
   withPersonalChat(aadObjectIds: readonly string[]): Promise<Set<string>>;
 }

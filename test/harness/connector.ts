@@ -62,6 +62,11 @@ export interface LoopbackConnector {
    * `close()`.
    */
   holdWhen(matches: RequestMatcher | undefined): void;
+  /**
+   * Takes every request that `matches` (it is recorded in `sent`, as Teams would post it) but never answers it: a
+   * send that reached Teams while its answer was lost, as when the bot dies waiting for it. undefined stops it.
+   */
+  holdAnswersWhen(matches: RequestMatcher | undefined): void;
   /** The requests held so far, as they would have been recorded. */
   held: SentActivity[];
   /** Requests answered with a fault so far. */
@@ -91,6 +96,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
   let every: { k: number; fault: Fault; left: number; seen: number } | undefined;
   const rules = new Set<{ matches: RequestMatcher; fault: Fault }>();
   let holding: RequestMatcher | undefined;
+  let holdingAnswers: RequestMatcher | undefined;
   const connector: LoopbackConnector = {
     serviceUrl: '',
     sent: [],
@@ -111,6 +117,9 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
     },
     holdWhen(matches) {
       holding = matches;
+    },
+    holdAnswersWhen(matches) {
+      holdingAnswers = matches;
     },
     cards() {
       return connector.sent.flatMap((s) => cardsIn(s.body));
@@ -193,6 +202,7 @@ export async function startLoopbackConnector(): Promise<LoopbackConnector> {
         return;
       }
       connector.sent.push(recorded);
+      if (holdingAnswers?.(recorded)) return;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify(
