@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -62,13 +63,15 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
     '--disableTelemetry',
     '--silent',
   ];
+  const pidFile = options.location ? join(options.location, 'azurite.pid') : undefined;
   if (options.location) {
     await mkdir(options.location, { recursive: true });
+    await endLeftover(join(options.location, 'azurite.pid'));
     args.push('--location', options.location);
   } else {
     args.push('--inMemoryPersistence');
   }
-  let child = await startChild(args);
+  let child = await startChild(args, pidFile);
   let stopping = false;
   let restarts: number[] = [];
   const watch = (current: ChildProcess) => {
@@ -82,7 +85,7 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
       if (restarts.length > maxRestartsPerMinute) return;
       setTimeout(() => {
         if (stopping) return;
-        startChild(args).then(
+        startChild(args, pidFile).then(
           (next) => {
             child = next;
             watch(next);
@@ -98,9 +101,10 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
     connectionString: azuriteConnectionString(port),
     port,
     pid: () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined),
-    stop: () => {
+    stop: async () => {
       stopping = true;
-      return stopChild(child);
+      await stopChild(child);
+      if (pidFile) await rm(pidFile, { force: true });
     },
   };
 }
@@ -122,10 +126,44 @@ process.on('SIGINT', () => process.stdin.destroy());
 require(entry);
 `;
 
-async function startChild(args: string[]): Promise<ChildProcess> {
+async function startChild(args: string[], pidFile: string | undefined): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-e', supervisor, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   await waitUntilStarted(child);
+  if (pidFile && child.pid) await writeFile(pidFile, String(child.pid));
   return child;
+}
+
+/**
+ * An Azurite left running on this folder (by a version of the bot before it ended with the bot, or one started
+ * by hand) would write its stale state over the live file when it stops: it is stopped first, saving its data.
+ * Only a process whose command line names Azurite is touched, never another one that got the same pid.
+ */
+async function endLeftover(pidFile: string): Promise<void> {
+  const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAzurite(pid)) return;
+  log.warn('azurite.leftover', { pid });
+  process.kill(pid, 'SIGINT');
+  for (let waited = 0; waited < 10_000 && isAlive(pid); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAzurite(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('azurite');
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function waitUntilStarted(child: ChildProcess): Promise<void> {

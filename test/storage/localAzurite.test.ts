@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
 import { setLogLevel } from '../../src/log.js';
 import { startLocalAzurite } from '../../src/storage/localAzurite.js';
@@ -83,5 +84,33 @@ describe('the embedded Azurite', () => {
     assert.ok(alive(azuritePid));
     parent.kill('SIGKILL');
     await until('Azurite to end after its parent was killed', () => !alive(azuritePid));
+  });
+
+  it('ends an Azurite left running on its folder before it starts its own', async () => {
+    const location = await mkdtemp(join(tmpdir(), 'azurite-'));
+    // What an earlier version left behind: Azurite started on its own, its pid in the folder.
+    const main = join(
+      dirname(createRequire(import.meta.url).resolve('azurite/package.json')),
+      'dist/src/table/main.js',
+    );
+    const leftover = spawn(
+      process.execPath,
+      [main, '--tablePort', '0', '--location', location, '--silent', '--disableTelemetry'],
+      { stdio: 'ignore', detached: true },
+    );
+    leftover.unref();
+    assert.ok(leftover.pid);
+    await writeFile(join(location, 'azurite.pid'), String(leftover.pid));
+    await until('the leftover to start', () => alive(leftover.pid ?? 0));
+
+    const azurite = await startLocalAzurite({ location });
+    try {
+      await until('the leftover to end', () => !alive(leftover.pid ?? 0));
+      const own = azurite.pid();
+      assert.ok(own && alive(own) && own !== leftover.pid, 'its own Azurite runs');
+      assert.equal((await readFile(join(location, 'azurite.pid'), 'utf8')).trim(), String(own));
+    } finally {
+      await azurite.stop();
+    }
   });
 });
