@@ -171,8 +171,10 @@ export class SamverkansBot extends TeamsActivityHandler {
       this.answerIn(context, locale);
       result = await this.cardAction(context, invokeValue.action.verb, withoutLocale(data), locale);
     } catch (err) {
-      // Storage unreachable or another fault: nothing was half-written (every save is one conditional write),
-      // and a message response leaves the card as it is, with what the person typed.
+      // Storage unreachable or another fault. A report is saved by two writes, its revision row and then the
+      // measure's current row; a save fails only when the revision row was not written (once it is, a failed
+      // current-row write is logged and caught up later, see ReportRepository.add), so "not saved" is true of the
+      // report. A message response leaves the card as it is, with what the person typed.
       log.error('cardAction.failed', describeError(err));
       noteOutcome('failed', true);
       result = { message: messagesFor(locale).notSaved };

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
 import type { ReportPoint } from '../domain/statusOverview.js';
+import { describeError, log } from '../log.js';
 import {
   deleteRows,
   isStatus,
@@ -38,6 +39,9 @@ interface ReportRow {
 
 const untracked = '-';
 
+/** A current row as read, with the version (ETag) a conditional write of it must match. */
+type CurrentRow = { row: ReportRow; etag: string };
+
 /** A revision as the status screens see it: no texts, so a trail stays small. */
 type TrailPoint = Omit<ReportPoint, 'agreementId' | 'measureId'>;
 /**
@@ -60,13 +64,21 @@ export class ReportRepository {
 
   /**
    * Stores a new revision. `report.revision` must be one more than the revision the person saw; if another
-   * save got there first, a ReportConflictError is thrown and nothing is written.
+   * save got there first, a ReportConflictError is thrown and nothing is written. Once the revision row is
+   * written the report is stored: a failure to bring the current row up to it is logged, not thrown, and the
+   * next `latest` or save of the measure catches the current row up from the history.
    */
   async add(report: Report): Promise<void> {
     const historyKey = historyPartition(report.agreementId, report.measureId);
-    const revisionKey = String(report.revision).padStart(6, '0');
+    const revisionKey = revisionKeyOf(report.revision);
     const data = JSON.stringify(report);
-    const current = await this.currentRow(report.agreementId, report.measureId);
+    let current = await this.currentRow(report.agreementId, report.measureId);
+    if ((current?.row.revision ?? 0) < report.revision - 1) {
+      // Behind the revision the person saw: a save that stopped between its two writes. Caught up now, the save
+      // goes ahead on it (or conflicts as usual if the person's revision is not there either).
+      await this.catchUpCurrent(report.agreementId, report.measureId, current);
+      current = await this.currentRow(report.agreementId, report.measureId);
+    }
     const seen = current?.row.revision ?? 0;
     if (seen !== report.revision - 1) throw new ReportConflictError(report.measureId, seen);
     // A submit id is used once per measure: the latest revision's id again, at the next revision, is a form sent
@@ -89,26 +101,27 @@ export class ReportRepository {
       await this.catchUpCurrent(report.agreementId, report.measureId, current);
       throw new ReportConflictError(report.measureId, report.revision);
     }
-    // The trail so far plus this revision; a row from before trails gets one built from the history, once.
-    const trail =
-      current && current.row.trail === undefined
-        ? trailOf(await this.history(report.agreementId, report.measureId), report.revision)
-        : extendTrail(current?.row.trail, seen, report);
-    const row: ReportRow = {
-      partitionKey: currentPartition(report.agreementId),
-      rowKey: keyOf(report.measureId),
-      revision: report.revision,
-      data,
-      trail,
-    };
     try {
-      if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
-      else await this.table.createEntity(row);
-    } catch (err) {
-      if (!isStatus(err, 409) && !isStatus(err, 412)) throw err;
-      // A concurrent save caught the current row up; fine as long as it reached this revision.
+      // The trail so far plus this revision; a row from before trails gets one built from the history, once.
+      const trail =
+        current && current.row.trail === undefined
+          ? trailOf(await this.history(report.agreementId, report.measureId), report.revision)
+          : extendTrail(current?.row.trail, seen, report);
+      if (await this.writeCurrent(report, trail, current)) return;
+      // A concurrent save wrote the current row meanwhile; fine as long as it reached this revision.
       const now = await this.currentRow(report.agreementId, report.measureId);
-      if ((now?.row.revision ?? 0) < report.revision) throw err;
+      if ((now?.row.revision ?? 0) < report.revision)
+        await this.catchUpCurrent(report.agreementId, report.measureId, now);
+    } catch (err) {
+      // The revision row is the record and it is stored, so the save stands (the person is told it is saved).
+      // Until the next `latest` or save of this measure catches the current row up, the screens that read the
+      // current rows show the revision before.
+      log.warn('report.currentRowBehind', {
+        agreementId: report.agreementId,
+        measureId: report.measureId,
+        revision: report.revision,
+        ...describeError(err),
+      });
     }
   }
 
@@ -136,7 +149,7 @@ export class ReportRepository {
     try {
       const row = await this.table.getEntity<ReportRow>(
         historyPartition(agreementId, measureId),
-        String(revision).padStart(6, '0'),
+        revisionKeyOf(revision),
       );
       return JSON.parse(row.data) as Report;
     } catch (err) {
@@ -145,10 +158,39 @@ export class ReportRepository {
     }
   }
 
-  /** The latest report on one measure. */
+  /**
+   * The latest report on one measure: the newest revision in its history. A current row behind it (a save that
+   * stopped between its two writes) is caught up on the way.
+   */
   async latest(agreementId: string, measureId: string): Promise<Report | undefined> {
     const current = await this.currentRow(agreementId, measureId);
-    return current ? (JSON.parse(current.row.data) as Report) : undefined;
+    const newer = await this.revisionsAfter(agreementId, measureId, current?.row.revision ?? 0);
+    const newest = newer.at(-1);
+    if (!newest) return current ? (JSON.parse(current.row.data) as Report) : undefined;
+    try {
+      await this.catchUpCurrent(agreementId, measureId, current);
+    } catch (err) {
+      // The answer stands; the next read or save tries again.
+      log.warn('report.currentRowBehind', {
+        agreementId,
+        measureId,
+        revision: newest.revision,
+        ...describeError(err),
+      });
+    }
+    return newest;
+  }
+
+  /** The revisions of a measure after `revision`, oldest first: none, unless the current row is behind. */
+  private async revisionsAfter(agreementId: string, measureId: string, revision: number): Promise<Report[]> {
+    const reports: Report[] = [];
+    const rows = this.table.listEntities<ReportRow>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${historyPartition(agreementId, measureId)} and RowKey gt ${revisionKeyOf(revision)}`,
+      },
+    });
+    for await (const row of rows) reports.push(JSON.parse(row.data) as Report);
+    return reports;
   }
 
   /**
@@ -203,7 +245,7 @@ export class ReportRepository {
             'create',
             {
               partitionKey: historyPartition(r.agreementId, r.measureId),
-              rowKey: String(r.revision).padStart(6, '0'),
+              rowKey: revisionKeyOf(r.revision),
               revision: r.revision,
               data: JSON.stringify(r),
             },
@@ -215,25 +257,12 @@ export class ReportRepository {
         throw err;
       }
     }
-    const row: ReportRow = {
-      partitionKey: currentPartition(newest.agreementId),
-      rowKey: keyOf(newest.measureId),
-      revision: newest.revision,
-      data: JSON.stringify(newest),
-      trail,
-    };
     if (mode === 'replace') {
-      await this.table.upsertEntity<ReportRow>(row, 'Replace');
+      await this.table.upsertEntity<ReportRow>(currentRowOf(newest, trail), 'Replace');
       return sorted.length + 1;
     }
-    try {
-      await this.table.createEntity<ReportRow>(row);
-      return sorted.length + 1;
-    } catch (err) {
-      // A save in between caught the current row up from these revisions (see `add`); it stays.
-      if (isStatus(err, 409)) return sorted.length;
-      throw err;
-    }
+    // False when a save in between caught the current row up from these revisions (see `add`); it stays.
+    return (await this.writeCurrent(newest, trail, undefined)) ? sorted.length + 1 : sorted.length;
   }
 
   /** The measures that have a current row. */
@@ -304,32 +333,40 @@ export class ReportRepository {
     return reports;
   }
 
+  /** Brings a measure's current row (as read: `current`) up to the newest revision in its history. */
   private async catchUpCurrent(
     agreementId: string,
     measureId: string,
-    current: { row: ReportRow; etag: string } | undefined,
+    current: CurrentRow | undefined,
   ): Promise<void> {
     const history = await this.history(agreementId, measureId);
     const newest = history.at(-1);
     if (!newest || newest.revision <= (current?.row.revision ?? 0)) return;
-    const trail = trailOf(history, newest.revision);
-    const row: ReportRow = {
-      partitionKey: currentPartition(agreementId),
-      rowKey: keyOf(measureId),
-      revision: newest.revision,
-      data: JSON.stringify(newest),
-      trail,
-    };
+    // False: someone else caught it up first.
+    await this.writeCurrent(newest, trailOf(history, newest.revision), current);
+  }
+
+  /**
+   * Sets a measure's current row to `report`: replaces the version read (`current`), or creates the row when
+   * there was none. False, and nothing written, when another write got there first (409, 412).
+   */
+  private async writeCurrent(
+    report: Report,
+    trail: string,
+    current: CurrentRow | undefined,
+  ): Promise<boolean> {
+    const row = currentRowOf(report, trail);
     try {
       if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
       else await this.table.createEntity(row);
+      return true;
     } catch (err) {
-      // Someone else caught it up first.
-      if (!isStatus(err, 409) && !isStatus(err, 412)) throw err;
+      if (isStatus(err, 409) || isStatus(err, 412)) return false;
+      throw err;
     }
   }
 
-  private async currentRow(agreementId: string, measureId: string) {
+  private async currentRow(agreementId: string, measureId: string): Promise<CurrentRow | undefined> {
     try {
       const row = await this.table.getEntity<ReportRow>(currentPartition(agreementId), keyOf(measureId));
       return { row, etag: row.etag };
@@ -429,6 +466,17 @@ export class ReportRepository {
   }
 }
 
+/** A measure's current row holding `report`. */
+function currentRowOf(report: Report, trail: string): ReportRow {
+  return {
+    partitionKey: currentPartition(report.agreementId),
+    rowKey: keyOf(report.measureId),
+    revision: report.revision,
+    data: JSON.stringify(report),
+    trail,
+  };
+}
+
 /** The row's own properties, without what the SDK adds when reading (etag, timestamp). */
 function reportRowOf(row: ReportRow): ReportRow {
   return { partitionKey: row.partitionKey, rowKey: row.rowKey, revision: row.revision, data: row.data };
@@ -481,6 +529,8 @@ function byMeasure(reports: readonly Report[]): Report[][] {
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;
 const historyPartition = (agreementId: string, measureId: string) => `history|${agreementId}|${measureId}`;
+/** A revision's row key in its history partition: zero-padded, so the rows sort oldest first. */
+const revisionKeyOf = (revision: number) => String(revision).padStart(6, '0');
 
 function submitIdOf(data: string): string | undefined {
   const parsed = JSON.parse(data) as { submitId?: unknown };

@@ -165,24 +165,14 @@ export async function replaceAsRead<Row extends object>(
   read: ReadRow<Row>,
   rewrite: (row: ReadRow<Row>) => Row | undefined,
 ): Promise<boolean> {
-  let row = read;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  return writeAsRead(table, read, (row) => {
     const next = rewrite(row);
-    if (next === undefined) return false;
-    try {
-      await table.updateEntity({ ...next, partitionKey: row.partitionKey, rowKey: row.rowKey }, 'Replace', {
+    if (next === undefined) return undefined;
+    return () =>
+      table.updateEntity({ ...next, partitionKey: row.partitionKey, rowKey: row.rowKey }, 'Replace', {
         etag: row.etag,
       });
-      return true;
-    } catch (err) {
-      if (isStatus(err, 404)) return false;
-      if (!isStatus(err, 412)) throw err;
-    }
-    const fresh = await readAgain<Row>(table, row);
-    if (!fresh) return false;
-    row = fresh;
-  }
-  throw new Error(`Row ${row.partitionKey} ${row.rowKey} kept changing`);
+  });
 }
 
 /**
@@ -194,11 +184,27 @@ export async function deleteAsRead<Row extends object>(
   read: ReadRow<Row>,
   stillWanted: (row: ReadRow<Row>) => boolean = () => true,
 ): Promise<boolean> {
+  return writeAsRead(table, read, (row) =>
+    stillWanted(row) ? () => table.deleteEntity(row.partitionKey, row.rowKey, { etag: row.etag }) : undefined,
+  );
+}
+
+/**
+ * The loop of replaceAsRead and deleteAsRead. `writeFor` judges the row as read and gives the conditional write
+ * (If-Match its ETag) to make of it, or undefined to leave it (false). When the row changed meanwhile (412) it is
+ * read again and judged afresh, at most five times; a row that is gone (404) answers false.
+ */
+async function writeAsRead<Row extends object>(
+  table: TableClient,
+  read: ReadRow<Row>,
+  writeFor: (row: ReadRow<Row>) => (() => Promise<unknown>) | undefined,
+): Promise<boolean> {
   let row = read;
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (!stillWanted(row)) return false;
+    const write = writeFor(row);
+    if (write === undefined) return false;
     try {
-      await table.deleteEntity(row.partitionKey, row.rowKey, { etag: row.etag });
+      await write();
       return true;
     } catch (err) {
       if (isStatus(err, 404)) return false;

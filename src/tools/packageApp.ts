@@ -6,7 +6,6 @@
  * The zip holds manifest.json with the ids filled in, the two icons and the localization files, all at the
  * root, which is the layout Teams expects when an admin uploads a custom app.
  */
-import { realpathSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { AppManifestUtils, type TeamsManifestV1D30 } from '@microsoft/app-manifest';
 import JSZip from 'jszip';
 import { z } from 'zod';
+import { isMainModule } from '../platform/mainModule.js';
 
 export type TeamsAppManifest = TeamsManifestV1D30.TeamsManifestV1D30;
 
@@ -273,16 +273,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function isMainModule(): boolean {
-  const entry = process.argv[1];
-  if (!entry) return false;
-  try {
-    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMainModule()) {
+if (isMainModule(import.meta.url)) {
   process.exitCode = await main();
 }
