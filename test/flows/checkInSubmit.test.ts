@@ -23,11 +23,15 @@ interface PostedCard {
 
 describe('check-in card submits over HTTP', () => {
   let bot: TestBot;
-  let now = Date.parse('2021-09-07T08:00:00Z');
-  const channel = newChannel();
-  const cards = new Map<string, PostedCard>();
+  let now: number;
+  let channel: ChannelPlace;
+  let cards: Map<string, PostedCard>;
 
-  before(async () => {
+  // Each test has a bot, storage and round of its own: a round with no reports yet, every card posted.
+  beforeEach(async () => {
+    now = Date.parse('2021-09-07T08:00:00Z');
+    channel = newChannel();
+    cards = new Map<string, PostedCard>();
     bot = await startTestBot({
       env: { SCHEDULER_INTERVAL_SECONDS: '0', JOBS_TRIGGER_SECRET: secret, AUTOMATIC_ROUNDS: 'off' },
       now: () => new Date(now),
@@ -50,7 +54,7 @@ describe('check-in card submits over HTTP', () => {
       });
     }
   });
-  after(async () => {
+  afterEach(async () => {
     await bot.close();
   });
 
@@ -214,6 +218,16 @@ describe('check-in card submits over HTTP', () => {
   });
 
   it('stops reminders when a coordinator closes the round', async () => {
+    for (const measureId of ['1.1', '1.2', '3.2']) {
+      const { data } = await openForm(measureId, users.alex);
+      const saved = await press(
+        'checkIn.submit',
+        { ...data, status: 'onTrack', narrative: 'På väg.' },
+        measureId,
+        users.alex,
+      );
+      assert.match(read(saved), /Sparat\. Tack!/);
+    }
     await bot.post(channelMessage('stäng runda', channel, { serviceUrl: serviceUrl() }));
     const closed = bot.connector.sent.at(-1);
     assert.match(

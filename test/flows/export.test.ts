@@ -238,6 +238,7 @@ describe('coordinators export the reports as a CSV file', () => {
 
     const text = upload.bytes.toString('utf8').slice(1);
     assert.ok(text.startsWith(`${header.join(';')}\r\n`));
+    assert.ok(text.endsWith('\r\n'), 'every record ends with CRLF');
     const [head, ...rows] = parseCsv(text);
     assert.deepEqual(head, header);
     assert.deepEqual(rows, await expectedRows());
@@ -275,7 +276,11 @@ describe('coordinators export the reports as a CSV file', () => {
     await fileConsent('accept', content.acceptContext, {
       name: 'samverkan-rapporter-2021-kvartal-2-2021-05-20.csv',
     });
-    const [head, ...rows] = parseCsv(theUpload().bytes.toString('utf8').slice(1));
+    const bytes = theUpload().bytes;
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 byte order mark');
+    const text = bytes.toString('utf8').slice(1);
+    assert.ok(text.startsWith(`${header.join(';')}\r\n`) && text.endsWith('\r\n'), 'records end with CRLF');
+    const [head, ...rows] = parseCsv(text);
     assert.deepEqual(head, header);
     assert.deepEqual(rows, await expectedRows('q2'));
     assert.deepEqual(
@@ -354,6 +359,7 @@ describe('coordinators export the reports as a CSV file', () => {
     const csv = /```\n([\s\S]*)```$/.exec(text)?.[1];
     assert.ok(csv, 'the CSV in a code block');
     assert.ok(!csv.startsWith('\uFEFF'));
+    assert.ok(csv.startsWith(`${header.join(';')}\r\n`) && csv.endsWith('\r\n'), 'records end with CRLF');
     const [head, ...rows] = parseCsv(csv);
     assert.deepEqual(head, header);
     assert.deepEqual(rows, await expectedRows('q2'));

@@ -18,12 +18,13 @@ import {
   swedishLabels,
   type FollowUpReportSources,
 } from '../../src/reports/followUpReportFile.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { startLocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { ReviewRepository } from '../../src/storage/reviewRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 const zone = 'Europe/Stockholm';
 const labels = swedishLabels();
@@ -244,16 +245,15 @@ const stockholm = (iso: string) =>
   DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toFormat('yyyy-MM-dd HH:mm');
 
 describe('the written follow-up report from storage (Word and Markdown, Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let sources: FollowUpReportSources;
   let agreement: Agreement;
   let stored: Report[];
   let storedRounds: CheckInRound[];
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    const store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    const { store } = storage;
     agreement = await loadAgreementFile('agreements/example.yaml');
     sources = {
       plans: new PlanRepository(store),
@@ -282,7 +282,7 @@ describe('the written follow-up report from storage (Word and Markdown, Azurite)
     return dir;
   };
   after(async () => {
-    await azurite.stop();
+    await storage.close();
     await Promise.all(tempDirs.map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
@@ -577,7 +577,7 @@ describe('the written follow-up report from storage (Word and Markdown, Azurite)
     it('writes the file, prints its path and exits 0', async () => {
       const out = await tempDir('report-');
       const run = await runReport(['--meeting', '2021-06-10', '--out', out], {
-        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        STORAGE_CONNECTION_STRING: storage.azurite.connectionString,
       });
       assert.equal(run.code, 0, run.stderr);
       const path = join(out, 'skriftlig-uppfoljning-styrgruppen-2021-06-10.docx');
@@ -591,7 +591,7 @@ describe('the written follow-up report from storage (Word and Markdown, Azurite)
       const md = await runReport(
         ['--until', '2021-12-31', '--format', 'md', '--out', join(out, 'rapport.md')],
         {
-          STORAGE_CONNECTION_STRING: azurite.connectionString,
+          STORAGE_CONNECTION_STRING: storage.azurite.connectionString,
         },
       );
       assert.equal(md.code, 0, md.stderr);
@@ -614,7 +614,7 @@ describe('the written follow-up report from storage (Word and Markdown, Azurite)
       it(`exits 2 with one line on ${args.join(' ')}`, async () => {
         const out = await tempDir('report-');
         const run = await runReport([...args, '--out', out], {
-          STORAGE_CONNECTION_STRING: azurite.connectionString,
+          STORAGE_CONNECTION_STRING: storage.azurite.connectionString,
         });
         assert.equal(run.code, 2);
         assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);

@@ -8,8 +8,8 @@ import {
   type TickResult,
 } from '../../src/scheduling/scheduler.js';
 import { JobStore, type JobSpec } from '../../src/storage/jobStore.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
-import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { tableNames, type TableStore } from '../../src/storage/tableStore.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 /** Every row of the Jobs table is removed between tests, so each starts from empty storage. */
 interface Keys {
@@ -18,7 +18,7 @@ interface Keys {
 }
 
 describe('scheduler over durable jobs (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
   let jobs: JobStore;
   /** What the schedulers report to onError, unless a test expects errors and collects them itself. */
@@ -34,7 +34,7 @@ describe('scheduler over durable jobs (Azurite)', () => {
     payload: { measureId: '1.1' },
   });
   /** A second bot instance: its own clients over the same storage account. */
-  const otherInstance = () => new JobStore(new TableStore({ connectionString: azurite.connectionString }));
+  const otherInstance = () => new JobStore(storage.connect());
   const scheduler = (options: Partial<SchedulerOptions> & Pick<SchedulerOptions, 'handlers' | 'now'>) =>
     new Scheduler({
       jobs,
@@ -62,9 +62,8 @@ describe('scheduler over durable jobs (Azurite)', () => {
   };
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
   });
   beforeEach(async () => {
     const table = store.table(tableNames.jobs);
@@ -78,7 +77,7 @@ describe('scheduler over durable jobs (Azurite)', () => {
     assert.deepEqual(unexpectedErrors, []);
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   it('runs each of 100 due jobs exactly once when two instances tick at once', async () => {

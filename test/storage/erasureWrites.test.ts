@@ -1,31 +1,30 @@
 import assert from 'node:assert/strict';
 import type { ReviewAnswer } from '../../src/domain/midTermReview.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { ReviewRepository } from '../../src/storage/reviewRepository.js';
 import {
   deleteAsRead,
   keyOf,
   replaceAsRead,
   tableNames,
-  TableStore,
   type ReadRow,
+  type TableStore,
 } from '../../src/storage/tableStore.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 /**
  * The writes an erasure makes: each is conditional on the row as it was read, so a report saved or a reference
  * refreshed in the meantime is judged again rather than overwritten; and an interrupted run can be repeated.
  */
 describe('erasure writes (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   interface Row {

@@ -6,12 +6,12 @@ import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import { findExampleHistory, type ExampleHistory } from '../../src/config/exampleHistoryFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { syncExampleHistory } from '../../src/storage/exampleHistory.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
-import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { tableNames, type TableStore } from '../../src/storage/tableStore.js';
 import { users } from '../harness/activities.js';
 import { logsDuring } from '../harness/logs.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 const exampleFile = 'agreements/example.yaml';
 /** 15 rounds; 51 report revisions on 9 measures, each with its current row. */
@@ -20,7 +20,7 @@ const allRows = 15 + 51 + 9;
 describe('the example history in storage (Azurite)', () => {
   let agreement: Agreement;
   let history: ExampleHistory;
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
 
   before(async () => {
@@ -30,12 +30,11 @@ describe('the example history in storage (Azurite)', () => {
     history = found.history;
   });
   beforeEach(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
   });
   afterEach(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   /** Every row of the reports and rounds tables, with its ETag: any write changes this. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { JobStore, LeaseLostError, type JobSpec } from '../../src/storage/jobStore.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
-import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { tableNames, type TableStore } from '../../src/storage/tableStore.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 /** Every row of the Jobs table is removed between tests, so each starts from empty storage. */
 interface Keys {
@@ -11,7 +11,7 @@ interface Keys {
 }
 
 describe('durable jobs with ETag leases (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
   let jobs: JobStore;
 
@@ -27,12 +27,11 @@ describe('durable jobs with ETag leases (Azurite)', () => {
     payload: { measureId: '1.1', channel },
   });
   /** A second bot instance: its own clients over the same storage account. */
-  const otherInstance = () => new JobStore(new TableStore({ connectionString: azurite.connectionString }));
+  const otherInstance = () => new JobStore(storage.connect());
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
   });
   beforeEach(async () => {
     const table = store.table(tableNames.jobs);
@@ -44,7 +43,7 @@ describe('durable jobs with ETag leases (Azurite)', () => {
     sinon.restore();
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   it('enqueues a job id once, and never again after it completed', async () => {

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { ConversationRepository, refreshEveryMs } from '../../src/storage/conversationRepository.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanConflictError, PlanRepository } from '../../src/storage/planRepository.js';
-import { TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { tableNames } from '../../src/storage/tableStore.js';
 import { users } from '../harness/activities.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 /**
  * Each PlanRepository keeps the plan it read last and checks one version row before using it again; each
@@ -13,17 +13,16 @@ import { users } from '../harness/activities.js';
  * instances of the bot.
  */
 describe('what each instance remembers of storage (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let agreement: Agreement;
-  const storeOf = () => new TableStore({ connectionString: azurite.connectionString });
+  const storeOf = () => storage.connect();
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    await storeOf().createTables();
+    storage = await startTestStore();
     agreement = await loadAgreementFile('agreements/example.yaml');
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   it('every kind of write to the plan on one instance is in the next load on another', async () => {

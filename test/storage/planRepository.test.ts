@@ -1,26 +1,25 @@
 import assert from 'node:assert/strict';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
-import { TableStore } from '../../src/storage/tableStore.js';
+import type { TableStore } from '../../src/storage/tableStore.js';
 import type { Report } from '../../src/domain/report.js';
 import { users } from '../harness/activities.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 describe('storage of the plan and its reports (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
   let agreement: Agreement;
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
     agreement = await loadAgreementFile('agreements/example.yaml');
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   const report = (measureId: string, revision: number, narrative: string): Report => ({

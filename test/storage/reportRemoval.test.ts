@@ -4,24 +4,27 @@ import sinon from 'sinon';
 import type { ReviewAnswer } from '../../src/domain/midTermReview.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { ReviewRepository } from '../../src/storage/reviewRepository.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { tableNames, TableStore } from '../../src/storage/tableStore.js';
 import { users } from '../harness/activities.js';
 import { seededReport } from '../harness/seed.js';
+import { startStorageProxy, type StorageProxy } from '../harness/storageProxy.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
 
 describe('removing an agreement’s reports and review answers (gallring)', () => {
-  let azurite: LocalAzurite;
+  let testStore: TestStore;
   let store: TableStore;
+  let proxy: StorageProxy;
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    testStore = await startTestStore();
+    store = testStore.store;
+    proxy = await startStorageProxy(testStore.azurite.connectionString);
   });
   after(async () => {
-    await azurite.stop();
+    await proxy.close();
+    await testStore.close();
   });
   afterEach(() => sinon.restore());
 
@@ -40,12 +43,28 @@ describe('removing an agreement’s reports and review answers (gallring)', () =
       ...many,
       seededReport('2.1', 1, { status: 'delayed', reportedAt: '2021-05-28T09:00:00Z' }),
     ]);
-    const transactions = sinon.spy(TableClient.prototype, 'submitTransaction');
-
-    // Revision 250 of 1.1 was saved after the archive was written.
-    const result = await reports.deleteAll(agreementId, (measureId, revision) => revision < 250);
+    // Revision 250 of 1.1 was saved after the archive was written. The removal goes through the proxy, which
+    // sees the transactions as they reach storage.
+    const seen = proxy.batches.length;
+    const result = await new ReportRepository(
+      new TableStore({ connectionString: proxy.connectionString }),
+    ).deleteAll(agreementId, (measureId, revision) => revision < 250);
     assert.deepEqual(result, { deleted: 251, kept: 2 }, '249 + 1 history rows and the current row of 2.1');
-    assert.ok(transactions.args.every(([actions]) => actions.length <= 100));
+    const batches = proxy.batches.slice(seen).map((b) => b.operations);
+    // 249 rows of 1.1's history in three, then 2.1's history row and 2.1's current row, each alone.
+    assert.deepEqual(
+      batches.map((operations) => operations.length),
+      [100, 100, 49, 1, 1],
+    );
+    for (const operations of batches) {
+      assert.ok(
+        operations.every((o) => o.startsWith(`DELETE ${tableNames.reports}(`)),
+        operations.join('\n'),
+      );
+      const partitions = new Set(operations.map((o) => /PartitionKey='([^']*)'/.exec(o)?.[1]));
+      assert.equal(partitions.size, 1, 'each transaction within one partition');
+    }
+    assert.equal(new Set(batches.flat()).size, 251, 'no row in two transactions');
     assert.deepEqual(await reports.allHistory(agreementId), [many[249]]);
     assert.deepEqual(
       (await reports.current(agreementId)).map((r) => `${r.measureId} ${r.revision}`),

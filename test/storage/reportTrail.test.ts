@@ -4,14 +4,14 @@ import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import type { Report } from '../../src/domain/report.js';
 import type { ReportPoint } from '../../src/domain/statusOverview.js';
-import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
-import { keyOf, TableStore, tableNames } from '../../src/storage/tableStore.js';
+import { keyOf, tableNames, type TableStore } from '../../src/storage/tableStore.js';
 import { users } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';
 import { seededRound } from '../harness/seed.js';
+import { startTestStore, type TestStore } from '../harness/store.js';
 
 /**
  * The status screens read what they need of every revision from one row per measure (its trail). Whatever path
@@ -19,20 +19,19 @@ import { seededRound } from '../harness/seed.js';
  * read the history and answer the same.
  */
 describe('what the status screens keep of every report revision (Azurite)', () => {
-  let azurite: LocalAzurite;
+  let storage: TestStore;
   let store: TableStore;
   let agreement: Agreement;
   let reports: ReportRepository;
 
   before(async () => {
-    azurite = await startLocalAzurite();
-    store = new TableStore({ connectionString: azurite.connectionString });
-    await store.createTables();
+    storage = await startTestStore();
+    ({ store } = storage);
     agreement = await loadAgreementFile('agreements/example.yaml');
     reports = new ReportRepository(store);
   });
   after(async () => {
-    await azurite.stop();
+    await storage.close();
   });
 
   /** Reports are six hours apart, counted from 1 January 2021. */
