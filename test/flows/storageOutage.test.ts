@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { openCheckInCard } from '../harness/checkInCard.js';
 import sinon from 'sinon';
 import { healthCacheMs } from '../../src/server.js';
 import { mkdtemp } from 'node:fs/promises';
@@ -40,29 +41,8 @@ describe('storage outage: Azurite stops in the middle of a round', () => {
     await azurite.stop();
   });
 
-  /** Opens the check-in card of a measure in the channel, as its owner would: where to answer, and the form. */
-  async function openCard(measureId: string, from: TeamsUser = users.alex) {
-    const card = bot.connector.sent.find(
-      (s) =>
-        s.kind === 'createConversation' &&
-        cardText(s.body.attachments).some((t) => t.startsWith(`Lägesrapport ${measureId}`)),
-    );
-    assert.ok(card, measureId);
-    const where = {
-      conversationId: `${channel.channelId};messageid=${card.id}`,
-      replyToId: card.id,
-      channel,
-    };
-    const refresh = (
-      card.body.attachments as Array<{ content: { refresh: { action: { data: object } } } }>
-    )[0]?.content.refresh.action.data;
-    const opened = await bot.post(
-      cardAction('checkIn.refresh', { ...refresh }, where, { serviceUrl: bot.connector.serviceUrl, from }),
-    );
-    const form = (JSON.parse(opened.body) as { value: { actions: Array<{ data: Record<string, unknown> }> } })
-      .value;
-    return { where, data: form.actions[0]?.data };
-  }
+  const openCard = (measureId: string, from: TeamsUser = users.alex) =>
+    openCheckInCard(bot, channel, measureId, from);
 
   it('says "not saved, try again" with the card left as it was, reports degraded, and recovers by itself', async () => {
     const { where, data } = await openCard('1.2');

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { openCheckInCard } from '../harness/checkInCard.js';
+import { withPackagesRefused } from '../harness/refusedPackages.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as coreTracing from '@azure/core-tracing';
@@ -84,29 +86,7 @@ describe('telemetry: spans and metrics, with ids and kinds only', () => {
     context.disable();
   });
 
-  /** Opens the check-in card of a measure in the channel as its owner would: where to answer, and the form. */
-  async function openCard(measureId: string, from: TeamsUser) {
-    const card = bot.connector.sent.find(
-      (s) =>
-        s.kind === 'createConversation' &&
-        cardText(s.body.attachments).some((t) => t.startsWith(`Lägesrapport ${measureId}`)),
-    );
-    assert.ok(card, measureId);
-    const where = {
-      conversationId: `${channel.channelId};messageid=${card.id}`,
-      replyToId: card.id,
-      channel,
-    };
-    const refresh = (
-      card.body.attachments as Array<{ content: { refresh: { action: { data: object } } } }>
-    )[0]?.content.refresh.action.data;
-    const opened = await bot.post(
-      cardAction('checkIn.refresh', { ...refresh }, where, { serviceUrl: bot.connector.serviceUrl, from }),
-    );
-    const form = (JSON.parse(opened.body) as { value: { actions: Array<{ data: Record<string, unknown> }> } })
-      .value;
-    return { where, data: form.actions[0]?.data };
-  }
+  const openCard = (measureId: string, from: TeamsUser) => openCheckInCard(bot, channel, measureId, from);
 
   it('records turns, jobs, storage and Bot Connector calls, and counts reports, cards, 429s and lateness', async () => {
     const serviceUrl = bot.connector.serviceUrl;
@@ -295,19 +275,7 @@ describe('telemetry off without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
 
   /** `npm start` until it listens, with the SDK refused; what went wrong, or undefined. */
   function startWithoutSdk(connectionString: string): Promise<string | undefined> {
-    const hooks = `
-      const refused = ${JSON.stringify(sdk)};
-      export async function resolve(specifier, context, next) {
-        if (refused.some((name) => specifier === name || specifier.startsWith(name + '/'))) {
-          throw new Error('refused at start: ' + specifier);
-        }
-        return next(specifier, context);
-      }`;
-    const script = `
-      import { register } from 'node:module';
-      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
-      await import('./src/index.ts');
-    `;
+    const script = withPackagesRefused(sdk, `await import('./src/index.ts');`);
     const root = fileURLToPath(new URL('../../', import.meta.url));
     return new Promise((resolve) => {
       const child = spawn(

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { withPackagesRefused } from '../harness/refusedPackages.js';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -13,19 +14,10 @@ const notAtStart = ['docx', 'jszip', '@microsoft/app-manifest', '@microsoft/m365
  * them), and resolves with what went wrong, or undefined when every import succeeded.
  */
 function importWithout(modules: readonly string[]): Promise<string | undefined> {
-  const hooks = `
-    const refused = ${JSON.stringify(notAtStart)};
-    export async function resolve(specifier, context, next) {
-      if (refused.some((name) => specifier === name || specifier.startsWith(name + '/'))) {
-        throw new Error('refused at start: ' + specifier);
-      }
-      return next(specifier, context);
-    }`;
-  const script = `
-    import { register } from 'node:module';
-    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
-    for (const module of ${JSON.stringify(modules)}) await import(module);
-  `;
+  const script = withPackagesRefused(
+    notAtStart,
+    `for (const module of ${JSON.stringify(modules)}) await import(module);`,
+  );
   const root = fileURLToPath(new URL('../../', import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(
