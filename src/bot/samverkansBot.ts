@@ -164,11 +164,11 @@ export class SamverkansBot extends TeamsActivityHandler {
     invokeValue: AdaptiveCardInvokeValue,
   ): Promise<AdaptiveCardInvokeResponse> {
     const data = invokeValue.action.data;
-    let locale = localeOfCard(data) ?? this.deps.defaultLocale;
+    // Never throws: a choice that cannot be read gives the agreement's language.
+    const locale = localeOfCard(data) ?? (await this.personsLanguage(context.activity));
+    this.answerIn(context, locale);
     let result: Awaited<ReturnType<SamverkansBot['cardAction']>>;
     try {
-      locale = localeOfCard(data) ?? (await this.personsLanguage(context.activity));
-      this.answerIn(context, locale);
       result = await this.cardAction(context, invokeValue.action.verb, withoutLocale(data), locale);
     } catch (err) {
       // Storage unreachable or another fault. A report is saved by two writes, its revision row and then the
