@@ -293,7 +293,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     const command = parseCommand(messageText(context.activity));
     noteSpan({ command: command.kind });
     const chosen = await this.chosenLanguage(context.activity);
-    // The language rule (README, "Languages"): a choice made with `språk` wins; then the command word's
+    // The language rule (docs/commands.md, "Languages"): a choice made with `språk` wins; then the command word's
     // language; words the same in both languages and sentences the bot does not know get the agreement's.
     const locale =
       command.kind === 'language'

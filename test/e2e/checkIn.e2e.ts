@@ -9,7 +9,7 @@ import { waitUntil } from './waiting.js';
 /**
  * A coordinator opens a round; Alex Wilber, who owns measure 1.2, reports on it in his personal chat. The
  * Playground's client is English, yet the conversation is held in Swedish and stays so: the card, its form, the
- * field messages, the saved view, `status` and `mina` (the language rule in the README).
+ * field messages, the saved view, `status` and `mina` (the language rule, docs/commands.md).
  */
 describe('A check-in in the personal chat', () => {
   it('ny runda → the card for 1.2: refused, then saved and refreshed in place; status and mina follow', async () => {
