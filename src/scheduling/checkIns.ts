@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Measure, TeamsUser } from '../domain/agreement.js';
 import { coordinatorsOf } from '../domain/agreement.js';
 import {
@@ -64,9 +65,34 @@ export type OpenRoundResult =
   /** The agreement has expired without an extension: rounds stop. */
   | { kind: 'ended'; validTo: string };
 
-type PromptPayload = { roundId: string; measureId: string; target: PromptTarget };
-type ReminderPayload = { roundId: string; measureId: string; number: number };
-type SummaryPayload = { roundId: string };
+const promptTargetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('channel'), channelId: z.string() }),
+  z.object({ kind: z.literal('personal'), aadObjectId: z.string() }),
+]) satisfies z.ZodType<PromptTarget>;
+const promptPayload = z.object({ roundId: z.string(), measureId: z.string(), target: promptTargetSchema });
+const reminderPayload = z.object({ roundId: z.string(), measureId: z.string(), number: z.number().int() });
+const summaryPayload = z.object({ roundId: z.string() });
+type PromptPayload = z.infer<typeof promptPayload>;
+type ReminderPayload = z.infer<typeof reminderPayload>;
+type SummaryPayload = z.infer<typeof summaryPayload>;
+
+/**
+ * A job's payload read against its kind's schema. A stored job of another shape (written by an older version,
+ * say) is logged, without its values, and finished as `invalidPayload`: never a crash, never retried forever.
+ */
+export function parseJobPayload<T>(
+  schema: z.ZodType<T>,
+  job: ClaimedJob,
+): { ok: true; payload: T } | { ok: false; outcome: JobOutcome } {
+  const parsed = schema.safeParse(job.payload);
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  log.warn('job.payloadInvalid', {
+    kind: job.kind,
+    jobId: job.id,
+    problems: parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code}`),
+  });
+  return { ok: false, outcome: { kind: 'done', outcome: 'invalidPayload' } };
+}
 
 /**
  * Check-in rounds: opening one plans every prompt, reminder and the missing-reports summary as stored jobs;
@@ -245,7 +271,9 @@ export class CheckIns {
   }
 
   private async prompt(job: ClaimedJob): Promise<JobOutcome> {
-    const { roundId, measureId, target } = job.payload as PromptPayload;
+    const read = parseJobPayload(promptPayload, job);
+    if (!read.ok) return read.outcome;
+    const { roundId, measureId, target } = read.payload;
     const found = await this.deps.cards.find(roundId, measureId);
     if (!found) return { kind: 'done', outcome: 'gone' };
     const { plan, round, measure } = found;
@@ -307,7 +335,9 @@ export class CheckIns {
   }
 
   private async remind(job: ClaimedJob): Promise<JobOutcome> {
-    const { roundId, measureId } = job.payload as ReminderPayload;
+    const read = parseJobPayload(reminderPayload, job);
+    if (!read.ok) return read.outcome;
+    const { roundId, measureId, number } = read.payload;
     const found = await this.deps.cards.find(roundId, measureId);
     if (!found) return { kind: 'done', outcome: 'gone' };
     const { plan, round, measure } = found;
@@ -331,7 +361,6 @@ export class CheckIns {
         d.measureId === measure.id &&
         (d.status === 'sent' || (d.status === 'unconfirmed' && d.target.kind === 'personal')),
     );
-    const { number } = job.payload as ReminderPayload;
     let failed = 0;
     for (const delivery of deliveries) {
       // A retried job reminds only those it has not reached yet.
@@ -384,7 +413,9 @@ export class CheckIns {
   }
 
   private async summarise(job: ClaimedJob): Promise<JobOutcome> {
-    const { roundId } = job.payload as SummaryPayload;
+    const read = parseJobPayload(summaryPayload, job);
+    if (!read.ok) return read.outcome;
+    const { roundId } = read.payload;
     const [plan, round] = await Promise.all([
       this.deps.plans.load(this.deps.agreementId),
       this.deps.rounds.get(this.deps.agreementId, roundId),

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import type { Agreement } from '../domain/agreement.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { followUpReport } from '../domain/followUpReport.js';
@@ -28,6 +29,7 @@ import {
 } from '../storage/retentionRecords.js';
 import type { ReviewRepository } from '../storage/reviewRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
+import { parseJobPayload } from './checkIns.js';
 import type { Messenger } from './messenger.js';
 import type { JobHandler, JobOutcome } from './scheduler.js';
 
@@ -55,6 +57,9 @@ export interface RetentionDependencies {
 }
 
 export const retentionJobKind = 'removeReports';
+/** The retention job's payload, as enqueued and as read when it runs. */
+const retentionPayload = z.object({ validTo: z.string(), generation: z.number().int() });
+type RetentionPayload = z.infer<typeof retentionPayload>;
 
 /** The archive could not be written or read back as written; nothing was removed. */
 export class ArchiveError extends Error {
@@ -130,7 +135,7 @@ export class Retention {
       id: jobId(agreementId, state.validTo, generation),
       kind: retentionJobKind,
       dueAt: soon.toUTC().toISO() ?? now.toISOString(),
-      payload: { validTo: state.validTo, generation },
+      payload: { validTo: state.validTo, generation } satisfies RetentionPayload,
     });
   }
 
@@ -139,7 +144,9 @@ export class Retention {
   }
 
   private async run(job: ClaimedJob): Promise<JobOutcome> {
-    const { validTo, generation } = job.payload as { validTo: string; generation: number };
+    const read = parseJobPayload(retentionPayload, job);
+    if (!read.ok) return read.outcome;
+    const { validTo, generation } = read.payload;
     const { months } = this.deps.settings;
     if (months === undefined) return { kind: 'done', outcome: 'retention off' };
     const plan = await this.deps.plans.load(this.deps.agreementId);

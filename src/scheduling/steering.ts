@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { coordinatorsOf, type GroupKind, type SteeringMeeting } from '../domain/agreement.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
@@ -21,8 +22,20 @@ import { log } from '../log.js';
 import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
 import type { PlanRepository } from '../storage/planRepository.js';
 import type { ReportRepository } from '../storage/reportRepository.js';
+import { parseJobPayload } from './checkIns.js';
 import type { Messenger, OutgoingMessage } from './messenger.js';
 import type { JobHandler, JobOutcome } from './scheduler.js';
+
+/** The payload of each steering job kind, as enqueued and as read when the job runs. */
+const meetingSummaryPayload = z.object({ date: z.string() });
+const meetingGapPayload = z.object({ year: z.number().int(), planned: z.number().int() });
+const midTermReviewPayload = z.object({});
+/** `renewalReminder` and `agreementEnded`: the end of the agreement the job was planned for. */
+const validToPayload = z.object({ validTo: z.string() });
+type MeetingSummaryPayload = z.infer<typeof meetingSummaryPayload>;
+type MeetingGapPayload = z.infer<typeof meetingGapPayload>;
+type MidTermReviewPayload = z.infer<typeof midTermReviewPayload>;
+type ValidToPayload = z.infer<typeof validToPayload>;
 
 export interface SteeringSettings {
   /** Working days before a meeting its summary is posted. */
@@ -79,7 +92,7 @@ export class Steering {
           id: `meetingSummary|${meeting.date}`,
           kind: 'meetingSummary',
           dueAt: iso(at),
-          payload: { date: meeting.date },
+          payload: { date: meeting.date } satisfies MeetingSummaryPayload,
         });
       }
       for (const gap of meetingGaps(plan.agreement).filter((g) => g.year >= local.year)) {
@@ -87,7 +100,7 @@ export class Steering {
           id: `meetingGap|${gap.year}|${gap.planned}`,
           kind: 'meetingGap',
           dueAt: soon,
-          payload: { year: gap.year, planned: gap.planned },
+          payload: { year: gap.year, planned: gap.planned } satisfies MeetingGapPayload,
         });
       }
       const reviewMonth = DateTime.fromFormat(midTermMonth(plan.agreement), 'yyyy-LL', {
@@ -99,7 +112,7 @@ export class Steering {
           id: `midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
           kind: 'midTermReview',
           dueAt: iso(nextAllowedMoment(reviewMonth.set({ hour, minute }), calendar)),
-          payload: {},
+          payload: {} satisfies MidTermReviewPayload,
         });
       }
       if (today <= consultationDeadline(plan.agreement)) {
@@ -109,7 +122,7 @@ export class Steering {
           dueAt: iso(
             renewalReminderAt(plan.agreement, calendar, this.deps.settings.renewalNoticeWorkingDays),
           ),
-          payload: { validTo },
+          payload: { validTo } satisfies ValidToPayload,
         });
       }
     }
@@ -118,7 +131,7 @@ export class Steering {
       id: `agreementEnded|${validTo}`,
       kind: 'agreementEnded',
       dueAt: iso(nextAllowedMoment(dayAfter, calendar)),
-      payload: { validTo },
+      payload: { validTo } satisfies ValidToPayload,
     });
   }
 
@@ -128,7 +141,7 @@ export class Steering {
       meetingGap: (job) => this.postGap(job),
       renewalReminder: (job) => this.postRenewal(job),
       agreementEnded: (job) => this.postEnded(job),
-      midTermReview: () => this.askReview(),
+      midTermReview: (job) => this.askReview(job),
     };
   }
 
@@ -182,7 +195,9 @@ export class Steering {
   }
 
   private async postSummary(job: ClaimedJob): Promise<JobOutcome> {
-    const { date } = job.payload as { date: string };
+    const read = parseJobPayload(meetingSummaryPayload, job);
+    if (!read.ok) return read.outcome;
+    const { date } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     const meeting = plan?.agreement.steeringMeetings.find((m) => m.date === date);
     if (!plan || !meeting) return { kind: 'done', outcome: 'noMeeting' };
@@ -192,7 +207,9 @@ export class Steering {
   }
 
   private async postGap(job: ClaimedJob): Promise<JobOutcome> {
-    const { year } = job.payload as { year: number };
+    const read = parseJobPayload(meetingGapPayload, job);
+    if (!read.ok) return read.outcome;
+    const { year } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'done', outcome: 'noAgreement' };
     // Meetings may have been planned since the job was made.
@@ -205,7 +222,9 @@ export class Steering {
   }
 
   private async postRenewal(job: ClaimedJob): Promise<JobOutcome> {
-    const { validTo } = job.payload as { validTo: string };
+    const read = parseJobPayload(validToPayload, job);
+    if (!read.ok) return read.outcome;
+    const { validTo } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan || effectiveValidTo(plan.agreement) !== validTo)
       return { kind: 'done', outcome: 'extended since' };
@@ -219,7 +238,9 @@ export class Steering {
   }
 
   /** The mid-term review's questions go to the preparation group's and the working groups' channels. */
-  private async askReview(): Promise<JobOutcome> {
+  private async askReview(job: ClaimedJob): Promise<JobOutcome> {
+    const read = parseJobPayload(midTermReviewPayload, job);
+    if (!read.ok) return read.outcome;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'done', outcome: 'noAgreement' };
     const card = reviewCard(plan, this.deps.locale);
@@ -228,7 +249,9 @@ export class Steering {
   }
 
   private async postEnded(job: ClaimedJob): Promise<JobOutcome> {
-    const { validTo } = job.payload as { validTo: string };
+    const read = parseJobPayload(validToPayload, job);
+    if (!read.ok) return read.outcome;
+    const { validTo } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan || effectiveValidTo(plan.agreement) !== validTo)
       return { kind: 'done', outcome: 'extended since' };
