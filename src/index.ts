@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { AgreementFileError } from './config/agreementFile.js';
+import { FileProblemsError } from './config/agreementFile.js';
 import { ConfigError, loadConfig } from './config/env.js';
-import { ExampleHistoryFileError } from './config/exampleHistoryFile.js';
 import { describeError, log, setLogLevel } from './log.js';
 import { startTelemetry } from './platform/telemetry.js';
 
@@ -43,11 +42,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (
-    err instanceof ConfigError ||
-    err instanceof AgreementFileError ||
-    err instanceof ExampleHistoryFileError
-  ) {
+  if (err instanceof ConfigError || err instanceof FileProblemsError) {
     // A person has to fix a setting or a file: one clear message, no stack trace.
     console.error(err.message);
     process.exit(2);

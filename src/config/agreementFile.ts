@@ -6,17 +6,28 @@ import { agreementSchema, type Agreement } from '../domain/agreement.js';
 /** More problems than this are summarised in one line, so a broken file does not flood the log. */
 const maxProblemLines = 20;
 
-/** An agreement file that cannot be read, is not YAML/JSON, or does not match the agreement schema. */
-export class AgreementFileError extends Error {
-  override readonly name = 'AgreementFileError';
-
+/**
+ * A file a person keeps (an agreement, its example history) that cannot be used: one line per problem, each naming
+ * the field. The process stops with it and exit code 2, before anything is written.
+ */
+export class FileProblemsError extends Error {
   constructor(
+    what: string,
     readonly fileName: string,
     /** One line per problem, e.g. `measures[3].owners: Invalid input: expected array, received undefined`. */
     readonly problems: readonly string[],
     options?: ErrorOptions,
   ) {
-    super(`Agreement file ${fileName} could not be loaded:\n${formatProblems(problems)}`, options);
+    super(`${what} ${fileName} could not be loaded:\n${formatProblems(problems)}`, options);
+  }
+}
+
+/** An agreement file that cannot be read, is not YAML/JSON, or does not match the agreement schema. */
+export class AgreementFileError extends FileProblemsError {
+  override readonly name = 'AgreementFileError';
+
+  constructor(fileName: string, problems: readonly string[], options?: ErrorOptions) {
+    super('Agreement file', fileName, problems, options);
   }
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { formatPath, formatProblems } from './agreementFile.js';
+import { FileProblemsError, formatPath } from './agreementFile.js';
 import { measureIdSchema, type Agreement } from '../domain/agreement.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { measureStatuses, type Report } from '../domain/report.js';
@@ -13,16 +13,11 @@ import { measureStatuses, type Report } from '../domain/report.js';
  */
 
 /** A history file that cannot be read, is not YAML, does not match the schema or does not fit its agreement. */
-export class ExampleHistoryFileError extends Error {
+export class ExampleHistoryFileError extends FileProblemsError {
   override readonly name = 'ExampleHistoryFileError';
 
-  constructor(
-    readonly fileName: string,
-    /** One line per problem, e.g. `rounds[2].reports[0].reportedBy: Adele Vance is not an owner of 1.1`. */
-    readonly problems: readonly string[],
-    options?: ErrorOptions,
-  ) {
-    super(`Example history file ${fileName} could not be loaded:\n${formatProblems(problems)}`, options);
+  constructor(fileName: string, problems: readonly string[], options?: ErrorOptions) {
+    super('Example history file', fileName, problems, options);
   }
 }
 

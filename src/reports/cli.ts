@@ -5,7 +5,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { AgreementFileError, loadAgreementFile } from '../config/agreementFile.js';
+import { FileProblemsError, loadAgreementFile } from '../config/agreementFile.js';
 import { ConfigError, loadConfig, type Config } from '../config/env.js';
 import type { ReportScope } from '../domain/followUpReport.js';
 import { describeError, log, setLogLevel } from '../log.js';
@@ -175,7 +175,7 @@ async function outputPath(out: string | undefined, name: string): Promise<string
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError || err instanceof AgreementFileError) {
+    if (err instanceof UsageError || err instanceof ConfigError || err instanceof FileProblemsError) {
       // A person has to fix an argument, a setting or a file: one clear message, no stack trace.
       console.error(err.message);
       process.exit(2);
