@@ -74,7 +74,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   try {
-    const store = new TableStore(connection);
+    const store = new TableStore(connection, azurite ? { untilDurable: azurite.persisted } : {});
     await store.createTables();
     const plans = new PlanRepository(store);
     const { written } = await plans.sync(agreement, now());

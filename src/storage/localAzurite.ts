@@ -15,6 +15,11 @@ export interface LocalAzurite {
   port: number;
   /** The process id of the running Azurite; it changes when Azurite is restarted after dying. */
   pid(): number | undefined;
+  /**
+   * Resolves once everything Azurite had answered before the call is written to its folder, so that it survives
+   * Azurite being killed; rejects when Azurite ends or does not manage within ten seconds. At once in memory.
+   */
+  persisted(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,9 +77,11 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
     args.push('--inMemoryPersistence');
   }
   let child = await startChild(args, pidFile);
+  const saves = new SaveRequests();
   let stopping = false;
   let restarts: number[] = [];
   const watch = (current: ChildProcess) => {
+    saves.follow(current);
     current.once('exit', (code, signal) => {
       if (stopping) return;
       // Azurite died under the bot (killed, out of memory): start it again on the same port and data, so the
@@ -100,7 +107,8 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
   return {
     connectionString: azuriteConnectionString(port),
     port,
-    pid: () => (child.exitCode === null && child.signalCode === null ? child.pid : undefined),
+    pid: () => (isRunning(child) ? child.pid : undefined),
+    persisted: () => (options.location ? saves.request(child) : Promise.resolve()),
     stop: async () => {
       stopping = true;
       await stopChild(child);
@@ -111,23 +119,109 @@ export async function startLocalAzurite(options: LocalAzuriteOptions = {}): Prom
 
 const maxRestartsPerMinute = 5;
 
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Asks the supervised Azurite to save its data now (see the supervisor) and waits for its answer. Each request is
+ * answered by a save that began after the request arrived, so it holds everything Azurite answered before.
+ */
+class SaveRequests {
+  private next = 0;
+  private readonly waiting = new Map<
+    number,
+    { child: ChildProcess; resolve: () => void; reject: (err: Error) => void; timer: NodeJS.Timeout }
+  >();
+
+  follow(child: ChildProcess): void {
+    child.on('message', (message: { saved?: number; error?: string }) => {
+      if (message.saved === undefined) return;
+      this.settle(
+        message.saved,
+        message.error ? new Error(`Azurite could not save: ${message.error}`) : undefined,
+      );
+    });
+    child.once('exit', () => {
+      for (const [id, request] of this.waiting) {
+        if (request.child === child) this.settle(id, new Error('Azurite ended before it had saved'));
+      }
+    });
+    // The channel keeps this process alive only while a save is awaited.
+    child.channel?.unref();
+  }
+
+  request(child: ChildProcess): Promise<void> {
+    if (!isRunning(child) || !child.connected) return Promise.reject(new Error('Azurite is not running'));
+    const id = ++this.next;
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => this.settle(id, new Error('Azurite did not save within 10 s')), 10_000);
+      timer.unref();
+      this.waiting.set(id, { child, resolve, reject, timer });
+      child.channel?.ref();
+      child.send({ save: id }, (err) => {
+        if (err) this.settle(id, err);
+      });
+    });
+  }
+
+  private settle(id: number, err: Error | undefined): void {
+    const request = this.waiting.get(id);
+    if (!request) return;
+    this.waiting.delete(id);
+    clearTimeout(request.timer);
+    if (![...this.waiting.values()].some((other) => other.child === request.child)) {
+      request.child.channel?.unref();
+    }
+    if (err) request.reject(err);
+    else request.resolve();
+  }
+}
+
 /**
  * Azurite runs under a few lines of supervision in its own process: its stdin is a pipe from this process, and
  * when that closes (this process ended, even by SIGKILL) it is stopped the way Ctrl+C stops it, saving its data.
  * So Azurite never outlives the bot, and a next start never finds a second Azurite writing to the same folder.
+ *
+ * Azurite's table store (LokiJS) writes its data to disk only every five seconds, so a write it has answered can
+ * still be lost when it is killed. Its databases are noted as they are created, and a `{ save }` message over the
+ * IPC channel saves them at once (LokiJS serialises a save's data when the save begins, and one asked for while
+ * another is under way runs after it) and answers `{ saved }`; see `persisted()`.
  */
 const supervisor = `
 const [entry, ...args] = process.argv.slice(1);
 process.argv = [process.argv[0], entry, ...args];
 process.stdin.on('end', () => process.kill(process.pid, 'SIGINT'));
 process.stdin.resume();
-// Azurite ends when nothing is left to do; the open stdin must not be what keeps it.
-process.on('SIGINT', () => process.stdin.destroy());
+const Loki = require(require.resolve('lokijs', { paths: [entry] }));
+const databases = [];
+const configure = Loki.prototype.configureOptions;
+Loki.prototype.configureOptions = function (options, initialConfig) {
+  if (initialConfig) databases.push(this);
+  return configure.call(this, options, initialConfig);
+};
+const save = (db) => new Promise((resolve) => db.saveDatabase((err) => resolve(err)));
+process.on('message', (message) => {
+  if (typeof message?.save !== 'number') return;
+  const onDisk = databases.filter((db) => db.persistenceMethod === 'fs');
+  Promise.all(onDisk.map(save)).then((errors) => {
+    const failed = errors.find(Boolean);
+    if (process.connected) process.send({ saved: message.save, error: failed ? String(failed) : undefined });
+  });
+});
+process.channel.unref();
+// Azurite ends when nothing is left to do; the open stdin and IPC channel must not be what keeps it.
+process.on('SIGINT', () => {
+  process.stdin.destroy();
+  if (process.connected) process.disconnect();
+});
 require(entry);
 `;
 
 async function startChild(args: string[], pidFile: string | undefined): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', supervisor, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['-e', supervisor, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe', 'ipc'],
+  });
   await waitUntilStarted(child);
   if (pidFile && child.pid) await writeFile(pidFile, String(child.pid));
   return child;
@@ -195,7 +289,7 @@ function waitUntilStarted(child: ChildProcess): Promise<void> {
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (!isRunning(child)) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
     // Azurite writes its data to disk on SIGINT (it only saves every few seconds otherwise).

@@ -22,6 +22,12 @@ export interface TableStoreOptions {
    * tests that check how many round trips a screen costs. Off by default: no policy is added to the pipeline.
    */
   countRequests?: boolean;
+  /**
+   * Awaited after every write the table service accepted, before the write's caller hears of it: the embedded
+   * Azurite's `persisted`, so that what the bot acknowledges is on disk. Not needed with Azure Table Storage,
+   * which has stored a write durably when it answers.
+   */
+  untilDurable?: () => Promise<void>;
 }
 
 type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'];
@@ -30,7 +36,7 @@ type PipelinePolicy = NonNullable<TableServiceClientOptions['additionalPolicies'
 export class TableStore {
   private readonly clients = new Map<TableName, TableClient>();
   private readonly service: TableServiceClient;
-  private readonly counter: PipelinePolicy | undefined;
+  private readonly policies: NonNullable<TableServiceClientOptions['additionalPolicies']> = [];
   /** Only with an account URL; shared by the clients, so they share one token cache. */
   private readonly credential: TokenCredential | undefined;
   private requests = 0;
@@ -40,7 +46,11 @@ export class TableStore {
     private readonly connection: StorageConnection,
     options: TableStoreOptions = {},
   ) {
-    this.counter = options.countRequests ? this.countingPolicy() : undefined;
+    // perRetry: a retried request is another round trip, so it is counted again.
+    if (options.countRequests) this.policies.push({ policy: this.countingPolicy(), position: 'perRetry' });
+    // perCall: once for the write, after its retries.
+    if (options.untilDurable)
+      this.policies.push({ policy: durablePolicy(options.untilDurable), position: 'perCall' });
     this.credential = 'accountUrl' in connection ? defaultCredentialOnFirstUse() : undefined;
     this.service =
       'connectionString' in connection
@@ -105,10 +115,7 @@ export class TableStore {
     const endpoint = 'connectionString' in connection ? connection.connectionString : connection.accountUrl;
     return {
       allowInsecureConnection: endpoint.includes('http://'),
-      // perRetry: a retried request is another round trip, so it is counted again.
-      ...(this.counter
-        ? { additionalPolicies: [{ policy: this.counter, position: 'perRetry' as const }] }
-        : {}),
+      ...(this.policies.length > 0 ? { additionalPolicies: this.policies } : {}),
     };
   }
 
@@ -122,6 +129,18 @@ export class TableStore {
       },
     };
   }
+}
+
+function durablePolicy(untilDurable: () => Promise<void>): PipelinePolicy {
+  return {
+    name: 'samverkansbotUntilDurable',
+    sendRequest: async (request, next) => {
+      const response = await next(request);
+      const write = request.method !== 'GET' && request.method !== 'HEAD';
+      if (write && response.status < 300) await untilDurable();
+      return response;
+    },
+  };
 }
 
 /**
