@@ -3,6 +3,7 @@ import { connectToTeams } from './bot/botEndpoint.js';
 import { CheckInCard } from './bot/checkInCard.js';
 import { PersonalDataRequests, personalDataSource } from './bot/personalData.js';
 import { PlanManagement } from './bot/planManagement.js';
+import { FileConsent } from './bot/fileConsent.js';
 import { ReportExport } from './bot/reportExport.js';
 import { StatusAnswers } from './bot/statusAnswers.js';
 import { ReviewAnswers } from './bot/reviewAnswers.js';
@@ -170,8 +171,6 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       plans,
       reports,
       rounds,
-      conversations,
-      appId: config.bot.appId ?? '',
       timeZone: config.timeZone,
       now,
     });
@@ -186,12 +185,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       conversations,
       languages,
       jobs,
-      files: reportExport,
       timeZone: config.timeZone,
       defaultLocale: config.defaultLocale,
       now,
     });
-    reportExport.addSource(personalDataSource, personalData.fileSource());
+    const files = new FileConsent({
+      agreementId: agreement.id,
+      plans,
+      conversations,
+      appId: config.bot.appId ?? '',
+      sources: { ...reportExport.fileSources(), [personalDataSource]: personalData.fileSource() },
+    });
 
     const bot = teams.endpoint({
       agreementId: agreement.id,
@@ -208,6 +212,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       steering,
       reviews: new ReviewAnswers(reviews, config.timeZone, now),
       reportExport,
+      files,
       personalData,
       management: new PlanManagement({ plans, audit, now }),
       status: new StatusAnswers({

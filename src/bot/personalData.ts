@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import type { Agreement } from '../domain/agreement.js';
 import type { PersonalDataIntent } from '../domain/command.js';
@@ -43,7 +42,8 @@ import type { ReviewRepository } from '../storage/reviewRepository.js';
 import type { RoundRepository } from '../storage/roundRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor } from './messages.js';
-import type { FileSource, OfferedFile, ReportExport } from './reportExport.js';
+import type { FileSource, OfferedFile } from './fileOffer.js';
+import type { Turn } from './turn.js';
 import { noticeView, personalDataFacts, personalDataView } from './views.js';
 
 export interface PersonalDataDependencies {
@@ -58,8 +58,6 @@ export interface PersonalDataDependencies {
   conversations: ConversationRepository;
   languages: LanguageChoices;
   jobs: JobStore;
-  /** Offers the export through Teams' file consent card, as the report export does. */
-  files: ReportExport;
   timeZone: string;
   /** The language of what is stored for everyone: the pseudonym's name. */
   defaultLocale: Locale;
@@ -103,6 +101,7 @@ export class PersonalDataRequests {
       texts: (locale) => {
         const m = messagesFor(locale);
         return {
+          title: m.personalData.title,
           notAllowed: m.personalData.onlyCoordinators,
           declined: m.personalData.declined,
           uploadFailed: m.personalData.uploadFailed,
@@ -125,7 +124,7 @@ export class PersonalDataRequests {
    * answer (the consent card in their personal chat) was sent already.
    */
   async command(
-    context: TurnContext,
+    turn: Turn,
     plan: Plan,
     intent: PersonalDataIntent,
     query: string,
@@ -135,7 +134,7 @@ export class PersonalDataRequests {
     const stored = await this.read(plan);
     const people = knownPeople(stored);
     const isEmail = query.includes('@');
-    const match = findPerson(people, query, isEmail ? await this.idsInTeams(context, query) : []);
+    const match = findPerson(people, query, isEmail ? await this.idsInTeams(turn, query) : []);
     log.info('personalData.command', { intent, match: match.kind });
     switch (match.kind) {
       case 'unknown':
@@ -147,14 +146,14 @@ export class PersonalDataRequests {
         return this.choiceCard(stored, match.people, query, intent, locale);
       case 'found':
         return intent === 'export'
-          ? this.offerExport(context, plan, stored, match.person, locale)
+          ? this.offerExport(turn, plan, stored, match.person, locale)
           : this.confirmation(stored, match.person, locale);
     }
   }
 
   /** `personalData.choose`: one of several people of the same name was chosen. */
   async choose(
-    context: TurnContext,
+    turn: Turn,
     plan: Plan,
     data: unknown,
     locale: Locale,
@@ -166,7 +165,7 @@ export class PersonalDataRequests {
     const person = knownPeople(stored).find((p) => p.aadObjectId === parsed.data.aadObjectId);
     if (!person) return { message: m.personalData.nothingStored };
     if (parsed.data.intent === 'erase') return { card: this.confirmation(stored, person, locale) };
-    const card = await this.offerExport(context, plan, stored, person, locale);
+    const card = await this.offerExport(turn, plan, stored, person, locale);
     // The choice card stays as it is; the consent card went to the personal chat (or says why it could not).
     return card ? { card } : { message: m.export.sentToPersonalChat };
   }
@@ -249,22 +248,15 @@ export class PersonalDataRequests {
    * Teams' id for an e-mail address, when the address belongs to a member of the conversation (or team) the
    * coordinator writes in: the bot stores no e-mail addresses itself.
    */
-  private async idsInTeams(context: TurnContext, email: string): Promise<string[]> {
-    try {
-      const member = await TeamsInfo.getMember(context, email.trim());
-      return [member.aadObjectId, member.id].filter(
-        (id): id is string => typeof id === 'string' && id !== '',
-      );
-    } catch (err) {
-      // Only the status: the error's message may carry the address.
-      const statusCode = (err as { statusCode?: unknown }).statusCode;
-      log.info('personalData.emailNotInTeams', typeof statusCode === 'number' ? { statusCode } : {});
-      return [];
-    }
+  private async idsInTeams(turn: Turn, email: string): Promise<string[]> {
+    const member = await turn.member(email.trim());
+    return [member?.aadObjectId, member?.id].filter(
+      (id): id is string => typeof id === 'string' && id !== '',
+    );
   }
 
   private async offerExport(
-    context: TurnContext,
+    turn: Turn,
     plan: Plan,
     stored: StoredData,
     person: KnownPerson,
@@ -272,12 +264,11 @@ export class PersonalDataRequests {
   ): Promise<AdaptiveCardJson | undefined> {
     const m = messagesFor(locale);
     const file = this.exportFile(plan, collectPersonalData(stored, person), locale);
-    const delivery = await this.deps.files.offer(
-      context,
-      personalDataSource,
-      { aadObjectId: person.aadObjectId },
+    const delivery = await turn.offerFile({
+      source: personalDataSource,
+      args: { aadObjectId: person.aadObjectId },
       file,
-    );
+    });
     if (delivery === 'here') return undefined;
     return notice(
       m.personalData.title,

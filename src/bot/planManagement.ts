@@ -1,4 +1,3 @@
-import { TeamsInfo, type TurnContext } from 'botbuilder';
 import { DateTime } from 'luxon';
 import type { Measure, TeamsUser } from '../domain/agreement.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
@@ -22,6 +21,7 @@ import { PlanConflictError, type PlanRepository } from '../storage/planRepositor
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import type { Notice } from './checkInViews.js';
 import { messagesFor } from './messages.js';
+import type { Turn } from './turn.js';
 import { noticeView } from './views.js';
 
 export interface PlanManagementDependencies {
@@ -115,7 +115,7 @@ export class PlanManagement {
 
   /** `measure.save` from the form. */
   async save(
-    context: TurnContext,
+    turn: Turn,
     plan: Plan,
     data: unknown,
     by: Coordinator,
@@ -131,7 +131,7 @@ export class PlanManagement {
         notice: { text: m.manage.invalid, tone: 'attention' },
       });
     }
-    const people = await this.people(context, plan, ownerIds(draft.owners));
+    const people = await this.people(turn, plan, ownerIds(draft.owners));
 
     if (mode === 'add') {
       const id = nextMeasureId(plan.agreement.measures, Number(draft.goalArea));
@@ -147,7 +147,7 @@ export class PlanManagement {
         if (!(err instanceof PlanConflictError)) throw err;
         const fresh = await this.deps.plans.load(plan.agreement.id);
         return fresh
-          ? this.save(context, fresh, data, by, locale)
+          ? this.save(turn, fresh, data, by, locale)
           : this.notice(locale, m.noAgreement, 'attention');
       }
       await this.record(plan, by, 'addMeasure', { measureId: id });
@@ -183,7 +183,7 @@ export class PlanManagement {
     } catch (err) {
       if (!(err instanceof PlanConflictError)) throw err;
       // Changed again between reading and writing: go round once more with the newest version.
-      return this.save(context, plan, data, by, locale);
+      return this.save(turn, plan, data, by, locale);
     }
     const changed = (Object.keys(toSave) as MeasureField[]).filter(
       (f) => toSave[f] !== draftOf(stored.measure)[f],
@@ -199,7 +199,7 @@ export class PlanManagement {
   }
 
   /** Names for the people picked: from the agreement when known, otherwise from Teams. */
-  private async people(context: TurnContext, plan: Plan, ids: string[]): Promise<Map<string, TeamsUser>> {
+  private async people(turn: Turn, plan: Plan, ids: string[]): Promise<Map<string, TeamsUser>> {
     const known = new Map<string, TeamsUser>();
     for (const person of [
       ...plan.agreement.groups.flatMap((g) => g.members),
@@ -208,13 +208,10 @@ export class PlanManagement {
       known.set(person.aadObjectId, { aadObjectId: person.aadObjectId, name: person.name });
     }
     for (const id of ids.filter((i) => !known.has(i))) {
-      try {
-        const member = await TeamsInfo.getMember(context, id);
-        known.set(id, { aadObjectId: id, name: member.name ?? id });
-      } catch {
-        // Not in this conversation's roster; the id stands in for the name until the person is seen.
-        log.warn('manage.ownerNameUnknown', { aadObjectId: id });
-      }
+      const member = await turn.member(id);
+      if (member) known.set(id, { aadObjectId: id, name: member.name ?? id });
+      // Not in this conversation's roster; the id stands in for the name until the person is seen.
+      else log.warn('manage.ownerNameUnknown', { aadObjectId: id });
     }
     return known;
   }

@@ -3,6 +3,7 @@ import {
   CardFactory,
   MessageFactory,
   TeamsActivityHandler,
+  TeamsInfo,
   TurnContext,
   type Activity,
   type AdaptiveCardInvokeResponse,
@@ -13,6 +14,8 @@ import {
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
 import type { CheckInCard, CardActionResult } from './checkInCard.js';
+import type { FileConsent } from './fileConsent.js';
+import type { Turn } from './turn.js';
 import type { PersonalDataRequests } from './personalData.js';
 import type { PlanManagement } from './planManagement.js';
 import type { ReportExport } from './reportExport.js';
@@ -57,6 +60,8 @@ export interface BotDependencies {
   checkInCard: CheckInCard;
   status: StatusAnswers;
   reportExport: ReportExport;
+  /** Teams' file consent flow, for every file a feature offers. */
+  files: FileConsent;
   management: PlanManagement;
   steering: Steering;
   reviews: ReviewAnswers;
@@ -124,7 +129,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     response: FileConsentCardResponse,
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
-    await this.deps.reportExport.accepted(
+    await this.deps.files.accepted(
       context,
       { ...response, context: withoutLocale(response.context) },
       locale,
@@ -136,7 +141,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     response: FileConsentCardResponse,
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
-    await this.deps.reportExport.declined(
+    await this.deps.files.declined(
       context,
       { ...response, context: withoutLocale(response.context) },
       locale,
@@ -208,7 +213,7 @@ export class SamverkansBot extends TeamsActivityHandler {
         }
         const meeting = z.object({ meeting: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).safeParse(data);
         const told = await this.deps.reportExport.requestFollowUp(
-          context,
+          this.turnOf(context),
           plan,
           meeting.success ? meeting.data.meeting : undefined,
           locale,
@@ -229,7 +234,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)) };
         }
         const by = { aadObjectId: person.aadObjectId ?? '', name: person.name };
-        return { card: await this.deps.management.save(context, plan, data, by, locale) };
+        return { card: await this.deps.management.save(this.turnOf(context), plan, data, by, locale) };
       }
       case 'personalData.choose':
       case 'personalData.erase': {
@@ -241,7 +246,8 @@ export class SamverkansBot extends TeamsActivityHandler {
             card: renderCard('notice', noticeView(m.notAllowedTitle, m.personalData.onlyCoordinators)),
           };
         }
-        if (verb === 'personalData.choose') return this.deps.personalData.choose(context, plan, data, locale);
+        if (verb === 'personalData.choose')
+          return this.deps.personalData.choose(this.turnOf(context), plan, data, locale);
         const by = { aadObjectId: person.aadObjectId ?? context.activity.from.id, name: person.name };
         return { card: await this.deps.personalData.erase(plan, data, by, locale) };
       }
@@ -476,7 +482,12 @@ export class SamverkansBot extends TeamsActivityHandler {
           return;
         }
         {
-          const told = await this.deps.reportExport.requestFollowUp(context, plan, command.date, locale);
+          const told = await this.deps.reportExport.requestFollowUp(
+            this.turnOf(context),
+            plan,
+            command.date,
+            locale,
+          );
           if (told) await sendCard(context, renderCard('notice', noticeView(m.export.title, told)));
         }
         return;
@@ -488,7 +499,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           );
           return;
         }
-        await this.deps.reportExport.request(context, plan, command.round, locale);
+        await this.deps.reportExport.request(this.turnOf(context), plan, command.round, locale);
         return;
       case 'personalData': {
         if (!allowed('handlePersonalData')) {
@@ -499,7 +510,7 @@ export class SamverkansBot extends TeamsActivityHandler {
           return;
         }
         const card = await this.deps.personalData.command(
-          context,
+          this.turnOf(context),
           plan,
           command.intent,
           command.person,
@@ -662,6 +673,49 @@ export class SamverkansBot extends TeamsActivityHandler {
       updatedAt: this.deps.now().toISOString(),
       ...(tenantId ? { tenantId } : {}),
     });
+  }
+
+  /** The turn as the features see it, without botbuilder. */
+  private turnOf(context: TurnContext): Turn {
+    const activity = context.activity;
+    const kind = activity.conversation?.conversationType;
+    const channelData = activity.channelData as TeamsChannelData | undefined;
+    const channelId = channelOf(activity);
+    const teamId = channelData?.team?.id;
+    const tenantId = tenantOf(activity);
+    return {
+      person: {
+        id: activity.from.id,
+        name: activity.from.name ?? '',
+        ...(activity.from.aadObjectId ? { aadObjectId: activity.from.aadObjectId } : {}),
+      },
+      place: {
+        kind: kind === 'personal' || kind === 'groupChat' || kind === 'channel' ? kind : 'other',
+        ...(channelId ? { channelId } : {}),
+        ...(teamId ? { teamId } : {}),
+        ...(tenantId ? { tenantId } : {}),
+      },
+      reply: (card) => sendCard(context, card),
+      replyText: async (text) => {
+        await context.sendActivity(MessageFactory.text(text));
+      },
+      offerFile: (offer) => this.deps.files.offer(context, offer),
+      member: async (idOrEmail) => {
+        try {
+          const member = await TeamsInfo.getMember(context, idOrEmail);
+          return {
+            id: member.id,
+            ...(member.aadObjectId ? { aadObjectId: member.aadObjectId } : {}),
+            ...(member.name ? { name: member.name } : {}),
+          };
+        } catch (err) {
+          // Not a member here. Only the status: the error's message may carry the e-mail address asked for.
+          const statusCode = (err as { statusCode?: unknown }).statusCode;
+          log.info('teams.memberUnknown', typeof statusCode === 'number' ? { statusCode } : {});
+          return undefined;
+        }
+      },
+    };
   }
 
   /** Today's date where the people are. */

@@ -224,8 +224,8 @@ describe('coordinators export the reports as a CSV file', () => {
     const stored = await reports().allHistory(agreementId);
     assert.match(String(content.description), new RegExp(`med varje version \\(${stored.length} rader\\)`));
     assert.match(String(activity.body.text), /Här är rapporterna som CSV-fil för Excel/);
-    // Only the scope, and the language the upload's answer is to be in.
-    assert.deepEqual(content.acceptContext, { kind: 'all', locale: 'sv' });
+    // Only what builds the file again, and the language the upload's answer is to be in.
+    assert.deepEqual(content.acceptContext, { kind: 'offered', source: 'export', args: {}, locale: 'sv' });
 
     const { sent, uniqueId } = await fileConsent('accept', content.acceptContext);
     const upload = theUpload();
@@ -266,7 +266,12 @@ describe('coordinators export the reports as a CSV file', () => {
     const asked = await say('export 2021 kvartal 2');
     const { attachment, content } = theConsentCard(asked);
     assert.equal(attachment.name, 'samverkan-rapporter-2021-kvartal-2-2021-05-20.csv');
-    assert.deepEqual(content.acceptContext, { kind: 'round', roundId: 'q2', locale: 'en' });
+    assert.deepEqual(content.acceptContext, {
+      kind: 'offered',
+      source: 'export',
+      args: { roundId: 'q2' },
+      locale: 'en',
+    });
     assert.match(String(content.description), /The reports of the round 2021 kvartal 2 .*\(2 rows\)/);
 
     // Reported between the card and the accept: the file has it.
@@ -287,6 +292,18 @@ describe('coordinators export the reports as a CSV file', () => {
       rows.map((r) => `${r[0]} ${r[1]} v${r[13]}`),
       ['2021 kvartal 2 1.1 v1', '2021 kvartal 2 1.2 v2', '2021 kvartal 2 2.1 v2'],
     );
+  });
+
+  it('still uploads from a consent card an earlier version sent (its scope, not a source)', async () => {
+    await fileConsent(
+      'accept',
+      { kind: 'round', roundId: 'q2', locale: 'sv' },
+      {
+        name: 'samverkan-rapporter-2021-kvartal-2-2021-05-20.csv',
+      },
+    );
+    const [, ...rows] = parseCsv(theUpload().bytes.toString('utf8').slice(1));
+    assert.deepEqual(rows, await expectedRows('q2'));
   });
 
   it('says so when the person declines, and when the upload fails', async () => {
