@@ -13,7 +13,9 @@ import {
   type InvokeResponse,
 } from 'botbuilder';
 import type { CheckIns } from '../scheduling/checkIns.js';
-import type { CheckInCard, CardActionResult } from './checkInCard.js';
+import type { CheckInCard } from './checkInCard.js';
+import { cardActions, runCardAction, type CardActionAnswer, type CardActionHandler } from './cardActions.js';
+import { commandHandlers, runCommand, type CommandHandlers } from './commandHandlers.js';
 import type { FileConsent } from './fileConsent.js';
 import type { Turn } from './turn.js';
 import type { PersonalDataRequests } from './personalData.js';
@@ -22,17 +24,11 @@ import type { ReportExport } from './reportExport.js';
 import type { StatusAnswers } from './statusAnswers.js';
 import type { ReviewAnswers } from './reviewAnswers.js';
 import type { Steering } from '../scheduling/steering.js';
-import { extendAgreement, upcomingMeetings } from '../domain/steering.js';
-import { effectiveValidTo } from '../domain/roundSchedule.js';
-import { DateTime } from 'luxon';
-import { z } from 'zod';
-import { may, type Action } from '../domain/access.js';
 import { channelIdOf } from '../domain/channelBinding.js';
-import { parseCommand, type Command } from '../domain/command.js';
+import { parseCommand } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
 import { localeOfCard, withLocale, withoutLocale } from './cardLanguage.js';
 import type { LanguageChoices } from '../storage/languageChoices.js';
-import { findGroup, type Plan } from '../domain/plan.js';
 import { describeError, log } from '../log.js';
 import { inSpan, noteOutcome, noteSpan } from '../platform/telemetry.js';
 import type { AuditLog } from '../storage/auditLog.js';
@@ -41,7 +37,7 @@ import type { ConversationRepository } from '../storage/conversationRepository.j
 import type { PlanRepository } from '../storage/planRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor } from './messages.js';
-import { groupList, helpView, measuresView, noticeView, welcomeView } from './views.js';
+import { noticeView, welcomeView } from './views.js';
 
 export interface BotDependencies {
   agreementId: string;
@@ -73,8 +69,16 @@ export interface BotDependencies {
 
 /** Teams' side of the bot: installs, messages and (later) card actions, each routed to the domain. */
 export class SamverkansBot extends TeamsActivityHandler {
+  private readonly commands: CommandHandlers;
+  private readonly cardActions: Record<string, CardActionHandler>;
+
   constructor(private readonly deps: BotDependencies) {
     super();
+    this.commands = commandHandlers({
+      ...deps,
+      chosenLanguage: (turn) => this.chosenLanguage(turn.person.aadObjectId),
+    });
+    this.cardActions = cardActions(deps);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -172,7 +176,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     // Never throws: a choice that cannot be read gives the agreement's language.
     const locale = localeOfCard(data) ?? (await this.personsLanguage(context.activity));
     this.answerIn(context, locale);
-    let result: Awaited<ReturnType<SamverkansBot['cardAction']>>;
+    let result: CardActionAnswer;
     try {
       result = await this.cardAction(context, invokeValue.action.verb, withoutLocale(data), locale);
     } catch (err) {
@@ -195,79 +199,9 @@ export class SamverkansBot extends TeamsActivityHandler {
     verb: unknown,
     data: unknown,
     locale: Locale,
-  ): Promise<CardActionResult | { message: string }> {
-    const person = { aadObjectId: context.activity.from.aadObjectId, name: context.activity.from.name ?? '' };
+  ): Promise<CardActionAnswer> {
     log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
-    noteSpan({ cardAction: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
-    switch (verb) {
-      case 'checkIn.submit':
-        return this.deps.checkInCard.submit(data, person, locale);
-      case 'checkIn.refresh':
-        return this.deps.checkInCard.refresh(data, person, locale);
-      case 'report.request': {
-        // The summary card's button: the meeting's written report, as a file in the person's personal chat.
-        const plan = await this.deps.plans.load(this.deps.agreementId);
-        const m = messagesFor(locale);
-        if (!plan || !may(plan, person, 'exportReports')) {
-          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)) };
-        }
-        const meeting = z.object({ meeting: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).safeParse(data);
-        const told = await this.deps.reportExport.requestFollowUp(
-          this.turnOf(context),
-          plan,
-          meeting.success ? meeting.data.meeting : undefined,
-          locale,
-        );
-        // A message, not a card: the summary card stays as it is for the person who pressed the button.
-        return { message: told ?? m.export.sentToPersonalChat };
-      }
-      case 'review.submit': {
-        const plan = await this.deps.plans.load(this.deps.agreementId);
-        const m = messagesFor(locale);
-        if (!plan) return { card: renderCard('notice', noticeView(m.problemTitle, m.noAgreement)) };
-        return { card: await this.deps.reviews.submit(plan, data, person, locale) };
-      }
-      case 'measure.save': {
-        const plan = await this.deps.plans.load(this.deps.agreementId);
-        const m = messagesFor(locale);
-        if (!plan || !may(plan, person, 'managePlan')) {
-          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)) };
-        }
-        const by = { aadObjectId: person.aadObjectId ?? '', name: person.name };
-        return { card: await this.deps.management.save(this.turnOf(context), plan, data, by, locale) };
-      }
-      case 'personalData.choose':
-      case 'personalData.erase': {
-        // Checked again on every press: the card may be old, and anyone can send an invoke.
-        const plan = await this.deps.plans.load(this.deps.agreementId);
-        const m = messagesFor(locale);
-        if (!plan || !may(plan, person, 'handlePersonalData')) {
-          return {
-            card: renderCard('notice', noticeView(m.notAllowedTitle, m.personalData.onlyCoordinators)),
-          };
-        }
-        if (verb === 'personalData.choose')
-          return this.deps.personalData.choose(this.turnOf(context), plan, data, locale);
-        const by = { aadObjectId: person.aadObjectId ?? context.activity.from.id, name: person.name };
-        return { card: await this.deps.personalData.erase(plan, data, by, locale) };
-      }
-      case 'status.page':
-      case 'status.measure': {
-        const plan = await this.deps.plans.load(this.deps.agreementId);
-        const asker = { aadObjectId: person.aadObjectId, channelId: channelOf(context.activity) };
-        if (!plan || !may(plan, asker, 'readStatus')) {
-          const m = messagesFor(locale);
-          return { card: renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)) };
-        }
-        return { card: await this.deps.status.action(plan, verb, data, asker, locale) };
-      }
-      default: {
-        // Only verbs of the bot's own cards reach telemetry: anyone can send an invoke with any text in it.
-        noteSpan({ cardAction: 'unknown' });
-        const m = messagesFor(locale);
-        return { card: renderCard('notice', noticeView(m.problemTitle, m.unknownAction)) };
-      }
-    }
+    return runCardAction(this.cardActions, this.deps, verb, { turn: this.turnOf(context), data, locale });
   }
 
   /** Everyone sees the latest report on the message itself, not only the person who saved it. */
@@ -298,7 +232,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     }
     const command = parseCommand(messageText(context.activity));
     noteSpan({ command: command.kind });
-    const chosen = await this.chosenLanguage(context.activity);
+    const chosen = await this.chosenLanguage(context.activity.from?.aadObjectId);
     // The language rule (docs/commands.md, "Languages"): a choice made with `språk` wins; then the command word's
     // language; words the same in both languages and sentences the bot does not know get the agreement's.
     const locale =
@@ -316,328 +250,7 @@ export class SamverkansBot extends TeamsActivityHandler {
       kind: command.kind,
       conversationType: context.activity.conversation.conversationType,
     });
-    await this.execute(context, command, locale, plan);
-  }
-
-  private async execute(context: TurnContext, command: Command, locale: Locale, plan: Plan): Promise<void> {
-    const m = messagesFor(locale);
-    const activity = context.activity;
-    const who = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-    const allowed = (action: Action) => may(plan, who, action);
-    const coordinator = allowed('managePlan');
-    switch (command.kind) {
-      case 'help':
-      case 'unknown':
-        await sendCard(
-          context,
-          renderCard('help', helpView(locale, plan, { channelId: channelOf(activity), coordinator })),
-        );
-        return;
-      case 'measures':
-        await sendCard(context, renderCard('measures', measuresView(locale, plan)));
-        return;
-      case 'invalid': {
-        const texts: Record<typeof command.problem, string> = {
-          missingGroup: m.bindMissingGroup(groupList(plan)),
-          groupTooLong: m.bindGroupTooLong,
-          labelTooLong: m.rounds.labelTooLong,
-          missingMeasure: m.status.missingMeasure,
-          queryTooLong: m.status.queryTooLong,
-          meetingFormat: m.manage.meetingFormat,
-          missingPerson: m.personalData.missingPerson,
-          unknownLanguage: m.language.unknown,
-        };
-        const text = texts[command.problem];
-        await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
-        return;
-      }
-      case 'bind':
-        await this.bind(context, command.group, locale, plan, allowed('bindChannel'));
-        return;
-      case 'language':
-        await this.chooseLanguage(context, command.choice, locale);
-        return;
-      case 'status':
-      case 'missing':
-      case 'history': {
-        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!may(plan, asker, 'readStatus')) {
-          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
-          return;
-        }
-        const card =
-          command.kind === 'status'
-            ? await this.deps.status.status(plan, command.scope, asker, locale)
-            : command.kind === 'missing'
-              ? await this.deps.status.missing(plan, asker, locale)
-              : await this.deps.status.history(plan, command.measure, locale);
-        await sendCard(context, card);
-        return;
-      }
-      case 'meetings': {
-        if (!allowed('readStatus')) {
-          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
-          return;
-        }
-        const text = this.deps.steering.meetingsText(plan, locale);
-        await sendCard(context, renderCard('notice', noticeView(m.manage.meetingsTitle, text)));
-        return;
-      }
-      case 'addMeasure':
-      case 'editMeasure':
-      case 'retireMeasure':
-      case 'planMeeting': {
-        if (!allowed('managePlan')) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.manage.onlyCoordinators)),
-          );
-          return;
-        }
-        const by = {
-          aadObjectId: activity.from.aadObjectId ?? activity.from.id,
-          name: activity.from.name ?? '',
-        };
-        const management = this.deps.management;
-        const card =
-          command.kind === 'addMeasure'
-            ? management.addForm(plan, locale)
-            : command.kind === 'editMeasure'
-              ? await management.editForm(plan, command.measure, locale)
-              : command.kind === 'retireMeasure'
-                ? await management.retire(plan, command.measure, by, locale)
-                : await management.planMeeting(plan, command.date, command.time, by, locale, (p) =>
-                    this.deps.steering.meetingsText(p, locale),
-                  );
-        await sendCard(context, card);
-        return;
-      }
-      case 'extend': {
-        if (!allowed('extendAgreement')) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.steering.extendOnlyCoordinators)),
-          );
-          return;
-        }
-        const decidedOn = this.deps.now().toISOString().slice(0, 10);
-        const extended = await this.deps.plans.recordExtension(
-          plan.agreement.id,
-          (a) => extendAgreement(a, decidedOn),
-          this.deps.now(),
-        );
-        const validTo = effectiveValidTo(extended);
-        await this.deps.audit.record({
-          agreementId: plan.agreement.id,
-          actor: {
-            aadObjectId: activity.from.aadObjectId ?? activity.from.id,
-            name: activity.from.name ?? '',
-          },
-          action: 'extendAgreement',
-          details: { validTo, decidedOn },
-          at: this.deps.now().toISOString(),
-        });
-        // New years may now lack meetings, and the renewal reminder moves with the end date.
-        this.deps.onJobsPlanned();
-        await sendCard(
-          context,
-          renderCard('notice', noticeView(m.manage.doneTitle, m.steering.extended(validTo))),
-        );
-        return;
-      }
-      case 'review': {
-        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!may(plan, asker, 'readStatus')) {
-          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
-          return;
-        }
-        await sendCard(context, await this.deps.reviews.compiled(plan, locale));
-        return;
-      }
-      case 'summary': {
-        const asker = { aadObjectId: activity.from.aadObjectId, channelId: channelOf(activity) };
-        if (!may(plan, asker, 'readStatus')) {
-          await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.status.notAllowed)));
-          return;
-        }
-        const meetings = plan.agreement.steeringMeetings;
-        const meeting = command.date
-          ? meetings.find((x) => x.date === command.date)
-          : upcomingMeetings(plan.agreement, this.today())[0];
-        if (meeting) {
-          await sendCard(context, await this.deps.steering.summaryCard(plan, meeting, locale));
-        } else if (command.date) {
-          await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.steering.noMeeting)));
-        } else {
-          await sendCard(context, await this.deps.steering.summaryCardForToday(plan, locale));
-        }
-        return;
-      }
-      case 'followUpReport':
-        if (!allowed('exportReports')) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)),
-          );
-          return;
-        }
-        {
-          const told = await this.deps.reportExport.requestFollowUp(
-            this.turnOf(context),
-            plan,
-            command.date,
-            locale,
-          );
-          if (told) await sendCard(context, renderCard('notice', noticeView(m.export.title, told)));
-        }
-        return;
-      case 'export':
-        if (!allowed('exportReports')) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.exportOnlyCoordinators)),
-          );
-          return;
-        }
-        await this.deps.reportExport.request(this.turnOf(context), plan, command.round, locale);
-        return;
-      case 'personalData': {
-        if (!allowed('handlePersonalData')) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.personalData.onlyCoordinators)),
-          );
-          return;
-        }
-        const card = await this.deps.personalData.command(
-          this.turnOf(context),
-          plan,
-          command.intent,
-          command.person,
-          locale,
-        );
-        if (card) await sendCard(context, card);
-        return;
-      }
-      case 'mine':
-        await sendCard(
-          context,
-          await this.deps.status.mine(plan, { aadObjectId: activity.from.aadObjectId }, locale),
-        );
-        return;
-      case 'openRound':
-      case 'closeRound':
-        if (!allowed(command.kind)) {
-          await sendCard(
-            context,
-            renderCard('notice', noticeView(m.notAllowedTitle, m.rounds.onlyCoordinators)),
-          );
-          return;
-        }
-        if (command.kind === 'openRound') await this.openRound(context, locale, command.label);
-        else await this.closeRound(context, locale);
-        return;
-    }
-  }
-
-  private async openRound(context: TurnContext, locale: Locale, label: string | undefined): Promise<void> {
-    const m = messagesFor(locale);
-    const from = context.activity.from;
-    const result = await this.deps.checkIns.openRound({
-      trigger: 'manual',
-      ...(label ? { label } : {}),
-      openedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
-    });
-    if (result.kind !== 'opened') {
-      const text =
-        result.kind === 'ended'
-          ? m.steering.roundsEnded(result.validTo)
-          : result.kind === 'busy'
-            ? m.rounds.busy(result.open.map((r) => r.label))
-            : m.noAgreement;
-      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, text)));
-      return;
-    }
-    const { round, cards, sendsAt } = result;
-    // Outside office hours the cards wait for the next working morning: say when, or people wait for nothing.
-    const later = sendsAt > round.openedAt ? m.rounds.sendMoment(sendsAt, this.deps.timeZone) : undefined;
-    await this.deps.audit.record({
-      agreementId: round.agreementId,
-      actor: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
-      action: 'openRound',
-      details: { roundId: round.id, measures: round.measureIds.length, cards },
-      at: this.deps.now().toISOString(),
-    });
-    const text =
-      cards > 0
-        ? `${m.rounds.opened(round.label, round.measureIds.length, cards, later)} ${m.rounds.reminderPolicy(this.deps.reminders.afterWorkingDays, this.deps.reminders.max)}`
-        : m.rounds.openedNoTargets(round.label);
-    await sendCard(context, renderCard('notice', noticeView(m.rounds.openedTitle, text)));
-    this.deps.onJobsPlanned();
-  }
-
-  private async closeRound(context: TurnContext, locale: Locale): Promise<void> {
-    const m = messagesFor(locale);
-    const closed = await this.deps.checkIns.closeNewestOpenRound();
-    if (!closed) {
-      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.rounds.noneOpen)));
-      return;
-    }
-    const from = context.activity.from;
-    await this.deps.audit.record({
-      agreementId: closed.round.agreementId,
-      actor: { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' },
-      action: 'closeRound',
-      details: { roundId: closed.round.id, answered: closed.answered },
-      at: this.deps.now().toISOString(),
-    });
-    const text = m.rounds.closed(closed.round.label, closed.answered, closed.round.measureIds.length);
-    await sendCard(context, renderCard('notice', noticeView(m.rounds.closedTitle, text)));
-  }
-
-  private async bind(context: TurnContext, asked: string, locale: Locale, plan: Plan, permitted: boolean) {
-    const m = messagesFor(locale);
-    const activity = context.activity;
-    if (!permitted) {
-      await sendCard(context, renderCard('notice', noticeView(m.notAllowedTitle, m.bindOnlyCoordinators)));
-      return;
-    }
-    const channelId = channelOf(activity);
-    if (!channelId) {
-      await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.bindOnlyInChannel)));
-      return;
-    }
-    const group = findGroup(plan, asked);
-    if (!group) {
-      await sendCard(
-        context,
-        renderCard('notice', noticeView(m.problemTitle, m.bindUnknownGroup(asked, groupList(plan)))),
-      );
-      return;
-    }
-    const at = this.deps.now().toISOString();
-    const boundBy = {
-      aadObjectId: activity.from.aadObjectId ?? activity.from.id,
-      name: activity.from.name ?? '',
-    };
-    const teamId = (activity.channelData as TeamsChannelData | undefined)?.team?.id;
-    const tenantId = tenantOf(activity);
-    await this.deps.plans.bind(plan.agreement.id, {
-      groupId: group.id,
-      channelId,
-      boundBy,
-      boundAt: at,
-      ...(teamId ? { teamId } : {}),
-      ...(tenantId ? { tenantId } : {}),
-    });
-    await this.deps.audit.record({
-      agreementId: plan.agreement.id,
-      actor: boundBy,
-      action: 'bindChannel',
-      details: { groupId: group.id, channelId, teamId },
-      at,
-    });
-    await sendCard(context, renderCard('notice', noticeView(m.boundTitle, m.bound(group.name))));
+    await runCommand(this.commands, this.turnOf(context), command, plan, locale);
   }
 
   private async welcome(context: TurnContext): Promise<void> {
@@ -649,7 +262,8 @@ export class SamverkansBot extends TeamsActivityHandler {
     // A channel or group chat is shared: it gets the agreement's language. A person gets theirs, or their Teams'.
     const locale = inChannel
       ? this.deps.defaultLocale
-      : ((await this.chosenLanguage(activity)) ?? localeFrom(activity.locale, this.deps.defaultLocale));
+      : ((await this.chosenLanguage(activity.from?.aadObjectId)) ??
+        localeFrom(activity.locale, this.deps.defaultLocale));
     const card = withLocale(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), locale);
     await sendCard(context, card);
   }
@@ -718,31 +332,8 @@ export class SamverkansBot extends TeamsActivityHandler {
     };
   }
 
-  /** Today's date where the people are. */
-  private today(): string {
-    return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.timeZone).toISODate() ?? '';
-  }
-
-  /** `språk en`: remembered for the person; `språk` alone says which language is in use and how to change it. */
-  private async chooseLanguage(context: TurnContext, choice: Locale | undefined, locale: Locale) {
-    const m = messagesFor(locale);
-    const aadObjectId = context.activity.from.aadObjectId;
-    if (choice && aadObjectId) {
-      await this.deps.languages.choose({
-        aadObjectId,
-        locale: choice,
-        chosenAt: this.deps.now().toISOString(),
-      });
-    }
-    const text = choice
-      ? m.language.chosen
-      : m.language.current((await this.chosenLanguage(context.activity)) !== undefined);
-    await sendCard(context, renderCard('notice', noticeView(m.language.title, text)));
-  }
-
   /** The language the person chose with `språk`, if any. */
-  private async chosenLanguage(activity: Activity): Promise<Locale | undefined> {
-    const aadObjectId = activity.from?.aadObjectId;
+  private async chosenLanguage(aadObjectId: string | undefined): Promise<Locale | undefined> {
     if (!aadObjectId) return undefined;
     try {
       return await this.deps.languages.get(aadObjectId);
@@ -755,7 +346,7 @@ export class SamverkansBot extends TeamsActivityHandler {
 
   /** The person's language where no command word or card tells: their choice, or the agreement's. */
   private async personsLanguage(activity: Activity): Promise<Locale> {
-    return (await this.chosenLanguage(activity)) ?? this.deps.defaultLocale;
+    return (await this.chosenLanguage(activity.from?.aadObjectId)) ?? this.deps.defaultLocale;
   }
 
   /** Every card this turn sends or updates carries the turn's language into its buttons. */

@@ -55,7 +55,7 @@ export interface CatalogCommand {
   description: Localized;
   group: CommandGroup;
   who: Audience;
-  /** What samverkansBot.ts asks `may` (access.ts) before it acts; absent when it asks nothing. */
+  /** What `runCommand` (bot/commandHandlers.ts) asks `may` (access.ts) before it acts; absent when it asks nothing. */
   action?: Action;
   /** Where in Teams it makes sense. */
   scopes: readonly TeamsScope[];
