@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Agreement } from '../domain/agreement.js';
 import type { PersonalDataIntent } from '../domain/command.js';
-import { normalizeForMatching } from '../domain/command.js';
+import { normalizeForMatching } from '../domain/wordMatching.js';
 import type { Locale } from '../domain/locale.js';
 import {
   collectPersonalData,

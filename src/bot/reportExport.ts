@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckInRound } from '../domain/checkInRound.js';
-import { normalizeForMatching } from '../domain/command.js';
+import { normalizeForMatching } from '../domain/wordMatching.js';
 import type { Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
 import {

@@ -1,5 +1,5 @@
 import type { Agreement } from '../domain/agreement.js';
-import { normalizeForMatching } from '../domain/command.js';
+import { normalizeForMatching } from '../domain/wordMatching.js';
 import { commandGroups, commandsFor, coordinatorsOnlyLabel, usage } from '../domain/commandCatalog.js';
 import type { Locale } from '../domain/locale.js';
 import type { PersonalDataCounts } from '../domain/personalData.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Locale } from './locale.js';
-import { closestWord } from './measureSearch.js';
+import { closestWord, normalizeForMatching } from './wordMatching.js';
 
 /** What a person asked the bot for in a message, after the @mention is removed. */
 export type Command =
@@ -59,22 +59,6 @@ export type PersonalDataIntent = 'export' | 'erase';
 
 export type StatusScope =
   { kind: 'all' } | { kind: 'goalArea'; number: number } | { kind: 'measure'; query: string };
-
-/** Lower case, no diacritics, dashes as spaces, single spaces: "Hjälp!" and "hjalp" mean the same. */
-export function normalizeForMatching(text: string): string {
-  return (
-    text
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
-      .replace(/[-_]+/g, ' ')
-      // "1,2" is how a Swedish keyboard writes measure 1.2.
-      .replace(/(\d),(\d)/g, '$1.$2')
-      .replace(/[^\p{L}\p{N}. ]+/gu, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-  );
-}
 
 /** The command word decides the language of the answer: `hjälp` gets Swedish, `help` English. */
 type Verb =

@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import type { Measure } from './agreement.js';
-import { normalizeForMatching } from './command.js';
+import { normalizeForMatching, typoTolerance } from './wordMatching.js';
 
 /** What a person's words point at: one measure, several equally likely ones, or none. */
 export type MeasureMatch =
@@ -34,38 +34,6 @@ export function findMeasure(measures: readonly Measure[], query: string): Measur
   const numbered = findByNumber(measures, words);
   if (numbered.match) return numbered.match;
   return findByTitle(measures, numbered.rest);
-}
-
-/**
- * Fixes a small typo in a command word against a list of known words: an exact match (forgiving case and
- * diacritics) first, then the closest within distance 1 for words of 4–5 letters and 2 for 6 or more
- * ("stauts" → "status", "sakans" → "saknas"). Words of three letters or fewer are only matched exactly, and a
- * tie between two known words gives undefined rather than a guess.
- */
-export function closestWord(word: string, known: readonly string[]): string | undefined {
-  const wanted = normalizeForMatching(word);
-  if (wanted === '') return undefined;
-  const normalized = known.map((k) => normalizeForMatching(k));
-  const exact = normalized.indexOf(wanted);
-  if (exact >= 0) return known[exact];
-
-  const tolerance = typoTolerance(wanted);
-  let best: { index: number; distance: number; tied: boolean } | undefined;
-  normalized.forEach((candidate, index) => {
-    const d = distance(wanted, candidate);
-    if (d > tolerance) return;
-    if (!best || d < best.distance) best = { index, distance: d, tied: false };
-    else if (d === best.distance && candidate !== normalized[best.index]) best.tied = true;
-  });
-  if (!best || best.tied) return undefined;
-  return known[best.index];
-}
-
-/** How many edits still count as a typo: none for short words, where one edit makes another word. */
-function typoTolerance(word: string): number {
-  if (word.length <= 3) return 0;
-  if (word.length <= 5) return 1;
-  return 2;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Agreement, GroupKind, Measure, OrganisationKind, TeamsUser } from 
 import type { AuditEntry } from './auditEntry.js';
 import type { ChannelBinding } from './channelBinding.js';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from './checkInRound.js';
-import { normalizeForMatching } from './command.js';
+import { normalizeForMatching } from './wordMatching.js';
 import type { StoredConversation } from './conversation.js';
 import type { LanguageChoice } from './languageChoice.js';
 import type { ReviewAnswer } from './midTermReview.js';

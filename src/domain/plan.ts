@@ -1,6 +1,6 @@
 import type { Agreement, Group } from './agreement.js';
 import type { ChannelBinding } from './channelBinding.js';
-import { normalizeForMatching } from './command.js';
+import { normalizeForMatching } from './wordMatching.js';
 
 /** The agreement as it stands now, with the channels its groups work in. */
 export interface Plan {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Agreement, OwnerOrganisation } from './agreement.js';
 import type { CheckInRound } from './checkInRound.js';
-import { normalizeForMatching } from './command.js';
+import { normalizeForMatching } from './wordMatching.js';
 import type { MeasureStatus, Report } from './report.js';
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { normalizeForMatching, parseCommand } from '../../src/domain/command.js';
+import { parseCommand } from '../../src/domain/command.js';
+import { normalizeForMatching } from '../../src/domain/wordMatching.js';
 
 describe('commands typed to the bot', () => {
   const cases: Array<[unknown, unknown]> = [

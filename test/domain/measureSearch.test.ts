@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Measure } from '../../src/domain/agreement.js';
-import { closestWord, findMeasure, type MeasureMatch } from '../../src/domain/measureSearch.js';
+import { findMeasure, type MeasureMatch } from '../../src/domain/measureSearch.js';
+import { closestWord } from '../../src/domain/wordMatching.js';
 
 const examplePath = fileURLToPath(new URL('../../agreements/example.yaml', import.meta.url));
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { normalizeForMatching } from '../../src/domain/command.js';
+import { normalizeForMatching } from '../../src/domain/wordMatching.js';
 import { squash } from './card.js';
 import { e2e } from './fixture.js';
 import { typedCommands, type TriedCommand } from './helpCommands.js';

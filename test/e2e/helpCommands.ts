@@ -1,4 +1,5 @@
-import { normalizeForMatching, parseCommand, type Command } from '../../src/domain/command.js';
+import { parseCommand, type Command } from '../../src/domain/command.js';
+import { normalizeForMatching } from '../../src/domain/wordMatching.js';
 import { messagesFor, type Messages } from '../../src/bot/messages.js';
 import type { Answer } from './conversation.js';
 import { ANY, anyOf, exactly, sv } from './texts.js';
