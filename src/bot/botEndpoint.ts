@@ -11,7 +11,7 @@ import {
 import type { Config } from '../config/env.js';
 import { quietSdkConsole } from './sdkConsole.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
-import { describeError, log } from '../log.js';
+import { describeError, log, withLogContext } from '../log.js';
 import type { Messenger } from '../scheduling/messenger.js';
 import type { SendPacer } from '../scheduling/pacer.js';
 import type { ConversationRepository } from '../storage/conversationRepository.js';
@@ -99,7 +99,9 @@ export function connectToTeams(
           }
           // What the bot reads from here on: values it can do without and found of the wrong type are gone.
           req.body = parsed.envelope;
-          await adapter.process(req, res, (context) => bot.run(context));
+          // Every line of the turn, the adapter's own included, carries which activity in which conversation.
+          const turn = { activityId: parsed.envelope.id, conversationId: parsed.envelope.conversation.id };
+          await withLogContext(turn, () => adapter.process(req, res, (context) => bot.run(context)));
         },
       };
     },

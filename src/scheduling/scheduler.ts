@@ -1,3 +1,4 @@
+import { describeError as errorFields, log, withLogContext } from '../log.js';
 import { inSpan, noteOutcome, recordJobLateness } from '../platform/telemetry.js';
 import { LeaseLostError, type ClaimedJob, type JobStore } from '../storage/jobStore.js';
 
@@ -185,16 +186,21 @@ export class Scheduler {
     await Promise.all(Array.from({ length: concurrency }, worker));
   }
 
-  /** Each job in a span of its own (not the turn's whose tick ran it): its kind and how its run ended. */
+  /**
+   * Each job in a span of its own (not the turn's whose tick ran it): its kind and how its run ended. Its log
+   * lines carry its id and kind, not the turn's ids.
+   */
   private async runJob(claimed: ClaimedJob, result: TickResult): Promise<void> {
-    await inSpan(
-      'job',
-      { 'job.kind': claimed.kind },
-      async () => {
-        const outcome = await this.runClaimedJob(claimed, result);
-        noteOutcome(outcome, outcome === 'retry' || outcome === 'failed');
-      },
-      { root: true, kind: 'consumer' },
+    await withLogContext({ jobId: claimed.id, jobKind: claimed.kind }, () =>
+      inSpan(
+        'job',
+        { 'job.kind': claimed.kind },
+        async () => {
+          const outcome = await this.runClaimedJob(claimed, result);
+          noteOutcome(outcome, outcome === 'retry' || outcome === 'failed');
+        },
+        { root: true, kind: 'consumer' },
+      ),
     );
   }
 
@@ -227,6 +233,8 @@ export class Scheduler {
     try {
       outcome = await handler(job);
     } catch (err) {
+      // With its stack: the note stored on the job keeps only the first line.
+      log.error('job.threw', { attempt: job.attempts + 1, ...errorFields(err) });
       const at = new Date(this.options.now().getTime() + retryDelayMs(job.attempts));
       outcome = { kind: 'retry', at, error: describeError(err) };
     }

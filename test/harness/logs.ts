@@ -18,7 +18,7 @@ export async function logsDuring(run: () => Promise<void>, level: LogLevel = 'wa
     const write = writes[i] as (chunk: string | Uint8Array, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       const text = String(chunk);
-      if (!text.startsWith('{"time"')) return write(chunk, ...rest);
+      if (!text.startsWith('{"level":')) return write(chunk, ...rest);
       lines.push(JSON.parse(text) as LogLine);
       return true;
     }) as typeof stream.write;
