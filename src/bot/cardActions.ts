@@ -6,7 +6,7 @@ import { noteSpan } from '../platform/telemetry.js';
 import { renderCard } from './cards.js';
 import type { CardActionResult } from './checkInCard.js';
 import { messagesFor, type Messages } from './messages.js';
-import type { BotDependencies } from './samverkansBot.js';
+import type { Features } from './features.js';
 import type { Turn } from './turn.js';
 import { noticeView } from './views.js';
 
@@ -35,7 +35,7 @@ export type CardActionHandler =
   | { action: 'checkedByHandler'; run(press: Press): Promise<CardActionAnswer> };
 
 /** Every verb the bot's cards send, and what it runs. */
-export function cardActions(deps: BotDependencies): Record<string, CardActionHandler> {
+export function cardActions(deps: Features): Record<string, CardActionHandler> {
   const person = (turn: Turn) => ({ aadObjectId: turn.person.aadObjectId, name: turn.person.name });
   const actor = (turn: Turn) => ({
     aadObjectId: turn.person.aadObjectId ?? turn.person.id,
@@ -116,7 +116,7 @@ function asker(turn: Turn) {
 /** Runs a press: its handler's access rule, then the handler; a verb the bot's cards never send is refused. */
 export async function runCardAction(
   handlers: Record<string, CardActionHandler>,
-  deps: Pick<BotDependencies, 'plans' | 'agreementId'>,
+  deps: Pick<Features, 'plans' | 'agreementId'>,
   verb: unknown,
   press: Press,
 ): Promise<CardActionAnswer> {

@@ -9,7 +9,7 @@ import { extendAgreement, upcomingMeetings } from '../domain/steering.js';
 import type { AdaptiveCardJson } from './cards.js';
 import { renderCard } from './cards.js';
 import { messagesFor, type Messages } from './messages.js';
-import type { BotDependencies } from './samverkansBot.js';
+import type { Features } from './features.js';
 import type { Turn } from './turn.js';
 import { groupList, helpView, measuresView, noticeView } from './views.js';
 
@@ -82,7 +82,7 @@ export async function runCommand(
 }
 
 /** What the commands need besides the turn: the bot's services and a few of its own steps. */
-export interface CommandServices extends BotDependencies {
+export interface CommandServices extends Features {
   /** `språk`: remembers the choice, answers which language is in use. */
   chosenLanguage(turn: Turn): Promise<Locale | undefined>;
 }

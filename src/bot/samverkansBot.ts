@@ -12,62 +12,31 @@ import {
   type FileConsentCardResponse,
   type InvokeResponse,
 } from 'botbuilder';
-import type { CheckIns } from '../scheduling/checkIns.js';
-import type { CheckInCard } from './checkInCard.js';
 import { cardActions, runCardAction, type CardActionAnswer, type CardActionHandler } from './cardActions.js';
 import { commandHandlers, runCommand, type CommandHandlers } from './commandHandlers.js';
 import type { FileConsent } from './fileConsent.js';
+import type { Features } from './features.js';
 import type { Turn } from './turn.js';
-import type { PersonalDataRequests } from './personalData.js';
-import type { PlanManagement } from './planManagement.js';
-import type { ReportExport } from './reportExport.js';
-import type { StatusAnswers } from './statusAnswers.js';
-import type { ReviewAnswers } from './reviewAnswers.js';
-import type { Steering } from '../scheduling/steering.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
 import { localeOfCard, withLocale, withoutLocale } from './cardLanguage.js';
-import type { LanguageChoices } from '../storage/languageChoices.js';
 import { describeError, log } from '../log.js';
 import { inSpan, noteOutcome, noteSpan } from '../platform/telemetry.js';
-import type { AuditLog } from '../storage/auditLog.js';
 import type { ConversationKind } from '../domain/conversation.js';
-import type { ConversationRepository } from '../storage/conversationRepository.js';
-import type { PlanRepository } from '../storage/planRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor } from './messages.js';
 import { noticeView, welcomeView } from './views.js';
 
-export interface BotDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  conversations: ConversationRepository;
-  audit: AuditLog;
-  /** The agreement's language: posts to shared channels, and answers where nothing else tells. */
-  defaultLocale: Locale;
-  languages: LanguageChoices;
-  /** Where the people are: times in replies are shown in this zone. */
-  timeZone: string;
+/** The features, and what only the Teams side needs: the tenants it answers and the file consent flow. */
+export interface BotDependencies extends Features {
   /** Empty means every tenant (allowed only outside production). */
   allowedTenantIds: readonly string[];
-  now: () => Date;
-  checkIns: CheckIns;
-  checkInCard: CheckInCard;
-  status: StatusAnswers;
-  reportExport: ReportExport;
   /** Teams' file consent flow, for every file a feature offers. */
   files: FileConsent;
-  management: PlanManagement;
-  steering: Steering;
-  reviews: ReviewAnswers;
-  personalData: PersonalDataRequests;
-  reminders: { afterWorkingDays: number; max: number };
-  /** Called after jobs were planned, so they run now instead of at the next timer tick. */
-  onJobsPlanned: () => void;
 }
 
-/** Teams' side of the bot: installs, messages and (later) card actions, each routed to the domain. */
+/** Teams' side of the bot: tenants, installs, languages, and each message or card press as a Turn for the features. */
 export class SamverkansBot extends TeamsActivityHandler {
   private readonly commands: CommandHandlers;
   private readonly cardActions: Record<string, CardActionHandler>;
