@@ -106,6 +106,29 @@ export const log = {
 };
 
 /**
+ * A logger for restify, which writes lines of its own in rare cases (one of them with the whole request, its
+ * Authorization header included): the same lines as ours, a request reduced to its method and path.
+ */
+export function restifyLogger() {
+  return logger.child(
+    { component: 'restify' },
+    {
+      serializers: {
+        req: (req: { method?: string; url?: string }) => ({
+          method: req?.method,
+          path: String(req?.url ?? '').split('?')[0],
+        }),
+        res: (res: { statusCode?: number }) => ({ statusCode: res?.statusCode }),
+        err: (err: unknown) => {
+          const { stack: _stack, ...fields } = describeError(err);
+          return fields;
+        },
+      },
+    },
+  );
+}
+
+/**
  * The parts of an error worth logging: its name, message, HTTP status and stack (written on error lines only).
  * Never a full request or response, which could carry a report's text or a token.
  */

@@ -1,6 +1,7 @@
 import restify from 'restify';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { restifyLogger } from './log.js';
 import type { BotEndpoint } from './bot/botEndpoint.js';
 
 export interface HttpServer {
@@ -20,7 +21,11 @@ export interface ServerParts {
 
 /** The HTTP surface: Teams posts to /api/messages; App Service and load balancers probe /healthz. */
 export async function startServer(parts: ServerParts): Promise<HttpServer> {
-  const server = restify.createServer({ name: 'samverkansbot' });
+  // restify's own lines go through ours; its default logger would write whole requests, tokens included.
+  const server = restify.createServer({
+    name: 'samverkansbot',
+    log: restifyLogger() as unknown as restify.ServerOptions['log'],
+  });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
 
   server.post('/api/messages', async (req, res) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeError, log, setLogLevel, withLogContext, type LogLevel } from '../src/log.js';
+import { describeError, log, restifyLogger, setLogLevel, withLogContext, type LogLevel } from '../src/log.js';
 
 interface Written {
   stdout: string[];
@@ -194,5 +194,24 @@ describe('the log', () => {
         [undefined, 'prompt|r1|1.1|channel:19:c', 'prompt'],
       ],
     );
+  });
+
+  it("writes restify's own lines as ours, a request as its method and path, never its headers", async () => {
+    // What restify writes when it cannot format a response (lib/response.js), with the request it was given.
+    const request = {
+      method: 'POST',
+      url: '/api/messages?token=abc',
+      headers: { authorization: 'Bearer eyJhbGciOi.secret' },
+      body: { text: 'Lägesrapport: lokalen klar' },
+    };
+    const { stderr } = await written(() => {
+      restifyLogger().warn({ req: request, err: new Error('No formatter') }, 'error retrieving formatter');
+    }, 'info');
+    assert.equal(stderr.length, 1);
+    const [line] = parsed(stderr);
+    assert.deepEqual(line?.req, { method: 'POST', path: '/api/messages' });
+    assert.equal(line?.component, 'restify');
+    assert.equal(line?.level, 'warn');
+    assert.doesNotMatch(stderr.join('\n'), /Bearer|secret|token=|lokalen/);
   });
 });
