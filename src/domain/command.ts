@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Locale } from './locale.js';
+import { commandCatalog, type CommandKind } from './commandCatalog.js';
+import { locales, type Locale } from './locale.js';
 import { closestWord, normalizeForMatching } from './wordMatching.js';
 
 /** What a person asked the bot for in a message, after the @mention is removed. */
@@ -60,59 +61,43 @@ export type PersonalDataIntent = 'export' | 'erase';
 export type StatusScope =
   { kind: 'all' } | { kind: 'goalArea'; number: number } | { kind: 'measure'; query: string };
 
-/** The command word decides the language of the answer: `hjälp` gets Swedish, `help` English. */
-type Verb =
-  | 'help'
-  | 'bind'
-  | 'measures'
-  | 'status'
-  | 'missing'
-  | 'mine'
-  | 'history'
-  | 'export'
-  | 'editMeasure'
-  | 'retireMeasure'
-  | 'planMeeting'
-  | 'extend'
-  | 'review'
-  | 'followUpReport'
-  | 'summary'
-  | 'language';
-const verbs: Record<string, { kind: Verb; locale: Locale }> = {
-  hjalp: { kind: 'help', locale: 'sv' },
-  help: { kind: 'help', locale: 'en' },
-  koppla: { kind: 'bind', locale: 'sv' },
-  bind: { kind: 'bind', locale: 'en' },
-  insatser: { kind: 'measures', locale: 'sv' },
-  measures: { kind: 'measures', locale: 'en' },
-  // "status" is the same word in both languages; the words after it decide, Swedish by default.
-  status: { kind: 'status', locale: 'sv' },
-  lage: { kind: 'status', locale: 'sv' },
-  saknas: { kind: 'missing', locale: 'sv' },
-  missing: { kind: 'missing', locale: 'en' },
-  mina: { kind: 'mine', locale: 'sv' },
-  mine: { kind: 'mine', locale: 'en' },
-  historik: { kind: 'history', locale: 'sv' },
-  history: { kind: 'history', locale: 'en' },
-  andra: { kind: 'editMeasure', locale: 'sv' },
-  edit: { kind: 'editMeasure', locale: 'en' },
-  avsluta: { kind: 'retireMeasure', locale: 'sv' },
-  retire: { kind: 'retireMeasure', locale: 'en' },
-  mote: { kind: 'planMeeting', locale: 'sv' },
-  meeting: { kind: 'planMeeting', locale: 'en' },
-  rapport: { kind: 'followUpReport', locale: 'sv' },
-  report: { kind: 'followUpReport', locale: 'en' },
-  halvtid: { kind: 'review', locale: 'sv' },
-  review: { kind: 'review', locale: 'en' },
-  forlang: { kind: 'extend', locale: 'sv' },
-  extend: { kind: 'extend', locale: 'en' },
-  sammanfattning: { kind: 'summary', locale: 'sv' },
-  summary: { kind: 'summary', locale: 'en' },
-  exportera: { kind: 'export', locale: 'sv' },
-  export: { kind: 'export', locale: 'en' },
-  sprak: { kind: 'language', locale: 'sv' },
-  language: { kind: 'language', locale: 'en' },
-};
+/** The parser and the catalog know the same command kinds; one without the other does not compile. */
+export const parsedKindsAreCatalogKinds: [
+  Exclude<Command['kind'], 'invalid' | 'unknown'>,
+  CommandKind,
+] extends [CommandKind, Exclude<Command['kind'], 'invalid' | 'unknown'>]
+  ? true
+  : never = true;
+
+type CommandWord = { kind: CommandKind; locale: Locale | undefined };
+
+/**
+ * The command words, from the catalog (commandCatalog.ts): the word decides the language of the answer (`hjälp`
+ * Swedish, `help` English); a word the same in both languages (`status`) decides nothing. Personal data and
+ * `status mål` are read by their own parsers below. Where two kinds share a word (`möte` alone lists the meetings,
+ * `möte 2021-11-25` plans one), the kind with the argument reads it.
+ */
+function commandWords(): { oneWord: Map<string, CommandWord>; twoWords: Map<string, CommandWord> } {
+  const oneWord = new Map<string, CommandWord>([
+    // An older word for status, still understood.
+    ['lage', { kind: 'status', locale: 'sv' }],
+  ]);
+  const twoWords = new Map<string, CommandWord>();
+  const readBy: Partial<Record<CommandKind, CommandKind>> = { meetings: 'planMeeting' };
+  for (const entry of commandCatalog) {
+    if (entry.kind === 'personalData') continue;
+    const kind = readBy[entry.kind] ?? entry.kind;
+    const sameInBoth = normalizeForMatching(entry.words.sv) === normalizeForMatching(entry.words.en);
+    for (const locale of locales) {
+      const words = normalizeForMatching(entry.words[locale]).split(' ');
+      const word = { kind, locale: sameInBoth ? undefined : locale };
+      if (words.length === 1) oneWord.set(words[0] ?? '', word);
+      else if (kind !== 'status') twoWords.set(words.join(' '), word);
+    }
+  }
+  return { oneWord, twoWords };
+}
+const { oneWord, twoWords } = commandWords();
 
 /** What a person may write after `språk`/`language`, in either language. */
 const languageNames: Record<string, Locale> = {
@@ -123,17 +108,7 @@ const languageNames: Record<string, Locale> = {
   engelska: 'en',
   english: 'en',
 };
-const knownVerbs = Object.keys(verbs);
-
-/** Two-word commands, checked before the one-word ones. */
-const phrases: Record<string, { kind: 'openRound' | 'closeRound' | 'addMeasure'; locale: Locale }> = {
-  'ny insats': { kind: 'addMeasure', locale: 'sv' },
-  'new measure': { kind: 'addMeasure', locale: 'en' },
-  'ny runda': { kind: 'openRound', locale: 'sv' },
-  'new round': { kind: 'openRound', locale: 'en' },
-  'stang runda': { kind: 'closeRound', locale: 'sv' },
-  'close round': { kind: 'closeRound', locale: 'en' },
-};
+const knownWords = [...oneWord.keys()];
 
 /** Teams caps a message at about 28 KB; nothing a command needs comes close, so longer text is not a command. */
 const messageText = z.string().max(4000);
@@ -149,73 +124,76 @@ export function parseCommand(text: unknown): Command {
   const words = normalizeForMatching(parsed.data).split(' ');
   const personalData = parsePersonalData(parsed.data, words);
   if (personalData) return personalData;
-  const phrase = phrases[words.slice(0, 2).join(' ')];
-  if (phrase?.kind === 'closeRound') return { kind: 'closeRound', locale: phrase.locale };
-  if (phrase?.kind === 'addMeasure') return { kind: 'addMeasure', locale: phrase.locale };
-  if (phrase?.kind === 'openRound') {
-    // The label keeps the person's own spelling: it is shown on every card of the round.
-    const label = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(2).join(' '));
-    if (!label.success) return { kind: 'invalid', locale: phrase.locale, problem: 'labelTooLong' };
-    return { kind: 'openRound', locale: phrase.locale, ...(label.data ? { label: label.data } : {}) };
-  }
-  // A small typo in the command word is forgiven ("stauts", "sakans"); exact words are matched first.
+  const phrase = twoWords.get(words.slice(0, 2).join(' '));
+  // A small typo in a one-word command is forgiven ("stauts", "sakans"); exact words are matched first.
   const typed = words[0] ?? '';
-  const verb = verbs[typed] ?? verbs[closestWord(typed, knownVerbs) ?? ''];
-  if (!verb) return { kind: 'unknown' };
-  const rest = words.slice(1).join(' ');
-  switch (verb.kind) {
-    case 'summary':
-    case 'followUpReport': {
-      const date = /^\d{4}-\d{2}-\d{2}$/.exec(parsed.data.trim().split(/\s+/).slice(1).join(' '))?.[0];
-      return { kind: verb.kind, locale: verb.locale, ...(date ? { date } : {}) };
-    }
+  const word = phrase ?? oneWord.get(typed) ?? oneWord.get(closestWord(typed, knownWords) ?? '');
+  if (!word) return { kind: 'unknown' };
+  const used = phrase ? 2 : 1;
+  const rest = words.slice(used).join(' ');
+  // What follows the command words as typed: labels, names and dates keep the person's own spelling.
+  const after = parsed.data.trim().split(/\s+/).slice(used).join(' ');
+  // Only `status` is the same word in both languages, and it finds its language in the words after it.
+  const locale = word.locale ?? 'sv';
+  switch (word.kind) {
     case 'help':
     case 'measures':
     case 'missing':
     case 'mine':
     case 'review':
     case 'extend':
-      return { kind: verb.kind, locale: verb.locale };
+    case 'closeRound':
+    case 'addMeasure':
+      return { kind: word.kind, locale };
+    case 'openRound': {
+      // The label is shown on every card of the round.
+      const label = roundLabel.safeParse(after);
+      if (!label.success) return { kind: 'invalid', locale, problem: 'labelTooLong' };
+      return { kind: 'openRound', locale, ...(label.data ? { label: label.data } : {}) };
+    }
+    case 'summary':
+    case 'followUpReport': {
+      const date = /^\d{4}-\d{2}-\d{2}$/.exec(after)?.[0];
+      return { kind: word.kind, locale, ...(date ? { date } : {}) };
+    }
     case 'status':
-      return parseStatus(rest, typedAfter(parsed.data, 1));
+      return parseStatus(rest, typedAfter(parsed.data, used));
     case 'language': {
-      if (rest === '') return { kind: 'language', locale: verb.locale };
+      if (rest === '') return { kind: 'language', locale };
       const choice = languageNames[rest];
-      if (!choice) return { kind: 'invalid', locale: verb.locale, problem: 'unknownLanguage' };
+      if (!choice) return { kind: 'invalid', locale, problem: 'unknownLanguage' };
       return { kind: 'language', locale: choice, choice };
     }
     case 'export': {
-      // The round's name keeps the person's own spelling, as it is shown on the round's cards.
-      const round = roundLabel.safeParse(parsed.data.trim().split(/\s+/).slice(1).join(' '));
-      if (!round.success) return { kind: 'invalid', locale: verb.locale, problem: 'labelTooLong' };
-      return { kind: 'export', locale: verb.locale, ...(round.data ? { round: round.data } : {}) };
+      // The round's name as it is shown on the round's cards.
+      const round = roundLabel.safeParse(after);
+      if (!round.success) return { kind: 'invalid', locale, problem: 'labelTooLong' };
+      return { kind: 'export', locale, ...(round.data ? { round: round.data } : {}) };
     }
     case 'planMeeting': {
-      // Dates keep their dashes, so this reads the words as typed, not their matching form.
-      const typedRest = parsed.data.trim().split(/\s+/).slice(1).join(' ');
-      if (typedRest === '') return { kind: 'meetings', locale: verb.locale };
-      const meeting = /^(\d{4}-\d{2}-\d{2})(?: (\d{1,2}[.:]\d{2}))?$/.exec(typedRest);
-      if (!meeting?.[1]) return { kind: 'invalid', locale: verb.locale, problem: 'meetingFormat' };
+      if (after === '') return { kind: 'meetings', locale };
+      const meeting = /^(\d{4}-\d{2}-\d{2})(?: (\d{1,2}[.:]\d{2}))?$/.exec(after);
+      if (!meeting?.[1]) return { kind: 'invalid', locale, problem: 'meetingFormat' };
       const time = meeting[2]?.replace('.', ':').padStart(5, '0');
-      return { kind: 'planMeeting', locale: verb.locale, date: meeting[1], ...(time ? { time } : {}) };
+      return { kind: 'planMeeting', locale, date: meeting[1], ...(time ? { time } : {}) };
     }
     case 'editMeasure':
     case 'retireMeasure':
     case 'history': {
       // The measure as typed: an answer that quotes it ("no measure matches …") shows the person's own words.
-      const query = measureQuery.safeParse(typedAfter(parsed.data, 1));
-      if (query.success) return { kind: verb.kind, locale: verb.locale, measure: query.data };
-      return {
-        kind: 'invalid',
-        locale: verb.locale,
-        problem: rest === '' ? 'missingMeasure' : 'queryTooLong',
-      };
+      const query = measureQuery.safeParse(typedAfter(parsed.data, used));
+      if (query.success) return { kind: word.kind, locale, measure: query.data };
+      return { kind: 'invalid', locale, problem: rest === '' ? 'missingMeasure' : 'queryTooLong' };
     }
     case 'bind': {
       const group = groupArgument.safeParse(rest);
-      if (group.success) return { kind: 'bind', locale: verb.locale, group: group.data };
-      return { kind: 'invalid', locale: verb.locale, problem: rest === '' ? 'missingGroup' : 'groupTooLong' };
+      if (group.success) return { kind: 'bind', locale, group: group.data };
+      return { kind: 'invalid', locale, problem: rest === '' ? 'missingGroup' : 'groupTooLong' };
     }
+    case 'meetings':
+    case 'personalData':
+      // Never a command word of its own: `möte` is read as planMeeting, personal data by parsePersonalData.
+      return { kind: 'unknown' };
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Action } from './access.js';
-import type { Command } from './command.js';
 import type { Locale } from './locale.js';
 
 /**
@@ -11,8 +10,31 @@ import type { Locale } from './locale.js';
  * plain text and the README.
  */
 
-/** What a command does, as `parseCommand` names it. */
-export type CommandKind = Exclude<Command['kind'], 'invalid' | 'unknown'>;
+/** What a command does, as `parseCommand` names it (command.ts holds its `Command` type to this list). */
+export const commandKinds = [
+  'help',
+  'language',
+  'bind',
+  'status',
+  'history',
+  'missing',
+  'mine',
+  'openRound',
+  'closeRound',
+  'export',
+  'summary',
+  'review',
+  'meetings',
+  'planMeeting',
+  'followUpReport',
+  'extend',
+  'measures',
+  'addMeasure',
+  'editMeasure',
+  'retireMeasure',
+  'personalData',
+] as const;
+export type CommandKind = (typeof commandKinds)[number];
 
 /** Who may use a command: anyone, the agreement's members (see `readStatus` in access.ts), or coordinators. */
 export type Audience = 'everyone' | 'members' | 'coordinators';
