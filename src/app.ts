@@ -7,7 +7,6 @@ import { FileConsent } from './bot/fileConsent.js';
 import { ReportExport } from './bot/reportExport.js';
 import { StatusAnswers } from './bot/statusAnswers.js';
 import { ReviewAnswers } from './bot/reviewAnswers.js';
-import { ReviewRepository } from './storage/reviewRepository.js';
 import { loadAgreementFile } from './config/agreementFile.js';
 import type { Config } from './config/env.js';
 import { describeError, log } from './log.js';
@@ -18,17 +17,11 @@ import { Retention } from './scheduling/retention.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
 import { clockFrom, realClock, type Clock } from './platform/clock.js';
-import { AuditLog } from './storage/auditLog.js';
-import { ConversationRepository } from './storage/conversationRepository.js';
 import { syncExampleHistory } from './storage/exampleHistory.js';
 import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js';
-import { JobStore } from './storage/jobStore.js';
-import { LanguageChoices } from './storage/languageChoices.js';
-import { PlanRepository } from './storage/planRepository.js';
-import { ReportRepository } from './storage/reportRepository.js';
-import { RetentionRecords } from './storage/retentionRecords.js';
-import { RoundRepository } from './storage/roundRepository.js';
+import { openRepositories } from './storage/repositories.js';
 import { TableStore, type StorageConnection } from './storage/tableStore.js';
+import type { AgreementContext } from './bot/agreementContext.js';
 
 export interface RunningApp {
   url: string;
@@ -77,8 +70,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   try {
     const store = new TableStore(connection, azurite ? { untilDurable: azurite.persisted } : {});
     await store.createTables();
-    const plans = new PlanRepository(store);
-    const { written } = await plans.sync(agreement, now());
+    const repositories = openRepositories(store);
+    const { written } = await repositories.plans.sync(agreement, now());
     log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
     // Made-up reports never reach production storage, even with the example agreement.
     const history =
@@ -87,68 +80,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         : await syncExampleHistory(store, config.agreementFile, agreement);
     if (history) log.info('exampleHistory.synced', { ...history });
 
-    const conversations = new ConversationRepository(store);
-    const audit = new AuditLog(store);
-    const reviews = new ReviewRepository(store);
-    const rounds = new RoundRepository(store);
-    const reports = new ReportRepository(store);
-    const jobs = new JobStore(store);
-    const languages = new LanguageChoices(store);
-    const calendar = { timeZone: config.timeZone, officeHours: config.officeHours };
+    // Built once, shared by every feature: the agreement, where and when its people are, and the repositories.
+    const context: AgreementContext = {
+      agreementId: agreement.id,
+      timeZone: config.timeZone,
+      calendar: { timeZone: config.timeZone, officeHours: config.officeHours },
+      locale: config.defaultLocale,
+      now,
+    };
+    const shared = { ...context, ...repositories };
     const teams = connectToTeams(config.bot, {
-      conversations,
+      conversations: repositories.conversations,
       pacer: new SendPacer(),
       defaultLocale: config.defaultLocale,
     });
-    const checkInCard = new CheckInCard({
-      agreementId: agreement.id,
-      plans,
-      rounds,
-      reports,
-      timeZone: config.timeZone,
-      now,
-    });
+    const checkInCard = new CheckInCard(shared);
     const checkIns = new CheckIns({
-      agreementId: agreement.id,
-      plans,
-      rounds,
-      reports,
-      jobs,
+      ...shared,
       messenger: teams.messenger,
       cards: checkInCard,
-      calendar,
       settings: config.checkIns,
-      locale: config.defaultLocale,
-      now,
     });
-    const steering = new Steering({
-      agreementId: agreement.id,
-      plans,
-      reports,
-      jobs,
-      messenger: teams.messenger,
-      calendar,
-      settings: config.steering,
-      locale: config.defaultLocale,
-      now,
-    });
-    const retention = new Retention({
-      agreementId: agreement.id,
-      plans,
-      reports,
-      reviews,
-      rounds,
-      records: new RetentionRecords(store),
-      jobs,
-      audit,
-      messenger: teams.messenger,
-      calendar,
-      settings: config.retention,
-      locale: config.defaultLocale,
-      now,
-    });
+    const steering = new Steering({ ...shared, messenger: teams.messenger, settings: config.steering });
+    const retention = new Retention({ ...shared, messenger: teams.messenger, settings: config.retention });
     const scheduler = new Scheduler({
-      jobs,
+      jobs: repositories.jobs,
       handlers: { ...checkIns.handlers(), ...steering.handlers(), ...retention.handlers() },
       owner: `instance-${randomUUID()}`,
       intervalMs: config.schedulerIntervalMs,
@@ -165,64 +121,29 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       },
     });
     const runDueJobs = () => drain(scheduler);
-    const reportExport = new ReportExport({
-      reviews,
-      agreementId: agreement.id,
-      plans,
-      reports,
-      rounds,
-      timeZone: config.timeZone,
-      now,
-    });
+    const reportExport = new ReportExport(shared);
     const personalData = new PersonalDataRequests({
-      agreementId: agreement.id,
+      ...shared,
       agreementFile: { path: config.agreementFile, agreement },
-      plans,
-      reports,
-      audit,
-      reviews,
-      rounds,
-      conversations,
-      languages,
-      jobs,
-      timeZone: config.timeZone,
-      defaultLocale: config.defaultLocale,
-      now,
     });
     const files = new FileConsent({
-      agreementId: agreement.id,
-      plans,
-      conversations,
+      ...shared,
       appId: config.bot.appId ?? '',
       sources: { ...reportExport.fileSources(), [personalDataSource]: personalData.fileSource() },
     });
 
     const bot = teams.endpoint({
-      agreementId: agreement.id,
-      plans,
-      conversations,
-      audit,
-      defaultLocale: config.defaultLocale,
-      timeZone: config.timeZone,
-      languages,
+      ...shared,
       allowedTenantIds: config.allowedTenantIds,
-      now,
       checkIns,
       checkInCard,
       steering,
-      reviews: new ReviewAnswers(reviews, config.timeZone, now),
+      reviews: new ReviewAnswers(shared),
       reportExport,
       files,
       personalData,
-      management: new PlanManagement({ plans, audit, now }),
-      status: new StatusAnswers({
-        agreementId: agreement.id,
-        plans,
-        reports,
-        rounds,
-        timeZone: config.timeZone,
-        now,
-      }),
+      management: new PlanManagement(shared),
+      status: new StatusAnswers(shared),
       reminders: {
         afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
         max: config.checkIns.maxReminders,

@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { measureIdSchema, type Measure } from '../domain/agreement.js';
@@ -9,22 +11,14 @@ import type { Plan } from '../domain/plan.js';
 import type { Report } from '../domain/report.js';
 import { log } from '../log.js';
 import { countReportSaved } from '../platform/telemetry.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import { ReportConflictError, type ReportRepository } from '../storage/reportRepository.js';
-import type { RoundRepository } from '../storage/roundRepository.js';
+import { ReportConflictError } from '../storage/reportRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { checkInFormView, checkInReadView, noticeOf, type CardRound, type Notice } from './checkInViews.js';
 import { messagesFor } from './messages.js';
 import { noticeView } from './views.js';
 
-export interface CheckInCardDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  rounds: RoundRepository;
-  reports: ReportRepository;
-  timeZone: string;
-  now: () => Date;
-}
+export type CheckInCardDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
+  Pick<Repositories, 'plans' | 'rounds' | 'reports'>;
 
 export interface Person {
   aadObjectId?: string;

@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import {
   CardFactory,
   MessageFactory,
@@ -11,17 +13,13 @@ import { z } from 'zod';
 import { may } from '../domain/access.js';
 import type { Locale } from '../domain/locale.js';
 import { describeError, log } from '../log.js';
-import type { ConversationRepository } from '../storage/conversationRepository.js';
-import type { PlanRepository } from '../storage/planRepository.js';
 import { renderCard } from './cards.js';
 import type { ConsentDelivery, FileOffer, FileSource } from './fileOffer.js';
 import { messagesFor } from './messages.js';
 import { noticeView } from './views.js';
 
-export interface FileConsentDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  conversations: ConversationRepository;
+export interface FileConsentDependencies
+  extends Pick<AgreementContext, 'agreementId'>, Pick<Repositories, 'plans' | 'conversations'> {
   /** The bot's Microsoft app id ('' without authentication): writing in a personal chat from a channel's turn. */
   appId: string;
   /** Every feature's files by the name their consent cards carry. */

@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Agreement } from '../domain/agreement.js';
@@ -32,36 +34,21 @@ import {
 } from '../domain/personalData.js';
 import type { Plan } from '../domain/plan.js';
 import { log } from '../log.js';
-import type { AuditLog } from '../storage/auditLog.js';
-import type { ConversationRepository } from '../storage/conversationRepository.js';
-import type { JobStore } from '../storage/jobStore.js';
-import type { LanguageChoices } from '../storage/languageChoices.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import type { ReportRepository } from '../storage/reportRepository.js';
-import type { ReviewRepository } from '../storage/reviewRepository.js';
-import type { RoundRepository } from '../storage/roundRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor } from './messages.js';
 import type { FileSource, OfferedFile } from './fileOffer.js';
 import type { Turn } from './turn.js';
 import { noticeView, personalDataFacts, personalDataView } from './views.js';
 
-export interface PersonalDataDependencies {
-  agreementId: string;
+export interface PersonalDataDependencies
+  extends
+    Pick<AgreementContext, 'agreementId' | 'timeZone' | 'locale' | 'now'>,
+    Pick<
+      Repositories,
+      'plans' | 'reports' | 'audit' | 'reviews' | 'rounds' | 'conversations' | 'languages' | 'jobs'
+    > {
   /** The agreement file as read at start, and where it is: an erasure says whether the file still names them. */
   agreementFile: { path: string; agreement: Agreement };
-  plans: PlanRepository;
-  reports: ReportRepository;
-  audit: AuditLog;
-  reviews: ReviewRepository;
-  rounds: RoundRepository;
-  conversations: ConversationRepository;
-  languages: LanguageChoices;
-  jobs: JobStore;
-  timeZone: string;
-  /** The language of what is stored for everyone: the pseudonym's name. */
-  defaultLocale: Locale;
-  now: () => Date;
 }
 
 /** The name a consent card carries so the file is built here again when the coordinator accepts it. */
@@ -186,7 +173,7 @@ export class PersonalDataRequests {
 
     const pseudonym: Pseudonym = {
       aadObjectId: parsed.data.pseudonym,
-      name: messagesFor(this.deps.defaultLocale).personalData.erasedName,
+      name: messagesFor(this.deps.locale).personalData.erasedName,
     };
     const erased = await this.eraseEverywhere(plan, person, pseudonym);
     if (isEmpty(erased)) return notice(m.personalData.title, m.personalData.nothingLeft);

@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { DateTime } from 'luxon';
 import type { Measure, TeamsUser } from '../domain/agreement.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
@@ -16,19 +18,15 @@ import type { Locale } from '../domain/locale.js';
 import { findMeasure } from '../domain/measureSearch.js';
 import type { Plan } from '../domain/plan.js';
 import { log } from '../log.js';
-import type { AuditLog } from '../storage/auditLog.js';
-import { PlanConflictError, type PlanRepository } from '../storage/planRepository.js';
+import { PlanConflictError } from '../storage/planRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import type { Notice } from './checkInViews.js';
 import { messagesFor } from './messages.js';
 import type { Turn } from './turn.js';
 import { noticeView } from './views.js';
 
-export interface PlanManagementDependencies {
-  plans: PlanRepository;
-  audit: AuditLog;
-  now: () => Date;
-}
+export type PlanManagementDependencies = Pick<AgreementContext, 'now'> &
+  Pick<Repositories, 'plans' | 'audit'>;
 
 export interface Coordinator {
   aadObjectId: string;

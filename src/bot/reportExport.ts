@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { z } from 'zod';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { normalizeForMatching } from '../domain/wordMatching.js';
@@ -11,10 +13,6 @@ import {
   type ExportScope,
 } from '../domain/reportCsv.js';
 import { describeError, log } from '../log.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import type { ReportRepository } from '../storage/reportRepository.js';
-import type { RoundRepository } from '../storage/roundRepository.js';
-import type { ReviewRepository } from '../storage/reviewRepository.js';
 import { buildFollowUpReport, FollowUpReportError } from '../reports/followUpReportFile.js';
 import { renderCard } from './cards.js';
 import type { FileSource, OfferedFile } from './fileOffer.js';
@@ -22,15 +20,8 @@ import { messagesFor, type Messages } from './messages.js';
 import type { Turn } from './turn.js';
 import { noticeView } from './views.js';
 
-export interface ReportExportDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  reports: ReportRepository;
-  rounds: RoundRepository;
-  reviews: ReviewRepository;
-  timeZone: string;
-  now: () => Date;
-}
+export type ReportExportDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
+  Pick<Repositories, 'plans' | 'reports' | 'rounds' | 'reviews'>;
 
 /**
  * Teams refuses a message over about 28 KB (the whole activity as JSON); the CSV as text gets 20 KB of it, counted

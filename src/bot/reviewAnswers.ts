@@ -1,9 +1,10 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { may } from '../domain/access.js';
 import type { Locale } from '../domain/locale.js';
 import { compileReview, midTermMonth, parseReviewSubmission } from '../domain/midTermReview.js';
 import type { Plan } from '../domain/plan.js';
 import { log } from '../log.js';
-import type { ReviewRepository } from '../storage/reviewRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor } from './messages.js';
 import { noticeView } from './views.js';
@@ -25,12 +26,11 @@ export function reviewCard(plan: Plan, locale: Locale): AdaptiveCardJson {
   });
 }
 
+export type ReviewAnswersDependencies = Pick<AgreementContext, 'timeZone' | 'now'> &
+  Pick<Repositories, 'reviews'>;
+
 export class ReviewAnswers {
-  constructor(
-    private readonly reviews: ReviewRepository,
-    private readonly timeZone: string,
-    private readonly now: () => Date,
-  ) {}
+  constructor(private readonly deps: ReviewAnswersDependencies) {}
 
   /** `review.submit`: members of the preparation group and the working groups answer for their organisation. */
   async submit(plan: Plan, data: unknown, person: { aadObjectId?: string; name: string }, locale: Locale) {
@@ -40,12 +40,12 @@ export class ReviewAnswers {
     }
     const parsed = parseReviewSubmission(data, plan.agreement.midTermReview.questions.length);
     if (!parsed) return renderCard('notice', noticeView(m.problemTitle, m.review.invalid));
-    await this.reviews.add({
+    await this.deps.reviews.add({
       agreementId: plan.agreement.id,
       organisation: parsed.organisation,
       answers: parsed.answers,
       answeredBy: { aadObjectId: person.aadObjectId, name: person.name },
-      answeredAt: this.now().toISOString(),
+      answeredAt: this.deps.now().toISOString(),
     });
     log.info('review.answered', { organisation: parsed.organisation });
     return renderCard(
@@ -59,7 +59,7 @@ export class ReviewAnswers {
     const m = messagesFor(locale);
     const compiled = compileReview(
       plan.agreement.midTermReview.questions,
-      await this.reviews.list(plan.agreement.id),
+      await this.deps.reviews.list(plan.agreement.id),
     );
     const sections = compiled.map((q) => {
       const lines = (['kommun', 'polis'] as const).flatMap((org) =>
@@ -69,7 +69,7 @@ export class ReviewAnswers {
     });
     return renderCard('status', {
       title: m.review.compiledTitle,
-      computed: m.status.computed(m.dateTime(this.now().toISOString(), this.timeZone)),
+      computed: m.status.computed(m.dateTime(this.deps.now().toISOString(), this.deps.timeZone)),
       round: '',
       sections,
       footer: '',

@@ -207,7 +207,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     const locale =
       command.kind === 'language'
         ? (command.choice ?? chosen ?? command.locale)
-        : (chosen ?? (command.kind === 'unknown' ? undefined : command.locale) ?? this.deps.defaultLocale);
+        : (chosen ?? (command.kind === 'unknown' ? undefined : command.locale) ?? this.deps.locale);
     this.answerIn(context, locale);
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) {
@@ -230,9 +230,9 @@ export class SamverkansBot extends TeamsActivityHandler {
     const inChannel = activity.conversation.conversationType !== 'personal';
     // A channel or group chat is shared: it gets the agreement's language. A person gets theirs, or their Teams'.
     const locale = inChannel
-      ? this.deps.defaultLocale
+      ? this.deps.locale
       : ((await this.chosenLanguage(activity.from?.aadObjectId)) ??
-        localeFrom(activity.locale, this.deps.defaultLocale));
+        localeFrom(activity.locale, this.deps.locale));
     const card = withLocale(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), locale);
     await sendCard(context, card);
   }
@@ -315,7 +315,7 @@ export class SamverkansBot extends TeamsActivityHandler {
 
   /** The person's language where no command word or card tells: their choice, or the agreement's. */
   private async personsLanguage(activity: Activity): Promise<Locale> {
-    return (await this.chosenLanguage(activity.from?.aadObjectId)) ?? this.deps.defaultLocale;
+    return (await this.chosenLanguage(activity.from?.aadObjectId)) ?? this.deps.locale;
   }
 
   /** Every card this turn sends or updates carries the turn's language into its buttons. */

@@ -1,3 +1,5 @@
+import type { AgreementContext } from './agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { z } from 'zod';
 import { measureIdSchema, type Measure } from '../domain/agreement.js';
 import { may } from '../domain/access.js';
@@ -16,20 +18,11 @@ import {
   type ReportPoint,
   type StatusOverview,
 } from '../domain/statusOverview.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import type { ReportRepository } from '../storage/reportRepository.js';
-import type { RoundRepository } from '../storage/roundRepository.js';
 import { renderCard, type AdaptiveCardJson } from './cards.js';
 import { messagesFor, type Messages } from './messages.js';
 
-export interface StatusDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  reports: ReportRepository;
-  rounds: RoundRepository;
-  timeZone: string;
-  now: () => Date;
-}
+export type StatusDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
+  Pick<Repositories, 'plans' | 'reports' | 'rounds'>;
 
 /** Who asks, and where: what they may see depends on both. */
 export interface Asker {

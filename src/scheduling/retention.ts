@@ -1,3 +1,5 @@
+import type { AgreementContext } from '../bot/agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { createHash, randomUUID } from 'node:crypto';
 // The module object, not named imports: the tests inject disk faults into it.
 import fs from 'node:fs/promises';
@@ -7,28 +9,21 @@ import { z } from 'zod';
 import type { Agreement } from '../domain/agreement.js';
 import type { CheckInRound } from '../domain/checkInRound.js';
 import { followUpReport } from '../domain/followUpReport.js';
-import type { Locale } from '../domain/locale.js';
 import type { ReviewAnswer } from '../domain/midTermReview.js';
 import type { Plan } from '../domain/plan.js';
 import type { Report } from '../domain/report.js';
 import { reportCsv } from '../domain/reportCsv.js';
 import { retentionState } from '../domain/retention.js';
-import { nextAllowedMoment, type WorkingCalendar } from '../domain/workingCalendar.js';
+import { nextAllowedMoment } from '../domain/workingCalendar.js';
 import { messagesFor } from '../bot/messages.js';
 import { describeError, log } from '../log.js';
 import { markdownReport } from '../reports/markdownReport.js';
-import type { AuditLog } from '../storage/auditLog.js';
-import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import type { ReportRepository } from '../storage/reportRepository.js';
+import type { ClaimedJob } from '../storage/jobStore.js';
 import {
   RetentionRecordConflictError,
   type ArchivedFile,
   type RetentionRecord,
-  type RetentionRecords,
 } from '../storage/retentionRecords.js';
-import type { ReviewRepository } from '../storage/reviewRepository.js';
-import type { RoundRepository } from '../storage/roundRepository.js';
 import { parseJobPayload } from './checkIns.js';
 import type { Messenger } from './messenger.js';
 import type { JobHandler, JobOutcome } from './scheduler.js';
@@ -40,20 +35,12 @@ export interface RetentionSettings {
   archiveDir: string;
 }
 
-export interface RetentionDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  reports: ReportRepository;
-  reviews: ReviewRepository;
-  rounds: RoundRepository;
-  records: RetentionRecords;
-  jobs: JobStore;
-  audit: AuditLog;
+export interface RetentionDependencies
+  extends
+    Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
+    Pick<Repositories, 'plans' | 'reports' | 'reviews' | 'rounds' | 'retentionRecords' | 'jobs' | 'audit'> {
   messenger: Messenger;
-  calendar: WorkingCalendar;
   settings: RetentionSettings;
-  locale: Locale;
-  now: () => Date;
 }
 
 export const retentionJobKind = 'removeReports';
@@ -121,7 +108,7 @@ export class Retention {
     const state = retentionState(plan.agreement, months, now, timeZone);
     if (state.kind !== 'due') return;
     const agreementId = plan.agreement.id;
-    const record = await this.deps.records.get(agreementId, state.validTo);
+    const record = await this.deps.retentionRecords.get(agreementId, state.validTo);
     if (record?.state === 'done') return;
     let generation = record?.generation ?? 0;
     if (await this.deps.jobs.completion(jobId(agreementId, state.validTo, generation))) {
@@ -155,14 +142,14 @@ export class Retention {
     // An extension recorded since the job was planned moves the end; a longer period moves the day.
     if (state.kind !== 'due' || state.validTo !== validTo) return { kind: 'done', outcome: 'not due' };
 
-    let record = await this.deps.records.get(plan.agreement.id, validTo);
+    let record = await this.deps.retentionRecords.get(plan.agreement.id, validTo);
     if (record?.state === 'done') return { kind: 'done', outcome: 'already removed' };
     if (!record?.archive) {
       record = await this.archive(plan, state.validTo, state.dueOn, months, record, generation);
     }
     if (record.state === 'archived') record = await this.remove(record);
     await this.announce(plan, record);
-    const done = await this.deps.records.save({ ...record, state: 'done' }, record.etag);
+    const done = await this.deps.retentionRecords.save({ ...record, state: 'done' }, record.etag);
     return { kind: 'done', outcome: `removed; archive ${done.archive?.files[0]?.name ?? ''}` };
   }
 
@@ -174,7 +161,7 @@ export class Retention {
     generation: number,
   ): Promise<number | undefined> {
     try {
-      const saved = await this.deps.records.save(
+      const saved = await this.deps.retentionRecords.save(
         record
           ? { ...record, generation: generation + 1 }
           : { agreementId, validTo, state: 'planned', generation: generation + 1 },
@@ -185,7 +172,7 @@ export class Retention {
     } catch (err) {
       if (!(err instanceof RetentionRecordConflictError)) throw err;
       // Another instance planned the next run, or the removal finished meanwhile.
-      const current = await this.deps.records.get(agreementId, validTo);
+      const current = await this.deps.retentionRecords.get(agreementId, validTo);
       return current && current.state !== 'done' && current.generation > generation
         ? current.generation
         : undefined;
@@ -263,7 +250,7 @@ export class Retention {
         : new ArchiveError(`Could not write the archive to ${archiveDir}`);
     }
     // Recorded before anything is removed: from here on the archive is the one kept, and never written again.
-    const saved = await this.deps.records.save(
+    const saved = await this.deps.retentionRecords.save(
       {
         agreementId: agreement.id,
         validTo,
@@ -320,7 +307,7 @@ export class Retention {
     const kept = reports.kept + reviews.kept;
     // Saved after the archive was written (an old card used after the agreement ended): not in the archive, so kept.
     if (kept > 0) log.warn('retention.newerKept', { agreementId, kept });
-    const saved = await this.deps.records.save(
+    const saved = await this.deps.retentionRecords.save(
       {
         ...record,
         state: 'removed',

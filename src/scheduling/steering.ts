@@ -1,3 +1,5 @@
+import type { AgreementContext } from '../bot/agreementContext.js';
+import type { Repositories } from '../storage/repositories.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { coordinatorsOf, type GroupKind, type SteeringMeeting } from '../domain/agreement.js';
@@ -13,15 +15,13 @@ import {
   upcomingMeetings,
   type MeetingSummary,
 } from '../domain/steering.js';
-import { nextAllowedMoment, workingDaysBefore, type WorkingCalendar } from '../domain/workingCalendar.js';
+import { nextAllowedMoment, workingDaysBefore } from '../domain/workingCalendar.js';
 import { renderCard } from '../bot/cards.js';
 import { reviewCard } from '../bot/reviewAnswers.js';
 import { midTermMonth } from '../domain/midTermReview.js';
 import { messagesFor, type Messages } from '../bot/messages.js';
 import { log } from '../log.js';
-import type { ClaimedJob, JobStore } from '../storage/jobStore.js';
-import type { PlanRepository } from '../storage/planRepository.js';
-import type { ReportRepository } from '../storage/reportRepository.js';
+import type { ClaimedJob } from '../storage/jobStore.js';
 import { parseJobPayload } from './checkIns.js';
 import type { Messenger, OutgoingMessage } from './messenger.js';
 import type { JobHandler, JobOutcome } from './scheduler.js';
@@ -44,16 +44,12 @@ export interface SteeringSettings {
   renewalNoticeWorkingDays: number;
 }
 
-export interface SteeringDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  reports: ReportRepository;
-  jobs: JobStore;
+export interface SteeringDependencies
+  extends
+    Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
+    Pick<Repositories, 'plans' | 'reports' | 'jobs'> {
   messenger: Messenger;
-  calendar: WorkingCalendar;
   settings: SteeringSettings;
-  locale: Locale;
-  now: () => Date;
 }
 
 /** Planning notices is cheap but not free; once every few minutes per instance is plenty. */

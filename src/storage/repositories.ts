@@ -1,0 +1,37 @@
+import { AuditLog } from './auditLog.js';
+import { ConversationRepository } from './conversationRepository.js';
+import { JobStore } from './jobStore.js';
+import { LanguageChoices } from './languageChoices.js';
+import { PlanRepository } from './planRepository.js';
+import { ReportRepository } from './reportRepository.js';
+import { RetentionRecords } from './retentionRecords.js';
+import { ReviewRepository } from './reviewRepository.js';
+import { RoundRepository } from './roundRepository.js';
+import type { TableStore } from './tableStore.js';
+
+/** Every repository, on one storage account, made once at start and shared by the features. */
+export interface Repositories {
+  plans: PlanRepository;
+  reports: ReportRepository;
+  rounds: RoundRepository;
+  reviews: ReviewRepository;
+  jobs: JobStore;
+  audit: AuditLog;
+  conversations: ConversationRepository;
+  languages: LanguageChoices;
+  retentionRecords: RetentionRecords;
+}
+
+export function openRepositories(store: TableStore): Repositories {
+  return {
+    plans: new PlanRepository(store),
+    reports: new ReportRepository(store),
+    rounds: new RoundRepository(store),
+    reviews: new ReviewRepository(store),
+    jobs: new JobStore(store),
+    audit: new AuditLog(store),
+    conversations: new ConversationRepository(store),
+    languages: new LanguageChoices(store),
+    retentionRecords: new RetentionRecords(store),
+  };
+}
