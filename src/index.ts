@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { FileProblemsError } from './config/agreementFile.js';
 import { ConfigError, loadConfig } from './config/env.js';
-import { describeError, log, setLogLevel } from './log.js';
+import { describeError, log, setLogLevel } from './platform/log.js';
 import { startTelemetry } from './platform/telemetry.js';
 
 /** The process: read settings, start, print where it listens, stop cleanly on a signal. */

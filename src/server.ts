@@ -1,8 +1,8 @@
 import restify from 'restify';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { restifyLogger } from './log.js';
-import type { BotEndpoint } from './bot/botEndpoint.js';
+import { restifyLogger } from './platform/log.js';
+import type { BotEndpoint } from './teams/botEndpoint.js';
 
 export interface HttpServer {
   url: string;

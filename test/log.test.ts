@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { describeError, log, restifyLogger, setLogLevel, withLogContext, type LogLevel } from '../src/log.js';
+import {
+  describeError,
+  log,
+  restifyLogger,
+  setLogLevel,
+  withLogContext,
+  type LogLevel,
+} from '../src/platform/log.js';
 
 interface Written {
   stdout: string[];

@@ -77,7 +77,7 @@ export interface CatalogCommand {
   description: Localized;
   group: CommandGroup;
   who: Audience;
-  /** What `runCommand` (bot/commandHandlers.ts) asks `may` (access.ts) before it acts; absent when it asks nothing. */
+  /** What `runCommand` (features/commandHandlers.ts) asks `may` (access.ts) before it acts; absent when it asks nothing. */
   action?: Action;
   /** Where in Teams it makes sense. */
   scopes: readonly TeamsScope[];

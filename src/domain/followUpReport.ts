@@ -12,7 +12,7 @@ import { statusOverview, trafficLight, type MeasureOverview, type TrafficLight }
  * Skriftlig uppföljning: the written follow-up report the steering group (styrgruppen) sends to both
  * organisations, for one steering meeting or for the whole agreement up to a date. The agreement's parties are
  * Swedish authorities, so the report is in Swedish whatever language people use the bot in; this file builds
- * its content, `src/reports/` lays it out as Word and Markdown.
+ * its content, `src/features/reports/` lays it out as Word and Markdown.
  */
 
 /** For a planned steering meeting, or for everything up to and including a date. Dates are YYYY-MM-DD. */

@@ -12,7 +12,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
-import { log } from '../log.js';
+import { log } from './log.js';
 
 /**
  * Telemetry: traces and metrics to Application Insights through OpenTelemetry, only with

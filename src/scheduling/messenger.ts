@@ -1,5 +1,5 @@
 /**
- * How scheduled work reaches people in Teams. The Bot Framework implementation lives in `src/bot/`; scheduling
+ * How scheduled work reaches people in Teams. The Bot Framework implementation lives in `src/teams/`; scheduling
  * only sees this port.
  */
 export interface OutgoingMessage {

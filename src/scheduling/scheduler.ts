@@ -1,4 +1,4 @@
-import { describeError as errorFields, log, withLogContext } from '../log.js';
+import { describeError as errorFields, log, withLogContext } from '../platform/log.js';
 import { inSpan, noteOutcome, recordJobLateness } from '../platform/telemetry.js';
 import { LeaseLostError, type ClaimedJob, type JobStore } from '../storage/jobStore.js';
 

@@ -1,6 +1,6 @@
 import { findExampleHistory } from '../config/exampleHistoryFile.js';
 import type { Agreement } from '../domain/agreement.js';
-import { log } from '../log.js';
+import { log } from '../platform/log.js';
 import { ReportRepository } from './reportRepository.js';
 import { RoundRepository } from './roundRepository.js';
 import type { TableStore } from './tableStore.js';

@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
-import { describeError, log } from '../log.js';
+import { describeError, log } from '../platform/log.js';
 
 /**
  * Azurite's table service as a child process, for `npm start` on a machine without an Azure account and for

@@ -1,7 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
 import type { ReportPoint } from '../domain/statusOverview.js';
-import { describeError, log } from '../log.js';
+import { describeError, log } from '../platform/log.js';
 import {
   deleteRows,
   isStatus,

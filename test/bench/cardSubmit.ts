@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
-import { setLogLevel } from '../../src/log.js';
+import { setLogLevel } from '../../src/platform/log.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
 import { cardAction, personalMessage, users, type Activity } from '../harness/activities.js';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * The yardstick: the smallest bot the Bot Framework SDK makes, on the same restify server, body parser and
  * CloudAdapter (unauthenticated, as the bot runs without an app id locally) as `src/server.ts` and
- * `src/bot/botEndpoint.ts`. It answers every message by echoing it, which costs one call to the connector,
+ * `src/teams/botEndpoint.ts`. It answers every message by echoing it, which costs one call to the connector,
  * like the bot's card update does.
  */
 export async function startEchoBot(port = 0): Promise<{ url: string; close(): Promise<void> }> {

@@ -1,4 +1,4 @@
-import { StatusAnswers } from '../../src/bot/statusAnswers.js';
+import { StatusAnswers } from '../../src/features/status/statusAnswers.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';

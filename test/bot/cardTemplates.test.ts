@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { cardFields, renderCard, type CardData, type CardName } from '../../src/bot/cards.js';
-import { checkInFormView, checkInReadView } from '../../src/bot/checkInViews.js';
+import { cardFields, renderCard, type CardData, type CardName } from '../../src/features/shared/cards.js';
+import { checkInFormView, checkInReadView } from '../../src/features/checkIns/checkInViews.js';
 import {
   helpView,
   measuresView,
@@ -10,7 +10,7 @@ import {
   personalDataFacts,
   personalDataView,
   welcomeView,
-} from '../../src/bot/views.js';
+} from '../../src/features/shared/views.js';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import { draftFrom } from '../../src/domain/checkInSubmission.js';
 import type { Plan } from '../../src/domain/plan.js';

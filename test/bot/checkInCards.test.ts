@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
-import { renderCard, type AdaptiveCardJson } from '../../src/bot/cards.js';
-import { checkInFormView, checkInReadView, type Notice } from '../../src/bot/checkInViews.js';
+import { renderCard, type AdaptiveCardJson } from '../../src/features/shared/cards.js';
+import { checkInFormView, checkInReadView, type Notice } from '../../src/features/checkIns/checkInViews.js';
 import type { Agreement, Measure, TeamsUser } from '../../src/domain/agreement.js';
 import type { CheckInRound } from '../../src/domain/checkInRound.js';
 import {

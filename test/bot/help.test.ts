@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { renderCard } from '../../src/bot/cards.js';
-import { helpView } from '../../src/bot/views.js';
+import { renderCard } from '../../src/features/shared/cards.js';
+import { helpView } from '../../src/features/shared/views.js';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import {
   commandCatalog,

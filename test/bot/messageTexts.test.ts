@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { messagesFor } from '../../src/bot/messages.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
 import { locales } from '../../src/domain/locale.js';
 import { angleBracketPlaceholder, asTeamsShows } from '../harness/teamsText.js';
 

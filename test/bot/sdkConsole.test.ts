@@ -5,7 +5,7 @@ import {
   type Request,
   type Response,
 } from 'botbuilder';
-import { quietSdkConsole } from '../../src/bot/sdkConsole.js';
+import { quietSdkConsole } from '../../src/teams/sdkConsole.js';
 import { outputDuring } from '../harness/logs.js';
 
 /** What the Bot Framework SDK prints past the logger: stack traces and keys, not one JSON line per event. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { envSchema } from '../../src/config/env.js';
-import { describeError, log, withLogContext } from '../../src/log.js';
+import { describeError, log, withLogContext } from '../../src/platform/log.js';
 import { logsDuring } from '../harness/logs.js';
 import { readMarkdown, tableRows } from './markdown.js';
 

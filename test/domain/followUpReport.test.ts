@@ -12,7 +12,7 @@ import {
   type ReportReviewAnswer,
 } from '../../src/domain/followUpReport.js';
 import type { Report } from '../../src/domain/report.js';
-import { swedishLabels } from '../../src/reports/followUpReportFile.js';
+import { swedishLabels } from '../../src/features/reports/followUpReportFile.js';
 
 const examplePath = fileURLToPath(new URL('../../agreements/example.yaml', import.meta.url));
 const zone = 'Europe/Stockholm';

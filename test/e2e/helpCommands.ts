@@ -1,6 +1,6 @@
 import { parseCommand, type Command } from '../../src/domain/command.js';
 import { normalizeForMatching } from '../../src/domain/wordMatching.js';
-import { messagesFor, type Messages } from '../../src/bot/messages.js';
+import { messagesFor, type Messages } from '../../src/features/shared/messages.js';
 import type { Answer } from './conversation.js';
 import { ANY, anyOf, exactly, sv } from './texts.js';
 

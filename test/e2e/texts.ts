@@ -1,7 +1,7 @@
-import { messagesFor, type Messages } from '../../src/bot/messages.js';
+import { messagesFor, type Messages } from '../../src/features/shared/messages.js';
 
 /**
- * What the bot says, from its own catalog (src/bot/messages.ts), so these tests follow its wording. The helpers turn
+ * What the bot says, from its own catalog (src/features/shared/messages.ts), so these tests follow its wording. The helpers turn
  * a catalog text into what the page shows: Adaptive Cards render **bold** as plain text and drop anything that looks
  * like an HTML tag (`<insats>`).
  */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { messagesFor } from '../../src/bot/messages.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
 import { parseCommand } from '../../src/domain/command.js';
-import { localeOfCard } from '../../src/bot/cardLanguage.js';
+import { localeOfCard } from '../../src/teams/cardLanguage.js';
 import { localeFrom, type Locale } from '../../src/domain/locale.js';
 import { tableNames, type TableName } from '../../src/storage/tableStore.js';
 import { fixture, users, type Activity, type ChannelPlace, type TeamsUser } from '../harness/activities.js';
@@ -15,7 +15,7 @@ import { startTestBot, type TestBot } from '../harness/testBot.js';
  * nothing in the plan, the rounds, the reports, the audit log or the scheduled jobs.
  *
  * Activities whose Bot Framework envelope was broken on purpose (fields Teams always sends left out or of the
- * wrong type) are either refused with 400, nothing sent (src/bot/teamsEnvelope.ts: what no answer can be
+ * wrong type) are either refused with 400, nothing sent (src/teams/teamsEnvelope.ts: what no answer can be
  * addressed without), or answered like any other: never "something went wrong", and a card button never a 501.
  *
  * The senders are people who may not change anything (strangers, and Patti, who owns measures 2.1 and 2.2 but is

@@ -516,7 +516,7 @@ async function startBotProcess(azurite: LocalAzurite, now: number): Promise<BotP
   };
   const script = `
     const [settings, now, logLevel] = JSON.parse(process.argv[1]);
-    const { setLogLevel } = await import(${JSON.stringify(href('../../src/log.js'))});
+    const { setLogLevel } = await import(${JSON.stringify(href('../../src/platform/log.js'))});
     setLogLevel(logLevel);
     const { loadConfig } = await import(${JSON.stringify(href('../../src/config/env.js'))});
     const { startApp } = await import(${JSON.stringify(href('../../src/app.js'))});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { messagesFor } from '../../src/bot/messages.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
 import { commandCatalog, usage, type Audience } from '../../src/domain/commandCatalog.js';
 import { channelMessage, newChannel, personalMessage, users, type TeamsUser } from '../harness/activities.js';
 import { cardText } from '../harness/connector.js';

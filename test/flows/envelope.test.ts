@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { messagesFor } from '../../src/bot/messages.js';
-import { parseEnvelope } from '../../src/bot/teamsEnvelope.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
+import { parseEnvelope } from '../../src/teams/teamsEnvelope.js';
 import { tableNames } from '../../src/storage/tableStore.js';
 import {
   cardAction,
@@ -17,7 +17,7 @@ import { logsDuring } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 /**
- * The envelope Teams puts around every activity (src/bot/teamsEnvelope.ts): what a real Teams client sends is
+ * The envelope Teams puts around every activity (src/teams/teamsEnvelope.ts): what a real Teams client sends is
  * read as sent; an envelope no answer can be addressed from is refused with 400 and nothing is handled; what the
  * bot can do without, found of the wrong type, is read as absent and the person is answered.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFollowUpReport } from '../../src/reports/followUpReportFile.js';
+import { buildFollowUpReport } from '../../src/features/reports/followUpReportFile.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';

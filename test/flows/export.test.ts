@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { messagesFor } from '../../src/bot/messages.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { messagesFor } from '../../src/bot/messages.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
 import { commandCatalog, usage } from '../../src/domain/commandCatalog.js';
 import type { Report } from '../../src/domain/report.js';
 import { AuditLog } from '../../src/storage/auditLog.js';

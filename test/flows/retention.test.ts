@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import sinon from 'sinon';
 import type { ReviewAnswer } from '../../src/domain/midTermReview.js';
 import type { Report } from '../../src/domain/report.js';
-import type { ArchiveDocument } from '../../src/scheduling/retention.js';
+import type { ArchiveDocument } from '../../src/features/retention/retention.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';

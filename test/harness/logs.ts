@@ -1,4 +1,4 @@
-import { setLogLevel, type LogLevel } from '../../src/log.js';
+import { setLogLevel, type LogLevel } from '../../src/platform/log.js';
 
 export interface LogLine {
   level: string;

@@ -1,6 +1,6 @@
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/env.js';
-import { setLogLevel } from '../../src/log.js';
+import { setLogLevel } from '../../src/platform/log.js';
 import { TableStore } from '../../src/storage/tableStore.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { startLoopbackConnector, type LoopbackConnector } from './connector.js';

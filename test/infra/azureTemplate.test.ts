@@ -908,7 +908,10 @@ describe('Azure deployment', () => {
 
     it('stages everything the bot reads from beside its code: the cards and the agreement files', () => {
       const script = readText('infra/stageWebApp.mjs');
-      assert.match(readText('src/bot/cards.ts'), /new URL\('\.\.\/\.\.\/cards\/', import\.meta\.url\)/);
+      assert.match(
+        readText('src/features/shared/cards.ts'),
+        /new URL\('\.\.\/\.\.\/\.\.\/cards\/', import\.meta\.url\)/,
+      );
       for (const entry of ['cards', 'agreements', 'dist', 'package.json', 'package-lock.json']) {
         assert.ok(script.includes(`'${entry}'`), entry);
       }

@@ -36,12 +36,16 @@ function importWithout(modules: readonly string[]): Promise<string | undefined> 
 describe('what the server loads at start', () => {
   it('starts without the Word report library and the packaging tools’ libraries', async () => {
     assert.equal(
-      await importWithout(['./src/app.ts', './src/config/env.ts', './src/reports/followUpReportFile.ts']),
+      await importWithout([
+        './src/app.ts',
+        './src/config/env.ts',
+        './src/features/reports/followUpReportFile.ts',
+      ]),
       undefined,
     );
   });
 
   it('loads the Word report library when a report is written (the check above can fail)', async () => {
-    assert.equal(await importWithout(['./src/reports/docxReport.ts']), 'refused at start: docx');
+    assert.equal(await importWithout(['./src/features/reports/docxReport.ts']), 'refused at start: docx');
   });
 });

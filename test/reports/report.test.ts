@@ -17,7 +17,7 @@ import {
   FollowUpReportError,
   swedishLabels,
   type FollowUpReportSources,
-} from '../../src/reports/followUpReportFile.js';
+} from '../../src/features/reports/followUpReportFile.js';
 import { startLocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
@@ -687,7 +687,7 @@ function runReport(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', '--disable-warning=DEP0111', 'src/reports/cli.ts', ...args],
+      ['--import', 'tsx', '--disable-warning=DEP0111', 'src/features/reports/cli.ts', ...args],
       {
         env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

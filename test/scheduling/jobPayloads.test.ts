@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { JobStore, type JobSpec } from '../../src/storage/jobStore.js';
-import { retentionJobKind } from '../../src/scheduling/retention.js';
+import { retentionJobKind } from '../../src/features/retention/retention.js';
 import { logsDuring, type LogLine } from '../harness/logs.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 

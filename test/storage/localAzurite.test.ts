@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
-import { setLogLevel } from '../../src/log.js';
+import { setLogLevel } from '../../src/platform/log.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StatusAnswers } from '../../src/bot/statusAnswers.js';
+import { StatusAnswers } from '../../src/features/status/statusAnswers.js';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import type { Report } from '../../src/domain/report.js';
