@@ -27,10 +27,7 @@ export class DeliveryError extends Error {
   }
 }
 
-/**
- * Called once, right before the first attempt to send leaves for Teams (after any wait for a free slot). What it
- * throws stops the send: nothing leaves, and the caller gets the error as it was thrown.
- */
+/** Called once, right before the first attempt to send leaves for Teams (after any wait for a free slot). */
 export type BeforeSending = () => Promise<void>;
 
 export interface Messenger {
