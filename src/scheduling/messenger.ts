@@ -27,7 +27,10 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Called once, right before the first attempt to send leaves for Teams (after any wait for a free slot). */
+/**
+ * Called once, right before the first attempt to send leaves for Teams (after any wait for a free slot). What it
+ * throws stops the send: nothing leaves, and the caller gets the error as it was thrown.
+ */
 export type BeforeSending = () => Promise<void>;
 
 export interface Messenger {

@@ -148,6 +148,9 @@ export class SendFailedError extends Error {
  * whole thread, so other sends to it wait too. Returns the result, or throws SendFailedError with the attempts
  * made and the last status code.
  *
+ * `beforeFirstAttempt` runs once, after the first slot is granted and right before the first attempt leaves: what
+ * it throws stops the send as it is, never sent and never taken for a failed send (so never retried).
+ *
  * Wrap the connector call itself (`context.sendActivity` inside `continueConversationAsync`'s callback), not
  * `continueConversationAsync`: the adapter hands errors thrown in the callback to `onTurnError` and resolves.
  */
@@ -157,10 +160,19 @@ export async function sendWithRetry<T>(
   pacer: SendPacer,
   options: RetryOptions & {
     onRetry?: (info: { attempt: number; delayMs: number; statusCode?: number }) => void;
+    beforeFirstAttempt?: () => Promise<void>;
   } = {},
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const done = await pacer.acquire(threadKey);
+    if (attempt === 1 && options.beforeFirstAttempt) {
+      try {
+        await options.beforeFirstAttempt();
+      } catch (err) {
+        done();
+        throw err;
+      }
+    }
     try {
       const result = await send();
       done();

@@ -35,8 +35,11 @@ export class ConversationRepository {
   private readonly table: TableClient;
   /** What this process last wrote or read per conversation, so an unchanged reference is not written again. */
   private readonly known = new Map<string, { fingerprint: string; at: number }>();
-  /** Writes in flight per conversation; two at once may land in either order, so neither is remembered. */
-  private readonly writing = new Map<string, { count: number; contested: boolean }>();
+  /**
+   * Writes in flight per conversation. Two at once of different references may land in either order, so neither
+   * is remembered; two of the same reference (one person pressing two cards at once) leave it stored either way.
+   */
+  private readonly writing = new Map<string, { count: number; fingerprint: string; contested: boolean }>();
   /** Writes started in this process, so a read that overlapped one is not remembered. */
   private writesStarted = 0;
 
@@ -71,10 +74,11 @@ export class ConversationRepository {
       ...(conversation.tenantId ? { tenantId: conversation.tenantId } : {}),
     };
     const key = memoryKey(conversation.kind, conversation.id);
-    const writing = this.writing.get(key) ?? { count: 0, contested: false };
+    const fingerprint = fingerprintOf(conversation);
+    const writing = this.writing.get(key) ?? { count: 0, fingerprint, contested: false };
     writing.count++;
     this.writesStarted++;
-    if (writing.count > 1) writing.contested = true;
+    if (writing.fingerprint !== fingerprint) writing.contested = true;
     this.writing.set(key, writing);
     this.known.delete(key);
     let stored = false;

@@ -40,7 +40,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-interface PendingRow {
+type PendingRow = {
   partitionKey: string;
   rowKey: string;
   jobId: string;
@@ -53,7 +53,14 @@ interface PendingRow {
   leaseOwner: string;
   leaseUntil: string;
   lastError: string;
-}
+  /**
+   * Set by `enqueueNew`: the id was never used, so no completion marker can be older than the row, and while
+   * nobody has held the job (no lease owner, no attempt) nobody can have completed it either. A claim of such a
+   * row skips looking for the marker. Missing on rows `enqueue` adds: it may re-add a job that completed a moment
+   * before, which the claim then finds.
+   */
+  newId?: boolean;
+};
 
 interface DoneRow {
   partitionKey: string;
@@ -67,6 +74,14 @@ interface DoneRow {
 
 const pendingPartition = 'pending';
 const donePartition = 'done';
+/** Table Storage takes at most 100 operations in one transaction. */
+const transactionMax = 100;
+/**
+ * How long the due jobs one claim listed are handed out by the claims after it before storage is asked again.
+ * A round's thousand prompts are claimed 25 at a time: listing every due job for every batch would read the whole
+ * backlog forty times over.
+ */
+const listingReusedMs = 10_000;
 /** Table Storage allows 32K characters in a string property; an error note needs far less. */
 const maxErrorLength = 500;
 
@@ -80,6 +95,8 @@ const maxErrorLength = 500;
  */
 export class JobStore {
   private readonly table: TableClient;
+  /** Due jobs the last listing found and no claim has taken yet, oldest first (see claimDue). */
+  private listed: { at: number; rows: PendingCandidate[] } | undefined;
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.jobs);
@@ -91,18 +108,7 @@ export class JobStore {
    */
   async enqueue(spec: JobSpec): Promise<boolean> {
     if (await this.completion(spec.id)) return false;
-    const row: PendingRow = {
-      partitionKey: pendingPartition,
-      rowKey: keyOf(spec.id),
-      jobId: spec.id,
-      kind: spec.kind,
-      dueAt: normalise(spec.dueAt),
-      payload: JSON.stringify(spec.payload),
-      attempts: 0,
-      leaseOwner: '',
-      leaseUntil: '',
-      lastError: '',
-    };
+    const row = pendingRowOf(spec);
     let etag: string | undefined;
     try {
       // The insert is the race: of two instances enqueueing the same id, exactly one succeeds.
@@ -121,41 +127,130 @@ export class JobStore {
   }
 
   /**
+   * Adds the jobs of something just created, whose ids were never used (the jobs of a round this call opened), in
+   * transactions of a hundred instead of three requests each: no completion marker can exist for them, so none is
+   * looked for, neither here nor when they are first claimed (`PendingRow.newId`). A transaction that meets a job
+   * already pending adds nothing; its jobs then go one by one through `enqueue`.
+   */
+  async enqueueNew(specs: readonly JobSpec[]): Promise<void> {
+    for (let i = 0; i < specs.length; i += transactionMax) {
+      const chunk = specs.slice(i, i + transactionMax);
+      try {
+        await this.table.submitTransaction(
+          chunk.map((spec) => ['create', { ...pendingRowOf(spec), newId: true }]),
+        );
+      } catch (err) {
+        if (!isStatus(err, 409)) throw err;
+        for (const spec of chunk) await this.enqueue(spec);
+      }
+    }
+  }
+
+  /**
    * Claims up to `limit` jobs that are due at `now` and not held by a live lease, oldest dueAt first. Jobs that
    * another instance claims first are skipped; a leftover row of a job that already completed is removed.
+   *
+   * The due jobs one listing finds are handed out by the claims after it for up to ten seconds (`listingReusedMs`)
+   * while they last, instead of listing them all again for every batch. Each is claimed only as it was listed
+   * (ETag), so one that another instance claimed, retried or finished meanwhile is skipped as before. A claim that
+   * cannot fill `limit` from an earlier listing lists again, so fewer than `limit` still means that no more are
+   * due; a job that became due after the listing waits at most those ten seconds.
    */
   async claimDue(now: Date, owner: string, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
-    const at = now.toISOString();
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    const candidates: (PendingRow & { etag: string })[] = [];
-    const rows = this.table.listEntities<PendingRow>({
-      queryOptions: {
-        filter: odata`PartitionKey eq ${pendingPartition} and dueAt le ${at} and leaseUntil le ${at}`,
-      },
-    });
-    for await (const row of rows) candidates.push(row);
-    candidates.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.rowKey, b.rowKey));
-
     const claimed: ClaimedJob[] = [];
-    for (const row of candidates) {
-      if (claimed.length >= limit) break;
-      let etag: string;
-      try {
-        etag = await this.merge({ rowKey: row.rowKey, leaseOwner: owner, leaseUntil }, row.etag, row.jobId);
-      } catch (err) {
-        if (err instanceof LeaseLostError) continue;
-        throw err;
+    let listing = this.recentListing(now);
+    for (;;) {
+      const candidates = listing ?? (await this.listDue(now));
+      while (claimed.length < limit && candidates.length > 0) {
+        const batch = candidates.splice(0, limit - claimed.length);
+        claimed.push(...(await this.claimAll(batch, owner, leaseUntil)));
       }
+      if (claimed.length >= limit || !listing) return claimed;
+      listing = undefined;
+    }
+  }
+
+  /**
+   * Leases listed jobs, each only as it was listed (ETag): all of them in one transaction, which either takes
+   * every lease or none; when one of them changed meanwhile (another instance claimed it, say), one by one.
+   * Then drops those that completed; see claimDue.
+   */
+  private async claimAll(
+    rows: readonly PendingCandidate[],
+    owner: string,
+    leaseUntil: string,
+  ): Promise<ClaimedJob[]> {
+    let leased: Array<{ row: PendingCandidate; etag: string }> = [];
+    try {
+      const response = await this.table.submitTransaction(
+        rows.map((row) => [
+          'update',
+          { partitionKey: pendingPartition, rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
+          'Merge',
+          { etag: row.etag },
+        ]),
+      );
+      // The answers come in the order of the operations (Table Storage names no row in an update's answer).
+      for (const [i, row] of rows.entries()) {
+        const etag = response.subResponses[i]?.etag;
+        // Table Storage always answers with an ETag; without one the lease could not be proven later.
+        if (!etag) throw new Error('Table Storage answered a lease without an ETag');
+        leased.push({ row, etag });
+      }
+    } catch (err) {
+      if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
+      leased = [];
+      for (const row of rows) {
+        try {
+          const etag = await this.merge(
+            { rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
+            row.etag,
+            row.jobId,
+          );
+          leased.push({ row, etag });
+        } catch (single) {
+          if (!(single instanceof LeaseLostError)) throw single;
+        }
+      }
+    }
+    const claimed: ClaimedJob[] = [];
+    for (const { row, etag } of leased) {
       // Checked only once the lease is ours, so a holder that finished meanwhile cannot slip past: a job
-      // that crashed between its completion marker and the removal of its row must never run again.
-      if (await this.completion(row.jobId)) {
+      // that crashed between its completion marker and the removal of its row must never run again. A new job
+      // nobody has held yet cannot have completed (see PendingRow.newId).
+      const neverHeld = row.newId === true && row.leaseOwner === '' && row.attempts === 0;
+      if (!neverHeld && (await this.completion(row.jobId))) {
         await this.deleteQuietly(row.rowKey, etag);
         continue;
       }
       claimed.push({ ...toSpec(row), attempts: row.attempts, etag, leaseOwner: owner, leaseUntil });
     }
     return claimed;
+  }
+
+  /** What the last listing left unclaimed, if it is recent enough to hand out (see claimDue). */
+  private recentListing(now: Date): PendingCandidate[] | undefined {
+    const listed = this.listed;
+    if (!listed || listed.rows.length === 0) return undefined;
+    const age = now.getTime() - listed.at;
+    return age >= 0 && age < listingReusedMs ? listed.rows : undefined;
+  }
+
+  /** The due jobs not under a live lease, oldest first; kept for the claims after this one. */
+  private async listDue(now: Date): Promise<PendingCandidate[]> {
+    const at = now.toISOString();
+    const rows: PendingCandidate[] = [];
+    for await (const row of this.table.listEntities<PendingRow>({
+      queryOptions: {
+        filter: odata`PartitionKey eq ${pendingPartition} and dueAt le ${at} and leaseUntil le ${at}`,
+      },
+    }))
+      rows.push(row);
+    rows.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.rowKey, b.rowKey));
+    this.listed = { at: now.getTime(), rows };
+    return rows;
   }
 
   /** Extends the lease of a long-running job; throws LeaseLostError if another instance has taken it. */
@@ -310,6 +405,25 @@ export class JobStore {
     for (const row of rows) if (await deleteAsRead(this.table, row)) deleted++;
     return deleted;
   }
+}
+
+/** A pending row as a listing read it, with the version a claim must match. */
+type PendingCandidate = PendingRow & { etag: string };
+
+/** A job as it waits to run: nobody holds it, no attempt made. */
+function pendingRowOf(spec: JobSpec): PendingRow {
+  return {
+    partitionKey: pendingPartition,
+    rowKey: keyOf(spec.id),
+    jobId: spec.id,
+    kind: spec.kind,
+    dueAt: normalise(spec.dueAt),
+    payload: JSON.stringify(spec.payload),
+    attempts: 0,
+    leaseOwner: '',
+    leaseUntil: '',
+    lastError: '',
+  };
 }
 
 function toSpec(row: PendingRow): JobSpec {

@@ -18,7 +18,8 @@ export class PlanConflictError extends Error {
  * One more row, `!version`, changes with every write to the partition, in the same entity-group transaction as
  * the write. `load` reads only that row when the plan it read last is still current, so a card press costs one
  * point read instead of a partition query, and a plan changed by any instance is seen by the very next load on
- * every other instance.
+ * every other instance. Loads at the same time share version reads (`FreshRead`), never one sent before they
+ * were asked for, so under load a card press costs less than a read.
  */
 type RowKind = 'agreement' | 'goalArea' | 'measure' | 'group' | 'meeting' | 'binding';
 
@@ -55,6 +56,8 @@ export class PlanRepository {
   private readonly cache = new Map<string, { stamp: string; plan: Plan }>();
   /** A partition read in flight per agreement, shared by loads that find the same version. */
   private readonly reading = new Map<string, { stamp: string; plan: Promise<Plan | undefined> }>();
+  /** The version row's reads per agreement, shared by the loads asking at the same time. */
+  private readonly versionReads = new Map<string, FreshRead<string | undefined>>();
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.plan);
@@ -187,7 +190,16 @@ export class PlanRepository {
     return plan;
   }
 
-  private async versionOf(agreementId: string): Promise<string | undefined> {
+  private versionOf(agreementId: string): Promise<string | undefined> {
+    let reads = this.versionReads.get(agreementId);
+    if (!reads) {
+      reads = new FreshRead(() => this.readVersion(agreementId));
+      this.versionReads.set(agreementId, reads);
+    }
+    return reads.read();
+  }
+
+  private async readVersion(agreementId: string): Promise<string | undefined> {
     try {
       return (await this.table.getEntity<VersionRow>(agreementId, versionRowKey)).stamp;
     } catch (err) {
@@ -399,6 +411,43 @@ export class PlanRepository {
     if (measures.length > 0 || bindings > 0)
       await this.table.submitTransaction([this.bump(agreementId, now)]);
     return { measures, bindings };
+  }
+}
+
+/**
+ * One read shared by the callers that ask while it is under way, without ever giving a caller a read sent before
+ * it asked (which could miss a write stored just before): a caller that finds a read in flight joins the next
+ * one, sent as soon as that one is answered. So what a caller gets is at least as new as everything stored
+ * before it asked, as with a read of its own, and n callers at once cost two reads instead of n.
+ */
+class FreshRead<T> {
+  private inFlight: Promise<T> | undefined;
+  private queued: Promise<T> | undefined;
+
+  constructor(private readonly fetch: () => Promise<T>) {}
+
+  read(): Promise<T> {
+    if (!this.inFlight) return this.start();
+    this.queued ??= this.inFlight
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.queued = undefined;
+        return this.start();
+      });
+    return this.queued;
+  }
+
+  private start(): Promise<T> {
+    const read = this.fetch();
+    this.inFlight = read;
+    const done = () => {
+      if (this.inFlight === read) this.inFlight = undefined;
+    };
+    read.then(done, done);
+    return read;
   }
 }
 

@@ -42,6 +42,9 @@ const untracked = '-';
 /** A current row as read, with the version (ETag) a conditional write of it must match. */
 type CurrentRow = { row: ReportRow; etag: string };
 
+/** Current rows remembered (see `ReportRepository.known`); beyond this the memory starts over. */
+const knownMax = 1_000;
+
 /** A revision as the status screens see it: no texts, so a trail stays small. */
 type TrailPoint = Omit<ReportPoint, 'agreementId' | 'measureId'>;
 /**
@@ -57,6 +60,17 @@ const trailMaxLength = 30_000;
  */
 export class ReportRepository {
   private readonly table: TableClient;
+  /**
+   * Each measure's current row as this process last wrote or read it, with its ETag, or null when it read that
+   * there is none, so that a save right after a card was opened (or saved) need not read it again, and `latest`
+   * needs one query instead of two reads. Only a hint: a save uses it only when it is at the revision the person
+   * saw, the revision row's insert still fails if that revision is taken, and the current row's write still must
+   * match the ETag; `latest` trusts only the history it reads. When storage has moved on, the row is read afresh
+   * before anything is decided: the hint is never a reason to tell a person "conflict" or "saved".
+   */
+  private readonly known = new Map<string, CurrentRow | null>();
+  /** `latest` reads under way per measure. */
+  private readonly latestReads = new Map<string, Promise<Report | undefined>>();
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.reports);
@@ -72,7 +86,11 @@ export class ReportRepository {
     const historyKey = historyPartition(report.agreementId, report.measureId);
     const revisionKey = revisionKeyOf(report.revision);
     const data = JSON.stringify(report);
-    let current = await this.currentRow(report.agreementId, report.measureId);
+    const remembered = this.known.get(knownKey(report.agreementId, report.measureId));
+    const fromMemory = remembered !== undefined && (remembered?.row.revision ?? 0) === report.revision - 1;
+    let current = fromMemory
+      ? (remembered ?? undefined)
+      : await this.currentRow(report.agreementId, report.measureId);
     if ((current?.row.revision ?? 0) < report.revision - 1) {
       // Behind the revision the person saw: a save that stopped between its two writes. Caught up now, the save
       // goes ahead on it (or conflicts as usual if the person's revision is not there either).
@@ -98,6 +116,8 @@ export class ReportRepository {
       if (!isStatus(err, 409)) throw err;
       // Either another save took this revision a moment ago, or a save stopped between its two writes; in the
       // second case the current row is behind its history, so bring it up to date before reporting the conflict.
+      // A remembered row is no longer what is stored (the revision after it is taken), so it is read afresh.
+      if (fromMemory) current = await this.currentRow(report.agreementId, report.measureId);
       await this.catchUpCurrent(report.agreementId, report.measureId, current);
       throw new ReportConflictError(report.measureId, report.revision);
     }
@@ -116,6 +136,7 @@ export class ReportRepository {
       // The revision row is the record and it is stored, so the save stands (the person is told it is saved).
       // Until the next `latest` or save of this measure catches the current row up, the screens that read the
       // current rows show the revision before.
+      this.forget(report.agreementId, report.measureId);
       log.warn('report.currentRowBehind', {
         agreementId: report.agreementId,
         measureId: report.measureId,
@@ -163,6 +184,30 @@ export class ReportRepository {
    * stopped between its two writes) is caught up on the way.
    */
   async latest(agreementId: string, measureId: string): Promise<Report | undefined> {
+    const key = knownKey(agreementId, measureId);
+    // The cards of one measure go out at nearly the same time: a read that finds another under way for the
+    // measure, with nothing remembered yet, lets it finish first, and then needs one query instead of two reads.
+    const earlier = this.known.has(key) ? undefined : this.latestReads.get(key);
+    if (earlier) await earlier.catch(() => undefined);
+    const read = this.readLatest(agreementId, measureId);
+    this.latestReads.set(key, read);
+    const done = () => {
+      if (this.latestReads.get(key) === read) this.latestReads.delete(key);
+    };
+    read.then(done, done);
+    return read;
+  }
+
+  private async readLatest(agreementId: string, measureId: string): Promise<Report | undefined> {
+    const remembered = this.known.get(knownKey(agreementId, measureId));
+    if (remembered !== undefined) {
+      // The history from the revision this process last saw on: when that is still the newest, it is the latest,
+      // and one query has said so. Anything else (a newer revision, none) is looked at as below.
+      const revision = remembered?.row.revision ?? 0;
+      const since = await this.revisionsAfter(agreementId, measureId, Math.max(0, revision - 1));
+      const newest = since.at(-1);
+      if (since.length === (revision === 0 ? 0 : 1) && (newest?.revision ?? 0) === revision) return newest;
+    }
     const current = await this.currentRow(agreementId, measureId);
     const newer = await this.revisionsAfter(agreementId, measureId, current?.row.revision ?? 0);
     const newest = newer.at(-1);
@@ -198,6 +243,7 @@ export class ReportRepository {
    * per measure and hundred revisions, with the current row set to the newest. Existing revisions conflict.
    */
   async importHistory(reports: readonly Report[]): Promise<void> {
+    this.known.clear();
     for (const revisions of byMeasure(reports)) await this.importMeasure(revisions, 'replace');
   }
 
@@ -210,6 +256,7 @@ export class ReportRepository {
   async importNewHistory(
     reports: readonly Report[],
   ): Promise<{ measures: number; revisions: number; rows: number }> {
+    this.known.clear();
     const written = { measures: 0, revisions: 0, rows: 0 };
     const stored = new Map<string, Set<string>>();
     for (const revisions of byMeasure(reports)) {
@@ -357,10 +404,13 @@ export class ReportRepository {
   ): Promise<boolean> {
     const row = currentRowOf(report, trail);
     try {
-      if (current) await this.table.updateEntity(row, 'Replace', { etag: current.etag });
-      else await this.table.createEntity(row);
+      const written = current
+        ? await this.table.updateEntity(row, 'Replace', { etag: current.etag })
+        : await this.table.createEntity(row);
+      this.remember(report.agreementId, report.measureId, row, written.etag);
       return true;
     } catch (err) {
+      this.forget(report.agreementId, report.measureId);
       if (isStatus(err, 409) || isStatus(err, 412)) return false;
       throw err;
     }
@@ -368,12 +418,35 @@ export class ReportRepository {
 
   private async currentRow(agreementId: string, measureId: string): Promise<CurrentRow | undefined> {
     try {
-      const row = await this.table.getEntity<ReportRow>(currentPartition(agreementId), keyOf(measureId));
-      return { row, etag: row.etag };
+      const read = await this.table.getEntity<ReportRow>(currentPartition(agreementId), keyOf(measureId));
+      const row = reportRowOf(read);
+      if (read.trail !== undefined) row.trail = read.trail;
+      this.remember(agreementId, measureId, row, read.etag);
+      return { row, etag: read.etag };
     } catch (err) {
-      if (isStatus(err, 404)) return undefined;
-      throw err;
+      if (!isStatus(err, 404)) {
+        this.forget(agreementId, measureId);
+        throw err;
+      }
+      this.remember(agreementId, measureId, null, undefined);
+      return undefined;
     }
+  }
+
+  /** `row` null: there is no current row. */
+  private remember(
+    agreementId: string,
+    measureId: string,
+    row: ReportRow | null,
+    etag: string | undefined,
+  ): void {
+    if (row && !etag) return this.forget(agreementId, measureId);
+    if (this.known.size >= knownMax) this.known.clear();
+    this.known.set(knownKey(agreementId, measureId), row && etag ? { row, etag } : null);
+  }
+
+  private forget(agreementId: string, measureId: string): void {
+    this.known.delete(knownKey(agreementId, measureId));
   }
 
   /**
@@ -386,6 +459,7 @@ export class ReportRepository {
     agreementId: string,
     archived: (measureId: string, revision: number) => boolean = () => true,
   ): Promise<{ deleted: number; kept: number }> {
+    this.known.clear();
     type KeyRow = { partitionKey: string; rowKey: string; revision: number };
     const select = ['PartitionKey', 'RowKey', 'revision'];
     const doomed = new Map<string, string[]>();
@@ -417,6 +491,7 @@ export class ReportRepository {
     let deleted = 0;
     for (const [partitionKey, rowKeys] of doomed)
       deleted += await deleteRows(this.table, partitionKey, rowKeys);
+    this.known.clear();
     return { deleted, kept };
   }
 
@@ -437,6 +512,7 @@ export class ReportRepository {
       { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, counted: true },
       { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, counted: false },
     ];
+    this.known.clear();
     let rewritten = 0;
     /** Measures with a rewritten revision: their current row's status trail names the person too. */
     const touched = new Set<string>();
@@ -462,6 +538,7 @@ export class ReportRepository {
         }
       }
     }
+    this.known.clear();
     return rewritten;
   }
 }
@@ -528,6 +605,7 @@ function byMeasure(reports: readonly Report[]): Report[][] {
 }
 
 const currentPartition = (agreementId: string) => `current|${agreementId}`;
+const knownKey = (agreementId: string, measureId: string) => `${agreementId}|${measureId}`;
 const historyPartition = (agreementId: string, measureId: string) => `history|${agreementId}|${measureId}`;
 /** A revision's row key in its history partition: zero-padded, so the rows sort oldest first. */
 const revisionKeyOf = (revision: number) => String(revision).padStart(6, '0');

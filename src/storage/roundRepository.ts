@@ -122,6 +122,24 @@ export class RoundRepository {
     return closed;
   }
 
+  /**
+   * Records a delivery that is about to be sent, only if the card has no delivery yet: the insert is the check,
+   * so a first attempt costs one request. False, and nothing written, when one exists (read it to decide).
+   */
+  async startDelivery(delivery: Delivery): Promise<boolean> {
+    try {
+      await this.table.createEntity<DeliveryRow>({
+        partitionKey: deliveriesPartition(delivery.roundId),
+        rowKey: deliveryKey(delivery.measureId, delivery.target),
+        data: JSON.stringify(delivery),
+      });
+      return true;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
+  }
+
   async recordDelivery(delivery: Delivery): Promise<void> {
     await this.table.upsertEntity<DeliveryRow>(
       {

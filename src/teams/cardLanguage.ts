@@ -8,28 +8,46 @@ import { locales, type Locale } from '../domain/locale.js';
 const fileConsentType = 'application/vnd.microsoft.teams.card.file.consent';
 const actionTypes = new Set(['Action.Execute', 'Action.Submit']);
 
-/** A copy of an outgoing card (or a list of attachments) with `locale` in every action's data. */
+/**
+ * An outgoing card (or a list of attachments) with `locale` in every action's data. What holds an action is
+ * copied, the card itself and everything above the action included; what holds none is shared with `value`
+ * (copying a whole card on every send cost more than anything else in it), so neither is changed afterwards.
+ */
 export function withLocale<T>(value: T, locale: Locale): T {
   return stamp(value, locale) as T;
 }
 
+/** `value` stamped: a copy where something under it changed, else `value` itself. */
 function stamp(value: unknown, locale: Locale): unknown {
-  if (Array.isArray(value)) return value.map((item) => stamp(item, locale));
-  if (typeof value !== 'object' || value === null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = stamp(item, locale);
-  if (typeof copy.type === 'string' && actionTypes.has(copy.type) && isRecord(copy.data)) {
-    copy.data = { locale, ...copy.data };
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const stamped = stamp(item, locale);
+      if (stamped !== item) (copy ??= [...value])[i] = stamped;
+    });
+    return copy ?? value;
   }
-  if (copy.contentType === fileConsentType && isRecord(copy.content)) {
+  if (typeof value !== 'object' || value === null) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const stamped = stamp(item, locale);
+    if (stamped !== item) (copy ??= { ...value })[key] = stamped;
+  }
+  const record = value as Record<string, unknown>;
+  if (typeof record.type === 'string' && actionTypes.has(record.type) && isRecord(record.data)) {
+    copy ??= { ...value };
+    copy.data = { locale, ...(copy.data as Record<string, unknown>) };
+  }
+  if (record.contentType === fileConsentType && isRecord(record.content)) {
+    copy ??= { ...value };
     // The consent answer comes back with these contexts only: the upload's message follows the request's language.
-    const content = { ...copy.content };
+    const content = { ...(copy.content as Record<string, unknown>) };
     for (const key of ['acceptContext', 'declineContext'] as const) {
       if (isRecord(content[key])) content[key] = { ...content[key], locale };
     }
     copy.content = content;
   }
-  return copy;
+  return copy ?? value;
 }
 
 const stamped = z.object({ locale: z.enum(locales) });

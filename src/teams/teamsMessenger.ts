@@ -50,7 +50,7 @@ export class TeamsMessenger implements Messenger {
       const client = context.turnState.get<ConnectorClientLike>(context.adapter.ConnectorClientKey);
       const created = await sendWithRetry(
         channelId,
-        countingThrottles(once(beforeSending), () =>
+        countingThrottles(() =>
           client.conversations.createConversation({
             isGroup: true,
             bot: context.activity.recipient,
@@ -59,6 +59,7 @@ export class TeamsMessenger implements Messenger {
           }),
         ),
         this.pacer,
+        beforeSending ? { beforeFirstAttempt: beforeSending } : {},
       );
       if (message.card) countCardSent('channel');
       return { conversationId: created.id ?? channelId, activityId: created.activityId ?? '' };
@@ -102,8 +103,9 @@ export class TeamsMessenger implements Messenger {
     return this.inConversation(reference, async (context) => {
       const response = await sendWithRetry(
         threadKey,
-        countingThrottles(once(beforeSending), () => context.sendActivity(toActivity(message, this.locale))),
+        countingThrottles(() => context.sendActivity(toActivity(message, this.locale))),
         this.pacer,
+        beforeSending ? { beforeFirstAttempt: beforeSending } : {},
       );
       if (message.card) countCardSent(to);
       return { conversationId: context.activity.conversation.id, activityId: response?.id ?? '' };
@@ -169,27 +171,13 @@ function withoutPipelineRetries(context: TurnContext): void {
   }
 }
 
-/** Each 429 an attempt gets is counted in telemetry (sends.throttled), retried or not. */
-/** `beforeSending` at the first attempt only: a retry after a 429 or a 500 is the same send. */
-function once(beforeSending: BeforeSending | undefined): BeforeSending | undefined {
-  let called = false;
-  return (
-    beforeSending &&
-    (async () => {
-      if (called) return;
-      called = true;
-      await beforeSending();
-    })
-  );
-}
-
-/** One attempt: `beforeSending` right before it leaves (after the pacer's wait), and 429s counted. */
-function countingThrottles<T>(
-  beforeSending: BeforeSending | undefined,
-  send: () => Promise<T>,
-): () => Promise<T> {
+/**
+ * One attempt, each 429 it gets counted in telemetry (sends.throttled), retried or not. `beforeSending` is not
+ * part of it: it runs once, before the first attempt only (a retry after a 429 or a 500 is the same send), and
+ * whatever it throws stops the send instead of being retried as a failed one (see sendWithRetry).
+ */
+function countingThrottles<T>(send: () => Promise<T>): () => Promise<T> {
   return async () => {
-    await beforeSending?.();
     try {
       return await send();
     } catch (err) {

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * The bots under test, each in a process of its own so that its memory and CPU time are its own. The bot runs
- * compiled (`dist/`, what `npm run serve` and App Service run) on plain node; under tsx it would carry tsx's
- * loader thread and compiler too (about 50 MB). The echo bot runs under tsx, which costs it nothing per request.
+ * compiled (`dist/`, what `npm run serve` and App Service run) on plain node, with the Node flags of the `serve`
+ * script; under tsx it would carry tsx's loader thread and compiler too (about 50 MB). The echo bot runs under
+ * tsx, which costs it nothing per request.
  */
 export interface BenchProcess {
   url: string;
@@ -34,7 +35,7 @@ const dist = (path: string) => JSON.stringify(new URL(`../../dist/${path}`, impo
 export function startBotProcess(settings: BotSettings, options: { cpuProfileDir?: string } = {}) {
   const script = `
     const settings = JSON.parse(process.argv[1]);
-    const { setLogLevel } = await import(${dist('log.js')});
+    const { setLogLevel } = await import(${dist('platform/log.js')});
     const { loadConfig } = await import(${dist('config/env.js')});
     const { startApp } = await import(${dist('app.js')});
     setLogLevel(settings.logLevel);
@@ -50,13 +51,35 @@ export function startBotProcess(settings: BotSettings, options: { cpuProfileDir?
     });
     process.send({ started: app.url });
   `;
-  // E.g. BENCH_BOT_NODE_FLAGS=--max-old-space-size=96 to see what a smaller heap does to memory and speed.
-  const flags = (process.env.BENCH_BOT_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
+  const flags = botNodeFlags();
   return start(
     'bot',
     [...flags, '--input-type=module', '-e', script, '--', JSON.stringify(settings)],
     options,
   );
+}
+
+/**
+ * The Node flags the bot runs with: those of `npm run serve` (package.json), unless BENCH_BOT_NODE_FLAGS is set,
+ * which replaces them (empty: none), e.g. BENCH_BOT_NODE_FLAGS=--max-old-space-size=96 to see what another heap
+ * does to memory and speed.
+ */
+export function botNodeFlags(): string[] {
+  const given = process.env.BENCH_BOT_NODE_FLAGS;
+  if (given !== undefined) return given.split(' ').filter((flag) => flag !== '');
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
+  const serve = manifest.scripts?.serve ?? '';
+  const words = serve.split(/\s+/).filter((word) => word !== '');
+  if (words[0] !== 'node') throw new Error(`The serve script does not start with node: ${serve}`);
+  // The flags come between `node` and the script.
+  const flags: string[] = [];
+  for (const word of words.slice(1)) {
+    if (!word.startsWith('-')) break;
+    flags.push(word);
+  }
+  return flags;
 }
 
 /** Starts `echoServer.ts` under tsx. */

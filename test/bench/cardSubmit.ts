@@ -24,9 +24,14 @@ import { benchMorning, type BenchWorld } from './world.js';
  * measure is at, so the bot validates it, stores a new revision (read current, insert history, replace
  * current), renders the saved card and updates the posted message through the connector, exactly as when a
  * person presses Save. A measure is never in two requests at once (requests take a measure from a pool and
- * give it back with its answer), so there are no conflicts and no repeats; the revisions are read back from
- * storage after every run. Presses come from the owners' personal chats, taking turns between a measure's
- * owners, with the form data the bot itself put on the cards it posted in stage 3.
+ * give it back with its answer), so there are no conflicts and no repeats. Presses come from the owners' personal
+ * chats, taking turns between a measure's owners, with the form data the bot itself put on the cards it posted in
+ * stage 3.
+ *
+ * What keeps the count honest: the revisions in storage are counted before and after every bot run (warm-up and
+ * the storage-request count included, each against its own answers), once the bot has settled, and each run must
+ * have gained at least as many as it was told were saved and at most that plus the requests that got no answer
+ * (autocannon stops without waiting for them; the bot finishes them meanwhile). Anything else fails the benchmark.
  */
 export interface SubmitRun {
   target: 'bot' | 'echo';
@@ -39,12 +44,28 @@ export interface SubmitRun {
   timeouts: number;
   /** Bot runs: answers that said the report was saved, repeated, in conflict, or anything else. */
   outcomes?: Record<'saved' | 'repeated' | 'conflict' | 'other', number>;
+  /** Bot runs: the revisions the run added to storage, checked against its answers. */
+  revisions?: RevisionCount;
   /**
    * CPU time per answered request, ms: of the bot (or echo bot) process, of Azurite, and of this process (the
    * load generator and the loopback connector). Unlike requests per second, it hardly depends on what else the
    * machine is doing.
    */
   cpuMsPerRequest: { server: number; azurite: number; benchmark: number };
+}
+
+/**
+ * The revisions one stretch of presses added to storage, against what the bot answered: `saved` answers, and
+ * requests `unanswered` when the load stopped (each may or may not have stored its revision). Holds when
+ * saved ≤ gained ≤ saved + unanswered.
+ */
+export interface RevisionCount {
+  what: string;
+  saved: number;
+  unanswered: number;
+  /** Revisions in storage after the stretch (the bot settled) minus before it. */
+  gained: number;
+  holds: boolean;
 }
 
 export interface SubmitResult {
@@ -55,20 +76,29 @@ export interface SubmitResult {
   echo: Typical;
   /** Median of the ratios of each bot run to the echo run next to it. */
   ratio: number;
+  /** Median of the ratios of the bot's CPU per submit to the echo bot's per message, run next to each other. */
+  cpuRatio: number;
+  /** Revisions the measured bot runs added to storage (warm-up and the storage-request count not included). */
   revisionsStored: number;
+  /** Every stretch of presses checked: the measured runs, the warm-up and the storage-request count. */
+  counts: RevisionCount[];
   peakRssBytes: number;
   storage: StorageRequests;
 }
 
 /**
- * Storage requests of one submit once the bot is warm (plan read, the owner's chat known), counted in a second
- * instance of the bot run in this process, one submit at a time: `perSubmit` on average, `kinds` by method and
- * table over all `submits`.
+ * Storage requests of one submit once the bot is warm (plan read, the owner's chat known, the measure's current
+ * row seen), counted in a second instance of the bot run in this process, one submit at a time: `perSubmit` on
+ * average, `kinds` by method and table over all `submits`; and the same with `concurrency` submits at once, on
+ * as many measures, where submits share reads of the plan's version (PlanRepository).
  */
 export interface StorageRequests {
   submits: number;
   perSubmit: number;
   kinds: Record<string, number>;
+  atOnce: { concurrency: number; submits: number; perSubmit: number; kinds: Record<string, number> };
+  /** Every press made, the warm-up ones included; each was saved. */
+  presses: number;
 }
 
 /** Medians over the runs. */
@@ -108,6 +138,8 @@ export async function runCardSubmit(
     for (const report of await reports.current(world.agreement.id))
       revisions.set(report.measureId, report.revision);
   };
+  const stored = () => storedRevisions(reports, world.agreement.id);
+  const counts: RevisionCount[] = [];
 
   const echoBody = JSON.stringify(personalMessage('hej', { serviceUrl, from: users.alex }));
   const echoRun = async (seconds: number) => {
@@ -121,10 +153,15 @@ export async function runCardSubmit(
     return { result, cpu: cpu.perRequest(result.requests.total) };
   };
 
-  const botRun = async (seconds: number) => {
+  const botRun = async (seconds: number, what: string) => {
     await syncRevisions();
+    const before = await stored();
     const pool = [...slots];
     const outcomes = { saved: 0, repeated: 0, conflict: 0, other: 0 };
+    // autocannon builds each request right before it writes it (setupRequest), so sent − answered is what was
+    // still in flight when it stopped.
+    let sent = 0;
+    let answered = 0;
     const request: Request = {
       method: 'POST',
       path: '/api/messages',
@@ -133,9 +170,11 @@ export async function runCardSubmit(
         const slot = pool.shift();
         if (!slot) throw new Error('No measure is free: more connections than measures');
         (context as { slot?: Slot }).slot = slot;
+        sent++;
         return { ...req, body: JSON.stringify(submitOf(slot, revisions.get(slot.measureId) ?? 0)) };
       },
       onResponse: (status, body, context) => {
+        answered++;
         const slot = (context as { slot?: Slot }).slot;
         if (!slot) return;
         const outcome =
@@ -162,16 +201,19 @@ export async function runCardSubmit(
     await settled(world);
     const peak = memory.stop();
     world.connector.clear();
-    return { result, outcomes, peak, cpu: cpuMsPerRequest };
+    const count = countOf(what, outcomes.saved, sent - answered, (await stored()) - before);
+    counts.push(count);
+    return { result, outcomes, peak, cpu: cpuMsPerRequest, count };
   };
 
   // Warm up both (JIT, connection pools, Azurite's tables), then alternate, swapping which goes first.
   await echoRun(options.warmUpSeconds);
-  await botRun(options.warmUpSeconds);
+  await botRun(options.warmUpSeconds, 'warm-up');
   world.connector.clear();
 
   const runs: SubmitRun[] = [];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   let peakRssBytes = 0;
   for (let pair = 0; pair < options.pairs; pair++) {
     const order: Array<'echo' | 'bot'> = pair % 2 === 0 ? ['echo', 'bot'] : ['bot', 'echo'];
@@ -183,18 +225,24 @@ export async function runCardSubmit(
         world.connector.clear();
         pairRuns.push(summary('echo', result, cpu));
       } else {
-        const { result, outcomes, peak, cpu } = await botRun(options.runSeconds);
+        const { result, outcomes, peak, cpu, count } = await botRun(options.runSeconds, `run ${pair + 1}`);
         peakRssBytes = Math.max(peakRssBytes, peak);
-        pairRuns.push({ ...summary('bot', result, cpu), outcomes });
+        pairRuns.push({ ...summary('bot', result, cpu), outcomes, revisions: count });
       }
     }
     const bot = pairRuns.find((r) => r.target === 'bot');
     const echo = pairRuns.find((r) => r.target === 'echo');
-    if (bot && echo) ratios.push(bot.requestsPerSecond / echo.requestsPerSecond);
+    if (bot && echo) {
+      ratios.push(bot.requestsPerSecond / echo.requestsPerSecond);
+      cpuRatios.push(bot.cpuMsPerRequest.server / echo.cpuMsPerRequest.server);
+    }
     runs.push(...pairRuns);
   }
   await syncRevisions();
-  const storage = await countStorageRequests(world, slots, revisions);
+  const before = await stored();
+  const storage = await countStorageRequests(world, slots, revisions, options.connections);
+  // Every press there is awaited and must have said saved.
+  counts.push(countOf('storage-request count', storage.presses, 0, (await stored()) - before));
 
   const of = (target: 'bot' | 'echo'): Typical => {
     const mine = runs.filter((r) => r.target === target);
@@ -217,7 +265,9 @@ export async function runCardSubmit(
     bot: of('bot'),
     echo: of('echo'),
     ratio: median(ratios),
-    revisionsStored: [...revisions.values()].reduce((a, b) => a + b, 0),
+    cpuRatio: median(cpuRatios),
+    revisionsStored: runs.reduce((n, run) => n + (run.revisions?.gained ?? 0), 0),
+    counts,
     peakRssBytes,
     storage,
   };
@@ -226,12 +276,13 @@ export async function runCardSubmit(
 /**
  * Starts a second instance of the bot in this process on the same Azurite and agreement, warms it up with one
  * press per owner of a few measures, then counts the HTTP requests it sends to Azurite while the same owners
- * press again, one at a time.
+ * press again, one at a time; then does the same with `concurrency` measures pressed at once.
  */
 async function countStorageRequests(
   world: BenchWorld,
   slots: readonly Slot[],
   revisions: Map<string, number>,
+  concurrency: number,
 ): Promise<StorageRequests> {
   const dir = await mkdtemp(join(tmpdir(), 'samverkansbot-bench-'));
   const agreementFile = join(dir, 'agreement.json');
@@ -251,13 +302,14 @@ async function countStorageRequests(
   );
   const azuriteHost = `:${world.azurite.port}`;
   const kinds: Record<string, number> = {};
-  let counting = false;
+  const kindsAtOnce: Record<string, number> = {};
+  let counting: Record<string, number> | undefined;
   const onRequest = (message: unknown) => {
     const request = (message as { request: ClientRequest }).request;
     if (!counting || !String(request.getHeader('host') ?? '').endsWith(azuriteHost)) return;
     const table = /^\/[^/]+\/([A-Za-z$]+)/.exec(request.path)?.[1] ?? request.path;
     const kind = `${request.method} ${table}`;
-    kinds[kind] = (kinds[kind] ?? 0) + 1;
+    counting[kind] = (counting[kind] ?? 0) + 1;
   };
   subscribe('http.client.request.start', onRequest);
   const press = async (slot: Slot) => {
@@ -273,27 +325,52 @@ async function countStorageRequests(
     }
     revisions.set(slot.measureId, (revisions.get(slot.measureId) ?? 0) + 1);
     slot.turn++;
+    presses++;
   };
   const chosen = slots.slice(0, 10);
+  const atOnce = slots.slice(0, concurrency);
   let submits = 0;
+  let submitsAtOnce = 0;
+  let presses = 0;
   try {
     for (const slot of chosen) for (let i = 0; i < slot.presses.length; i++) await press(slot);
-    counting = true;
+    counting = kinds;
     for (const slot of chosen) {
       for (let i = 0; i < slot.presses.length; i++) {
         await press(slot);
         submits++;
       }
     }
+    counting = undefined;
+    // Every owner once first (a press takes turns between a measure's owners), as in the sequential count.
+    const turns = Math.max(...atOnce.map((slot) => slot.presses.length));
+    for (let turn = 0; turn < turns; turn++) await Promise.all(atOnce.map(press));
+    counting = kindsAtOnce;
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(atOnce.map(press));
+      submitsAtOnce += atOnce.length;
+    }
   } finally {
-    counting = false;
+    counting = undefined;
     unsubscribe('http.client.request.start', onRequest);
     await app.close();
     await rm(dir, { recursive: true, force: true });
     world.connector.clear();
   }
-  const total = Object.values(kinds).reduce((a, b) => a + b, 0);
-  return { submits, perSubmit: submits > 0 ? total / submits : 0, kinds };
+  const per = (counted: Record<string, number>, n: number) =>
+    n > 0 ? Object.values(counted).reduce((a, b) => a + b, 0) / n : 0;
+  return {
+    submits,
+    perSubmit: per(kinds, submits),
+    kinds,
+    atOnce: {
+      concurrency: atOnce.length,
+      submits: submitsAtOnce,
+      perSubmit: per(kindsAtOnce, submitsAtOnce),
+      kinds: kindsAtOnce,
+    },
+    presses,
+  };
 }
 
 /** One press per owner's form: the personal chats' cards carry the save button's data. */
@@ -363,6 +440,22 @@ function cpuMeter(world: BenchWorld, serverPid: number) {
       };
     },
   };
+}
+
+/** Every revision of every measure in storage, the report history being the record. */
+async function storedRevisions(reports: ReportRepository, agreementId: string): Promise<number> {
+  // Counted until two counts half a second apart agree: a save finishing late lands before the count, not after.
+  let count = -1;
+  for (;;) {
+    const now = (await reports.allHistory(agreementId)).length;
+    if (now === count) return count;
+    count = now;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+function countOf(what: string, saved: number, unanswered: number, gained: number): RevisionCount {
+  return { what, saved, unanswered, gained, holds: saved <= gained && gained <= saved + unanswered };
 }
 
 /** Waits until the bot has sent nothing to the connector for half a second. */

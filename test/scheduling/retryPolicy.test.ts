@@ -215,6 +215,28 @@ describe('sending with retries', () => {
     assert.equal(nextAt, 2_700);
   });
 
+  it('runs beforeFirstAttempt once, and stops the send as it is when it throws, even with a status code', async () => {
+    const send = sinon.stub<[], Promise<string>>();
+    send.onCall(0).rejects(restError(503));
+    send.onCall(1).resolves('ok');
+    const before = sinon.stub<[], Promise<void>>().resolves();
+    const sent = sendWithRetry('channel:1', send, pacer(), { beforeFirstAttempt: before, random: () => 0 });
+    await clock.runAllAsync();
+    assert.equal(await sent, 'ok');
+    assert.equal(before.callCount, 1, 'a retry is the same send');
+
+    // A storage failure before the card leaves (a RestError with a 503 of its own): never sent, never retried.
+    const storageDown = restError(503);
+    const never = sinon.stub<[], Promise<string>>().resolves('sent');
+    const stopped = assert.rejects(
+      sendWithRetry('channel:1', never, pacer(), { beforeFirstAttempt: () => Promise.reject(storageDown) }),
+      (thrown: unknown) => thrown === storageDown,
+    );
+    await clock.runAllAsync();
+    await stopped;
+    assert.equal(never.callCount, 0);
+  });
+
   it('does not retry a 403 and says why', async () => {
     const err = restError(403, {}, 'BotNotInConversationRoster');
     const send = sinon.stub<[], Promise<string>>().rejects(err);

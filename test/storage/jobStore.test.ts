@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { JobStore, LeaseLostError, type JobSpec } from '../../src/storage/jobStore.js';
-import { tableNames, type TableStore } from '../../src/storage/tableStore.js';
+import { TableStore, tableNames } from '../../src/storage/tableStore.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
 
 /** Every row of the Jobs table is removed between tests, so each starts from empty storage. */
@@ -206,6 +206,88 @@ describe('durable jobs with ETag leases (Azurite)', () => {
     });
     assert.equal(await jobs.enqueue(job('hopeless', t0)), false);
     assert.deepEqual(await jobs.pending(), []);
+  });
+
+  /** An instance whose storage requests are counted. */
+  const counted = () => {
+    const counting = new TableStore(
+      { connectionString: storage.azurite.connectionString },
+      { countRequests: true },
+    );
+    return { store: counting, jobs: new JobStore(counting) };
+  };
+  const requestsOf = async (counting: TableStore, work: () => Promise<unknown>) => {
+    const before = counting.requestCount;
+    await work();
+    return counting.requestCount - before;
+  };
+
+  it('adds the jobs of a new round a hundred to a transaction, and around one already pending one by one', async () => {
+    const a = counted();
+    const specs = Array.from({ length: 250 }, (_, i) => job(`new|${String(i).padStart(3, '0')}`, t0));
+    assert.equal(await requestsOf(a.store, () => a.jobs.enqueueNew(specs)), 3);
+    assert.equal((await jobs.pending()).length, 250);
+
+    await jobs.enqueue(job('more|050', at(minute)));
+    const more = Array.from({ length: 120 }, (_, i) => job(`more|${String(i).padStart(3, '0')}`, t0));
+    await a.jobs.enqueueNew(more);
+    const pending = await jobs.pending();
+    assert.equal(pending.length, 250 + 120);
+    // The one already pending is left as it was.
+    assert.equal(pending.find((j) => j.id === 'more|050')?.dueAt, at(minute).toISOString());
+  });
+
+  it('leases a batch in one transaction, and one by one when another instance took one of them meanwhile', async () => {
+    const a = counted();
+    await jobs.enqueueNew(Array.from({ length: 8 }, (_, i) => job(`batch-${i}`, at(-i * 1000))));
+    const first = await a.jobs.claimDue(t0, 'instance-a', minute, 3);
+    assert.deepEqual(
+      first.map((j) => j.id),
+      ['batch-7', 'batch-6', 'batch-5'],
+    );
+    // The rest of that listing is handed out next, but another instance has taken batch-3 meanwhile.
+    const [taken] = await otherInstance().claimDue(t0, 'instance-b', minute, 1);
+    assert.equal(taken?.id, 'batch-4');
+    const second = await a.jobs.claimDue(t0, 'instance-a', minute, 3);
+    assert.deepEqual(
+      second.map((j) => j.id),
+      ['batch-3', 'batch-2', 'batch-1'],
+    );
+    assert.ok(second.every((j) => j.leaseOwner === 'instance-a'));
+    assert.deepEqual(
+      (await a.jobs.claimDue(at(1), 'instance-a', minute, 8)).map((j) => j.id),
+      ['batch-0'],
+    );
+  });
+
+  it('claims new jobs nobody held with one listing and one transaction, looking for no completion marker', async () => {
+    const a = counted();
+    await jobs.enqueueNew(Array.from({ length: 5 }, (_, i) => job(`fresh-${i}`, t0)));
+    await jobs.enqueue(job('old-style', at(1)));
+    assert.equal(await requestsOf(a.store, () => a.jobs.claimDue(t0, 'instance-a', minute, 5)), 2);
+    // A job `enqueue` added may be one that completed a moment before: its marker is looked for.
+    assert.equal(await requestsOf(a.store, () => a.jobs.claimDue(at(1), 'instance-a', minute, 5)), 3);
+  });
+
+  it('looks for the completion marker of a new job once anyone has held it', async () => {
+    await jobs.enqueueNew([job('new-crashy', t0)]);
+    const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
+    assert.ok(claimed);
+    sinon.stub(store.table(tableNames.jobs), 'deleteEntity').rejects(new Error('process killed'));
+    await assert.rejects(jobs.complete(claimed, at(1000), 'posted'), /process killed/);
+    sinon.restore();
+    assert.deepEqual(await otherInstance().claimDue(at(2 * minute), 'instance-b', minute, 10), []);
+    assert.deepEqual(await jobs.pending(), []);
+  });
+
+  it('hands out what one listing found, and a job due after it at the latest ten seconds later', async () => {
+    await jobs.enqueueNew(Array.from({ length: 6 }, (_, i) => job(`listed-${i}`, t0)));
+    assert.equal((await jobs.claimDue(t0, 'instance-a', minute, 2)).length, 2);
+    await jobs.enqueue(job('late', at(500)));
+    const soon = await jobs.claimDue(at(1000), 'instance-a', minute, 2);
+    assert.ok(!soon.some((j) => j.id === 'late'));
+    const later = await jobs.claimDue(at(11_000), 'instance-a', minute, 10);
+    assert.deepEqual(later.map((j) => j.id).sort(), ['late', 'listed-4', 'listed-5']);
   });
 
   it('refuses a due time that is not a time', async () => {

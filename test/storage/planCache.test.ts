@@ -4,6 +4,7 @@ import type { Agreement } from '../../src/domain/agreement.js';
 import { ConversationRepository, refreshEveryMs } from '../../src/storage/conversationRepository.js';
 import { PlanConflictError, PlanRepository } from '../../src/storage/planRepository.js';
 import { tableNames } from '../../src/storage/tableStore.js';
+import sinon from 'sinon';
 import { users } from '../harness/activities.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
 
@@ -103,6 +104,50 @@ describe('what each instance remembers of storage (Azurite)', () => {
     );
   });
 
+  it('lets loads at the same time share reads of the version, never one sent before they asked', async () => {
+    const id = agreement.id;
+    await new PlanRepository(storeOf()).sync(agreement);
+    const store = storeOf();
+    const table = store.table(tableNames.plan);
+    const a = new PlanRepository(store);
+    await a.load(id);
+
+    // Twenty presses at once: one version read, and one more for those that came while it was out.
+    const reads = sinon.spy(table, 'getEntity');
+    const plans = await Promise.all(Array.from({ length: 20 }, () => a.load(id)));
+    assert.ok(reads.callCount <= 2, `${reads.callCount} version reads`);
+    assert.ok(plans.every((plan) => plan === plans[0]));
+    reads.restore();
+
+    // A load asked for after another instance changed the plan sees the change, even when a version read sent
+    // before the change is still out when it is asked for.
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const getEntity = table.getEntity.bind(table);
+    const stub = sinon.stub(table, 'getEntity').callsFake(async (...args: Parameters<typeof getEntity>) => {
+      const answer = await getEntity(...args);
+      if (stub.callCount === 1) await held;
+      return answer;
+    });
+    try {
+      const before = a.load(id);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new PlanRepository(storeOf()).bind(id, {
+        groupId: 'beredningsgrupp',
+        channelId: '19:shared-read@thread.tacv2',
+        boundBy: users.alex,
+        boundAt: '2021-05-05T07:00:00.000Z',
+      });
+      const after = a.load(id);
+      release();
+      await before;
+      const bound = (await after)?.bindings.find((x) => x.groupId === 'beredningsgrupp');
+      assert.equal(bound?.channelId, '19:shared-read@thread.tacv2');
+    } finally {
+      stub.restore();
+    }
+  });
+
   it('gives a plan stored before versions existed a version at the next start, and loads it right', async () => {
     const store = storeOf();
     const other = { ...agreement, id: 'utan-version' };
@@ -170,6 +215,15 @@ describe('what each instance remembers of storage (Azurite)', () => {
         await repo.refresh(conversation('https://smba.two/', '5', at(3000 + refreshEveryMs), 't2')),
         'written',
       );
+    });
+
+    it('remembers the same reference written twice at once (one person pressing two cards)', async () => {
+      const repo = new ConversationRepository(storeOf());
+      await Promise.all([
+        repo.save(conversation('https://smba.one/', 'a', at(0))),
+        repo.save(conversation('https://smba.one/', 'b', at(0))),
+      ]);
+      assert.equal(await repo.refresh(conversation('https://smba.one/', 'c', at(1000))), 'unchanged');
     });
 
     it('remembers neither of two writes at once, since they may land in either order', async () => {

@@ -1,3 +1,5 @@
+import type { AgreementContext } from '../agreementContext.js';
+import type { Repositories } from '../../storage/repositories.js';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -14,7 +16,6 @@ import {
   type PromptTarget,
   type RoundTrigger,
 } from '../../domain/checkInRound.js';
-import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
 import {
   automaticRoundsDue,
@@ -22,15 +23,12 @@ import {
   periodIsOver,
   type PlannedRound,
 } from '../../domain/roundSchedule.js';
-import { addWorkingDays, nextAllowedMoment, type WorkingCalendar } from '../../domain/workingCalendar.js';
+import { addWorkingDays, nextAllowedMoment } from '../../domain/workingCalendar.js';
 import { describeError, log } from '../../platform/log.js';
 import type { CheckInCard } from './checkInCard.js';
 import { renderCard } from '../shared/cards.js';
 import { messagesFor } from '../shared/messages.js';
-import type { ClaimedJob, JobSpec, JobStore } from '../../storage/jobStore.js';
-import type { PlanRepository } from '../../storage/planRepository.js';
-import type { ReportRepository } from '../../storage/reportRepository.js';
-import type { RoundRepository } from '../../storage/roundRepository.js';
+import type { ClaimedJob, JobSpec } from '../../storage/jobStore.js';
 import { DeliveryError, type Messenger } from '../../scheduling/messenger.js';
 import type { JobHandler, JobOutcome } from '../../scheduling/scheduler.js';
 
@@ -41,18 +39,13 @@ export interface CheckInSettings {
   leadWorkingDays: number;
 }
 
-export interface CheckInDependencies {
-  agreementId: string;
-  plans: PlanRepository;
-  rounds: RoundRepository;
-  reports: ReportRepository;
-  jobs: JobStore;
+export interface CheckInDependencies
+  extends
+    Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
+    Pick<Repositories, 'plans' | 'rounds' | 'reports' | 'jobs'> {
   messenger: Messenger;
   cards: CheckInCard;
-  calendar: WorkingCalendar;
   settings: CheckInSettings;
-  locale: Locale;
-  now: () => Date;
 }
 
 export type OpenRoundResult =
@@ -264,9 +257,9 @@ export class CheckIns {
       dueAt: iso(addWorkingDays(opened, every * (maxReminders + 1), this.deps.calendar)),
       payload: { roundId: round.id } satisfies SummaryPayload,
     });
-    // A round of 250 measures is some 1,500 jobs of three storage requests each; one after the other, the
-    // coordinator who typed `ny runda` would wait for all of them. Enqueueing is idempotent, so order is free.
-    await inLanes(jobs, enqueueLanes, (job) => this.deps.jobs.enqueue(job));
+    // A round of 250 measures is some 1,500 jobs. The round was created just now by this call (`open` is an
+    // insert), so its job ids are new: they go in a hundred to a transaction, not three requests each.
+    await this.deps.jobs.enqueueNew(jobs);
     return { cards, sendsAt: promptAt };
   }
 
@@ -278,21 +271,6 @@ export class CheckIns {
     if (!found) return { kind: 'done', outcome: 'gone' };
     const { plan, round, measure } = found;
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
-    // A retried job (after a crash or a lost lease) must not post the card a second time.
-    const earlier = await this.deps.rounds.delivery(round.id, measure.id, target);
-    if (earlier?.status === 'sent') return { kind: 'done', outcome: 'alreadySent' };
-    if (earlier?.status === 'sending' || earlier?.status === 'unconfirmed') {
-      // The last attempt left for Teams and no answer came back (the process died waiting): the card may be
-      // there. Teams has no way to ask, and no id to update, so it is not posted again; a reminder to a personal
-      // chat carries the card anyway.
-      await this.deps.rounds.recordDelivery({ ...earlier, status: 'unconfirmed' });
-      log.warn('checkIn.promptUnconfirmed', {
-        roundId: round.id,
-        measureId: measure.id,
-        target: target.kind,
-      });
-      return { kind: 'done', outcome: 'unconfirmed' };
-    }
 
     const locale = this.deps.locale;
     const attempt = {
@@ -302,8 +280,15 @@ export class CheckIns {
       status: 'sending' as const,
       at: this.deps.now().toISOString(),
     };
-    // Written right before the card leaves, so that a crash while Teams has it is never a second card.
-    const beforeSending = () => this.deps.rounds.recordDelivery(attempt);
+    // Written right before the card leaves, so that a crash while Teams has it is never a second card. The
+    // insert is also the check that this card was never sent before (a retried job, after a crash or a lost
+    // lease): when a delivery exists, it decides, and whatever it says other than "failed" stops the send.
+    const beforeSending = async () => {
+      if (await this.deps.rounds.startDelivery(attempt)) return;
+      const earlier = await this.deps.rounds.delivery(round.id, measure.id, target);
+      if (earlier && earlier.status !== 'failed') throw new DeliveredBefore(earlier);
+      await this.deps.rounds.recordDelivery(attempt);
+    };
     try {
       const sent =
         target.kind === 'channel'
@@ -328,10 +313,26 @@ export class CheckIns {
       });
       return { kind: 'done', outcome: 'sent' };
     } catch (err) {
+      if (err instanceof DeliveredBefore) return this.deliveredBefore(err.delivery);
       if (!(err instanceof DeliveryError)) throw err;
       await this.recordFailure(plan, round, measure, target, err);
       return { kind: 'failed', error: err.message };
     }
+  }
+
+  /** A prompt job that finds its card sent, or on its way, by an earlier run of the same job. */
+  private async deliveredBefore(earlier: Delivery): Promise<JobOutcome> {
+    if (earlier.status === 'sent') return { kind: 'done', outcome: 'alreadySent' };
+    // The last attempt left for Teams and no answer came back (the process died waiting): the card may be there.
+    // Teams has no way to ask, and no id to update, so it is not posted again; a reminder to a personal chat
+    // carries the card anyway.
+    await this.deps.rounds.recordDelivery({ ...earlier, status: 'unconfirmed' });
+    log.warn('checkIn.promptUnconfirmed', {
+      roundId: earlier.roundId,
+      measureId: earlier.measureId,
+      target: earlier.target.kind,
+    });
+    return { kind: 'done', outcome: 'unconfirmed' };
   }
 
   private async remind(job: ClaimedJob): Promise<JobOutcome> {
@@ -516,30 +517,12 @@ export class CheckIns {
   }
 }
 
-/** Jobs enqueued at once when a round opens. */
-const enqueueLanes = 16;
-
-/** Runs `work` for every item, at most `lanes` at a time; stops taking new items once one has failed. */
-async function inLanes<T>(
-  items: readonly T[],
-  lanes: number,
-  work: (item: T) => Promise<unknown>,
-): Promise<void> {
-  // One iterator shared by the lanes: each item is taken by exactly one of them.
-  const left = items.values();
-  let failed = false;
-  const lane = async () => {
-    for (const item of left) {
-      if (failed) return;
-      try {
-        await work(item);
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
+/** Thrown before a prompt is sent when an earlier run of its job sent it, or may have: nothing is sent. */
+class DeliveredBefore extends Error {
+  override name = 'DeliveredBefore';
+  constructor(readonly delivery: Delivery) {
+    super(`The card was ${delivery.status} before`);
+  }
 }
 
 function iso(moment: DateTime): string {
