@@ -15,6 +15,12 @@ import {
  * reference for the same conversation meanwhile; this bounds how long such a difference can last.
  */
 export const refreshEveryMs = 10 * 60_000;
+/**
+ * How long a reference this process read or wrote is handed out again without asking storage. A round's cards
+ * go to the same channels and chats in quick succession; a reference another instance changed meanwhile (Teams
+ * moved the conversation) reaches this one at most this late, and Teams still answers on the old address.
+ */
+export const readReusedMs = 30_000;
 /** Conversations remembered; beyond this the memory starts over (a write each, no harm). */
 const rememberedMax = 20_000;
 
@@ -34,7 +40,10 @@ interface ConversationRow {
 export class ConversationRepository {
   private readonly table: TableClient;
   /** What this process last wrote or read per conversation, so an unchanged reference is not written again. */
-  private readonly known = new Map<string, { fingerprint: string; at: number }>();
+  private readonly known = new Map<
+    string,
+    { fingerprint: string; at: number; conversation: StoredConversation; seenAt: number }
+  >();
   /**
    * Writes in flight per conversation. Two at once of different references may land in either order, so neither
    * is remembered; two of the same reference (one person pressing two cards at once) leave it stored either way.
@@ -94,8 +103,13 @@ export class ConversationRepository {
   }
 
   async get(kind: ConversationKind, id: string): Promise<StoredConversation | undefined> {
+    const key = memoryKey(kind, id);
+    const known = this.known.get(key);
+    if (known && !this.writing.has(key)) {
+      const age = Date.now() - known.seenAt;
+      if (age >= 0 && age < readReusedMs) return known.conversation;
+    }
     try {
-      const key = memoryKey(kind, id);
       const writesBefore = this.writesStarted;
       const row = await this.table.getEntity<ConversationRow>(kind, keyOf(id));
       const conversation: StoredConversation = {
@@ -119,7 +133,7 @@ export class ConversationRepository {
     const at = Date.parse(conversation.updatedAt);
     if (!Number.isFinite(at)) return;
     if (this.known.size >= rememberedMax) this.known.clear();
-    this.known.set(key, { fingerprint: fingerprintOf(conversation), at });
+    this.known.set(key, { fingerprint: fingerprintOf(conversation), at, conversation, seenAt: Date.now() });
   }
 
   /**
@@ -154,6 +168,8 @@ export class ConversationRepository {
    * so a reference a new message refreshed meanwhile is judged again. Returns how many were rewritten.
    */
   async rewriteShared(rewrite: (conversation: StoredConversation) => StoredConversation | undefined) {
+    // What an erasure rewrites must not be handed out from memory afterwards.
+    this.known.clear();
     let rewritten = 0;
     for (const kind of ['channel', 'groupChat'] as const) {
       const rows: Array<ReadRow<ConversationRow>> = [];
@@ -178,6 +194,7 @@ export class ConversationRepository {
         if (replaced) rewritten++;
       }
     }
+    this.known.clear();
     return rewritten;
   }
 
@@ -186,6 +203,7 @@ export class ConversationRepository {
    * the chat's id), each only as it was read (ETag). Returns 1 if the reference was deleted, 0 if none was left.
    */
   async forgetPersonal(aadObjectId: string): Promise<number> {
+    this.known.delete(memoryKey('personal', aadObjectId));
     let row: ReadRow<ConversationRow>;
     try {
       row = await this.table.getEntity<ConversationRow>('personal', keyOf(aadObjectId));
@@ -202,7 +220,9 @@ export class ConversationRepository {
       }
     }
     // The reference last: while it is there, a repeated erasure still finds the chat and its welcome marker.
-    return (await deleteAsRead(this.table, row)) ? 1 : 0;
+    const deleted = await deleteAsRead(this.table, row);
+    this.known.delete(memoryKey('personal', aadObjectId));
+    return deleted ? 1 : 0;
   }
 }
 

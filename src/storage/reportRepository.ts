@@ -43,6 +43,8 @@ const untracked = '-';
 type CurrentRow = { row: ReportRow; etag: string };
 
 /** Current rows remembered (see `ReportRepository.known`); beyond this the memory starts over. */
+/** How long `latestRecent` shows a measure's latest report again without reading it. */
+const latestReusedMs = 10_000;
 const knownMax = 1_000;
 
 /** A revision as the status screens see it: no texts, so a trail stays small. */
@@ -71,6 +73,10 @@ export class ReportRepository {
   private readonly known = new Map<string, CurrentRow | null>();
   /** `latest` reads under way per measure. */
   private readonly latestReads = new Map<string, Promise<Report | undefined>>();
+  /** What `latest` answered lately per measure, and when (see `latestRecent`). */
+  private readonly recentLatest = new Map<string, { report: Promise<Report | undefined>; at: number }>();
+  /** Saves and removals started in this process, so a read that overlapped one is not kept for `latestRecent`. */
+  private changesStarted = 0;
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.reports);
@@ -83,6 +89,8 @@ export class ReportRepository {
    * next `latest` or save of the measure catches the current row up from the history.
    */
   async add(report: Report): Promise<void> {
+    this.changesStarted++;
+    this.recentLatest.delete(knownKey(report.agreementId, report.measureId));
     const historyKey = historyPartition(report.agreementId, report.measureId);
     const revisionKey = revisionKeyOf(report.revision);
     const data = JSON.stringify(report);
@@ -198,6 +206,38 @@ export class ReportRepository {
     return read;
   }
 
+  /**
+   * `latest`, answered from what it answered within `latestReusedMs`: a round's cards of one measure (its thread
+   * and each owner's form) show the same latest report and go out within seconds of each other. Only for showing:
+   * a report saved on such a card still needs the revision it saw, so a revision another instance stored
+   * meanwhile is a conflict the person is shown, never an overwrite. A save in this process is seen at once.
+   */
+  async latestRecent(agreementId: string, measureId: string): Promise<Report | undefined> {
+    const key = knownKey(agreementId, measureId);
+    const recent = this.recentLatest.get(key);
+    const age = recent ? Date.now() - recent.at : Infinity;
+    if (recent && age >= 0 && age < latestReusedMs) return recent.report;
+    const changesBefore = this.changesStarted;
+    const report = this.latest(agreementId, measureId);
+    const entry = { report, at: Date.now() };
+    if (this.recentLatest.size >= knownMax) this.recentLatest.clear();
+    this.recentLatest.set(key, entry);
+    // A read that failed, or overlapped a save or removal, is not handed out again.
+    const drop = () => {
+      if (this.recentLatest.get(key) === entry) this.recentLatest.delete(key);
+    };
+    report.then(() => {
+      if (changesBefore !== this.changesStarted) drop();
+    }, drop);
+    return report;
+  }
+
+  private forgetAll(): void {
+    this.changesStarted++;
+    this.known.clear();
+    this.recentLatest.clear();
+  }
+
   private async readLatest(agreementId: string, measureId: string): Promise<Report | undefined> {
     const remembered = this.known.get(knownKey(agreementId, measureId));
     if (remembered !== undefined) {
@@ -243,7 +283,7 @@ export class ReportRepository {
    * per measure and hundred revisions, with the current row set to the newest. Existing revisions conflict.
    */
   async importHistory(reports: readonly Report[]): Promise<void> {
-    this.known.clear();
+    this.forgetAll();
     for (const revisions of byMeasure(reports)) await this.importMeasure(revisions, 'replace');
   }
 
@@ -256,7 +296,7 @@ export class ReportRepository {
   async importNewHistory(
     reports: readonly Report[],
   ): Promise<{ measures: number; revisions: number; rows: number }> {
-    this.known.clear();
+    this.forgetAll();
     const written = { measures: 0, revisions: 0, rows: 0 };
     const stored = new Map<string, Set<string>>();
     for (const revisions of byMeasure(reports)) {
@@ -459,7 +499,7 @@ export class ReportRepository {
     agreementId: string,
     archived: (measureId: string, revision: number) => boolean = () => true,
   ): Promise<{ deleted: number; kept: number }> {
-    this.known.clear();
+    this.forgetAll();
     type KeyRow = { partitionKey: string; rowKey: string; revision: number };
     const select = ['PartitionKey', 'RowKey', 'revision'];
     const doomed = new Map<string, string[]>();
@@ -491,7 +531,7 @@ export class ReportRepository {
     let deleted = 0;
     for (const [partitionKey, rowKeys] of doomed)
       deleted += await deleteRows(this.table, partitionKey, rowKeys);
-    this.known.clear();
+    this.forgetAll();
     return { deleted, kept };
   }
 
@@ -512,7 +552,7 @@ export class ReportRepository {
       { filter: odata`PartitionKey ge ${from} and PartitionKey lt ${to}`, counted: true },
       { filter: odata`PartitionKey eq ${currentPartition(agreementId)}`, counted: false },
     ];
-    this.known.clear();
+    this.forgetAll();
     let rewritten = 0;
     /** Measures with a rewritten revision: their current row's status trail names the person too. */
     const touched = new Set<string>();
@@ -538,7 +578,7 @@ export class ReportRepository {
         }
       }
     }
-    this.known.clear();
+    this.forgetAll();
     return rewritten;
   }
 }

@@ -30,6 +30,8 @@ interface DeliveryRow {
  */
 export class RoundRepository {
   private readonly table: TableClient;
+  /** Rounds this process read or wrote, and when (see `getRecent`). */
+  private readonly seen = new Map<string, { round: CheckInRound; at: number }>();
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.rounds);
@@ -44,6 +46,7 @@ export class RoundRepository {
         data: JSON.stringify(round),
         status: round.status,
       });
+      this.see(round);
       return true;
     } catch (err) {
       if (isStatus(err, 409)) return false;
@@ -85,11 +88,30 @@ export class RoundRepository {
   async get(agreementId: string, roundId: string): Promise<CheckInRound | undefined> {
     try {
       const row = await this.table.getEntity<RoundRow>(roundsPartition(agreementId), keyOf(roundId));
-      return JSON.parse(row.data) as CheckInRound;
+      const round = JSON.parse(row.data) as CheckInRound;
+      this.see(round);
+      return round;
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;
     }
+  }
+
+  /**
+   * `get`, answered from what this process read or wrote within `roundReusedMs`: each card of a round reads the
+   * same round, a thousand times in a minute. A round another instance closed meanwhile is seen closed at most
+   * that late; this process's own `close` is seen at once.
+   */
+  async getRecent(agreementId: string, roundId: string): Promise<CheckInRound | undefined> {
+    const seen = this.seen.get(seenKey(agreementId, roundId));
+    const age = seen ? Date.now() - seen.at : Infinity;
+    if (seen && age >= 0 && age < roundReusedMs) return seen.round;
+    return this.get(agreementId, roundId);
+  }
+
+  private see(round: CheckInRound) {
+    if (this.seen.size >= roundsSeenMax) this.seen.clear();
+    this.seen.set(seenKey(round.agreementId, round.id), { round, at: Date.now() });
   }
 
   /** Every round of the agreement, oldest first. */
@@ -114,11 +136,13 @@ export class RoundRepository {
     const round = JSON.parse(row.data) as CheckInRound;
     if (round.status === 'closed') return undefined;
     const closed: CheckInRound = { ...round, status: 'closed', closedAt: at };
+    this.seen.delete(seenKey(agreementId, roundId));
     await this.table.updateEntity<RoundRow>(
       { partitionKey: row.partitionKey, rowKey: row.rowKey, data: JSON.stringify(closed), status: 'closed' },
       'Replace',
       { etag: row.etag },
     );
+    this.see(closed);
     return closed;
   }
 
@@ -250,6 +274,8 @@ export class RoundRepository {
     agreementId: string,
     rewrite: (round: CheckInRound) => CheckInRound | undefined,
   ): Promise<number> {
+    // What an erasure rewrites must not be handed out from memory afterwards.
+    this.seen.clear();
     const rows: Array<ReadRow<RoundRow>> = [];
     const filter = odata`PartitionKey eq ${roundsPartition(agreementId)}`;
     for await (const row of this.table.listEntities<RoundRow>({ queryOptions: { filter } })) rows.push(row);
@@ -268,6 +294,7 @@ export class RoundRepository {
       });
       if (replaced) rewritten++;
     }
+    this.seen.clear();
     return rewritten;
   }
 
@@ -304,6 +331,11 @@ function reminderOf(row: ReminderRow): Reminder | undefined {
 }
 
 const roundsPartition = (agreementId: string) => `rounds|${agreementId}`;
+const seenKey = (agreementId: string, roundId: string) => `${agreementId}|${roundId}`;
+/** How long `getRecent` hands out a round this process read or wrote. */
+const roundReusedMs = 10_000;
+/** Rounds remembered; beyond this the memory starts over (a read each, no harm). */
+const roundsSeenMax = 1_000;
 const deliveriesPartition = (roundId: string) => `deliveries|${keyOf(roundId)}`;
 const remindersPartition = (roundId: string) => `reminders|${keyOf(roundId)}`;
 const reminderKey = (measureId: string, number: number, target: PromptTarget) =>

@@ -1,16 +1,22 @@
 import assert from 'node:assert/strict';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
-import { ConversationRepository, refreshEveryMs } from '../../src/storage/conversationRepository.js';
+import {
+  ConversationRepository,
+  readReusedMs,
+  refreshEveryMs,
+} from '../../src/storage/conversationRepository.js';
 import { PlanConflictError, PlanRepository } from '../../src/storage/planRepository.js';
+import { RoundRepository } from '../../src/storage/roundRepository.js';
 import { tableNames } from '../../src/storage/tableStore.js';
 import sinon from 'sinon';
 import { users } from '../harness/activities.js';
+import { exampleAgreementId, seededRound } from '../harness/seed.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
 
 /**
  * Each PlanRepository keeps the plan it read last and checks one version row before using it again; each
- * ConversationRepository remembers the references it stored. Two of each on their own stores stand for two
+ * ConversationRepository remembers the references it stored and read; each RoundRepository the rounds. Two of each on their own stores stand for two
  * instances of the bot.
  */
 describe('what each instance remembers of storage (Azurite)', () => {
@@ -201,7 +207,11 @@ describe('what each instance remembers of storage (Azurite)', () => {
 
     it('writes a reference that changed in anything but the activity id, and refreshes an unchanged one', async () => {
       const repo = new ConversationRepository(storeOf());
-      const reader = new ConversationRepository(storeOf());
+      // A new instance for each look, so that what is stored is read, not what a reader remembers.
+      const reader = {
+        get: (...args: Parameters<ConversationRepository['get']>) =>
+          new ConversationRepository(storeOf()).get(...args),
+      };
       assert.equal(await repo.refresh(conversation('https://smba.one/', '1', at(0))), 'written');
       assert.equal(await repo.refresh(conversation('https://smba.one/', '2', at(1000))), 'unchanged');
       assert.equal(await repo.refresh(conversation('https://smba.two/', '3', at(2000))), 'written');
@@ -215,6 +225,41 @@ describe('what each instance remembers of storage (Azurite)', () => {
         await repo.refresh(conversation('https://smba.two/', '5', at(3000 + refreshEveryMs), 't2')),
         'written',
       );
+    });
+
+    it('hands out a reference it read or wrote for 30 seconds, then reads storage again', async () => {
+      const clock = sinon.useFakeTimers({ now: Date.parse('2021-05-04T07:00:00Z'), toFake: ['Date'] });
+      try {
+        const sender = new ConversationRepository(storeOf());
+        const other = new ConversationRepository(storeOf());
+        await other.save(conversation('https://smba.one/', '1', at(0)));
+        assert.equal(
+          (await sender.get('personal', users.patti.aadObjectId))?.reference.serviceUrl,
+          'https://smba.one/',
+        );
+        // Teams moved the chat; another instance stored the new address.
+        await other.save(conversation('https://smba.two/', '2', at(1000)));
+        clock.tick(readReusedMs - 1);
+        assert.equal(
+          (await sender.get('personal', users.patti.aadObjectId))?.reference.serviceUrl,
+          'https://smba.one/',
+        );
+        clock.tick(1);
+        assert.equal(
+          (await sender.get('personal', users.patti.aadObjectId))?.reference.serviceUrl,
+          'https://smba.two/',
+        );
+        // Its own writes it sees at once, and a forgotten chat is gone at once.
+        await sender.save(conversation('https://smba.three/', '3', at(2000)));
+        assert.equal(
+          (await sender.get('personal', users.patti.aadObjectId))?.reference.serviceUrl,
+          'https://smba.three/',
+        );
+        assert.equal(await sender.forgetPersonal(users.patti.aadObjectId), 1);
+        assert.equal(await sender.get('personal', users.patti.aadObjectId), undefined);
+      } finally {
+        clock.restore();
+      }
     });
 
     it('remembers the same reference written twice at once (one person pressing two cards)', async () => {
@@ -236,5 +281,27 @@ describe('what each instance remembers of storage (Azurite)', () => {
         assert.equal(await repo.refresh(conversation(last, 'c', at(1000))), 'written');
       }
     });
+  });
+
+  it("hands a round's cards the round it read or wrote in the last 10 seconds: its own close at once, another instance's within 10 seconds", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2021-05-04T07:00:00Z'), toFake: ['Date'] });
+    try {
+      const a = new RoundRepository(storeOf());
+      const b = new RoundRepository(storeOf());
+      const round = (id: string) => seededRound(id, id, '2021-05-04T07:00:00Z', 'open');
+      await a.open(round('r-own'));
+      await a.close(exampleAgreementId, 'r-own', '2021-05-04T08:00:00Z');
+      assert.equal((await a.getRecent(exampleAgreementId, 'r-own'))?.status, 'closed');
+
+      await a.open(round('r-other'));
+      await b.close(exampleAgreementId, 'r-other', '2021-05-04T08:00:00Z');
+      clock.tick(9_999);
+      assert.equal((await a.getRecent(exampleAgreementId, 'r-other'))?.status, 'open');
+      clock.tick(1);
+      assert.equal((await a.getRecent(exampleAgreementId, 'r-other'))?.status, 'closed');
+      assert.equal((await a.get(exampleAgreementId, 'r-other'))?.status, 'closed');
+    } finally {
+      clock.restore();
+    }
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Report } from '../../src/domain/report.js';
 import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
+import sinon from 'sinon';
 import { users } from '../harness/activities.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
 
@@ -125,5 +126,37 @@ describe('what a report repository remembers of the current rows (Azurite)', () 
     assert.equal((await a.reports.latest('agr-removed', '1.1'))?.revision, 1);
     await b.reports.deleteAll('agr-removed');
     assert.equal(await a.reports.latest('agr-removed', '1.1'), undefined);
+  });
+
+  it("shows the cards of a round the latest report it read in the last 10 seconds, its own saves at once and another instance's within 10 seconds", async () => {
+    const clock = sinon.useFakeTimers({ now: Date.parse('2024-01-01T08:00:00Z'), toFake: ['Date'] });
+    try {
+      const a = instance();
+      const b = instance();
+      await b.reports.save(report('agr-cards', 1));
+      // A measure's thread and each owner's form: one read for all of them.
+      const reads = await requestsOf(a.store, async () => {
+        const shown = await Promise.all([1, 2, 3, 4].map(() => a.reports.latestRecent('agr-cards', '1.1')));
+        assert.deepEqual(
+          shown.map((r) => r?.revision),
+          [1, 1, 1, 1],
+        );
+      });
+      assert.equal(reads, 2);
+      await b.reports.save(report('agr-cards', 2));
+      clock.tick(9_999);
+      assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 1);
+      clock.tick(1);
+      assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 2);
+      await a.reports.save(report('agr-cards', 3));
+      assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 3);
+      // A card shown from an older read is still saved only on the revision it saw: never an overwrite.
+      await b.reports.save(report('agr-cards', 4));
+      assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 3);
+      await assert.rejects(a.reports.save(report('agr-cards', 4)), ReportConflictError);
+      assert.equal((await b.reports.history('agr-cards', '1.1')).length, 4);
+    } finally {
+      clock.restore();
+    }
   });
 });

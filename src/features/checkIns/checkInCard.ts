@@ -58,7 +58,7 @@ export class CheckInCard {
     measure: Measure,
     locale: Locale,
   ): Promise<AdaptiveCardJson> {
-    const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+    const latest = await this.deps.reports.latestRecent(plan.agreement.id, measure.id);
     return this.readCard(locale, plan, round, measure, latest);
   }
 
@@ -69,7 +69,7 @@ export class CheckInCard {
     measure: Measure,
     locale: Locale,
   ): Promise<AdaptiveCardJson> {
-    const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
+    const latest = await this.deps.reports.latestRecent(plan.agreement.id, measure.id);
     return this.form(locale, plan, round, measure, latest);
   }
 
@@ -168,7 +168,7 @@ export class CheckInCard {
   async find(roundId: string, measureId: string) {
     const [plan, round] = await Promise.all([
       this.deps.plans.load(this.deps.agreementId),
-      this.deps.rounds.get(this.deps.agreementId, roundId),
+      this.deps.rounds.getRecent(this.deps.agreementId, roundId),
     ]);
     const measure = plan?.agreement.measures.find((x) => x.id === measureId);
     if (!plan || !round || !measure) return undefined;
