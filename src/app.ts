@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { connectToTeams } from './teams/botEndpoint.js';
 import { CheckInCard } from './features/checkIns/checkInCard.js';
 import { PersonalDataRequests, personalDataSource } from './features/personalData/personalData.js';
+import { Decisions } from './features/decisions/decisions.js';
 import { PlanManagement } from './features/plan/planManagement.js';
 import { FileConsent } from './teams/fileConsent.js';
 import { ReportExport } from './features/reports/reportExport.js';
@@ -13,6 +14,7 @@ import { describeError, log } from './platform/log.js';
 import { CheckIns } from './features/checkIns/checkIns.js';
 import { SendPacer } from './scheduling/pacer.js';
 import { Steering } from './features/steering/steering.js';
+import { MeetingEvents } from './features/meetings/meetingEvents.js';
 import { Retention } from './features/retention/retention.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
@@ -138,12 +140,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       checkIns,
       checkInCard,
       steering,
+      meetingEvents: new MeetingEvents({ ...shared, steering, messenger: teams.messenger }),
       reviews: new ReviewAnswers(shared),
       reportExport,
       files,
       personalData,
       management: new PlanManagement(shared),
       status: new StatusAnswers(shared),
+      decisions: new Decisions(shared),
       reminders: {
         afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
         max: config.checkIns.maxReminders,

@@ -21,6 +21,8 @@ export type Action =
   | 'managePlan'
   | 'extendAgreement'
   | 'exportReports'
+  /** Recording, changing and completing the steering group's decisions (beslut). */
+  | 'manageDecisions'
   /** A registered person's request for their data (GDPR art. 15) or its erasure (art. 17). */
   | 'handlePersonalData';
 
@@ -37,6 +39,7 @@ export const actions: readonly Action[] = [
   'managePlan',
   'extendAgreement',
   'exportReports',
+  'manageDecisions',
   'handlePersonalData',
 ];
 
@@ -59,6 +62,7 @@ const coordinatorsOnly: ReadonlySet<Action> = new Set([
   'managePlan',
   'extendAgreement',
   'exportReports',
+  'manageDecisions',
   'handlePersonalData',
 ]);
 

@@ -25,6 +25,8 @@ export type Command =
   /** `möte` alone: the steering meetings planned from today on. */
   | { kind: 'meetings'; locale: Locale }
   | { kind: 'extend'; locale: Locale }
+  /** `beslut`: the steering group's decisions. */
+  | { kind: 'decisions'; locale: Locale }
   /** The written follow-up report, for the meeting on `date` or up to today. */
   | { kind: 'followUpReport'; locale: Locale; date?: string }
   /** The mid-term review's answers, compiled. */
@@ -142,6 +144,7 @@ export function parseCommand(text: unknown): Command {
     case 'mine':
     case 'review':
     case 'extend':
+    case 'decisions':
     case 'closeRound':
     case 'addMeasure':
       return { kind: word.kind, locale };

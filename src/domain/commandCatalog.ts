@@ -28,6 +28,7 @@ export const commandKinds = [
   'planMeeting',
   'followUpReport',
   'extend',
+  'decisions',
   'measures',
   'addMeasure',
   'editMeasure',
@@ -267,11 +268,11 @@ export const commandCatalog: readonly CatalogCommand[] = [
     id: 'export',
     kind: 'export',
     words: { sv: 'exportera', en: 'export' },
-    argument: { sv: '[omgång]', en: '[round]' },
+    argument: { sv: '[omgång | beslut]', en: '[round | decisions]' },
     example: { sv: 'exportera 2021 kvartal 2', en: 'export 2021 Q2' },
     description: {
-      sv: 'Alla rapporter, eller en omgångs, som CSV-fil för Excel i din personliga chatt.',
-      en: "Every report, or one round's, as a CSV file for Excel in your personal chat.",
+      sv: 'Alla rapporter, en omgångs eller besluten, som CSV-fil i din personliga chatt.',
+      en: "Every report, one round's or the decisions, as a CSV file in your personal chat.",
     },
     group: 'rounds',
     who: 'coordinators',
@@ -372,6 +373,23 @@ export const commandCatalog: readonly CatalogCommand[] = [
     who: 'coordinators',
     action: 'extendAgreement',
     scopes: everywhere,
+    manifest: [],
+  },
+
+  {
+    id: 'decisions',
+    kind: 'decisions',
+    words: { sv: 'beslut', en: 'decisions' },
+    example: { sv: 'beslut', en: 'decisions' },
+    description: {
+      sv: 'Styrgruppens beslut: de öppna först, markera klart, ändra eller skriv in ett nytt.',
+      en: "The steering group's decisions: open ones first; mark done, change or record a new one.",
+    },
+    group: 'steering',
+    who: 'coordinators',
+    action: 'manageDecisions',
+    scopes: ['team', 'personal'],
+    // Every scope's menu holds Teams' ten already; the help card lists it.
     manifest: [],
   },
 

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { organisationKinds, type Measure, type OrganisationKind, type SteeringMeeting } from './agreement.js';
 import type { CheckInRound } from './checkInRound.js';
+import { isOverdue, sortDecisions, type Decision } from './decision.js';
 import { compileReview, type ReviewAnswer as ReviewSubmission } from './midTermReview.js';
 import type { Plan } from './plan.js';
 import type { MeasureStatus, Report } from './report.js';
@@ -50,6 +51,11 @@ export interface FollowUpReportInput {
    * a report made again later says what was answered by then.
    */
   reviewSubmissions?: readonly ReviewSubmission[];
+  /**
+   * The steering group's decisions (beslut), every revision or only the current ones: each decision is shown as
+   * its newest revision made before the report's moment, so a report made again later says what stood then.
+   */
+  decisions?: readonly Decision[];
 }
 
 export type FollowUpReportResult =
@@ -103,6 +109,17 @@ export const reportText = {
   noRisks: 'Inga insatser rapporterar risk för försening, försening eller hinder.',
   decisionsHeading: 'Önskemål om beslut i styrgruppen',
   noDecisions: 'Ingen insats ber om beslut i styrgruppen.',
+  steeringDecisionsHeading: 'Beslut',
+  steeringDecisionsIntro:
+    'Styrgruppens beslut som de skrivits in av samordnarna, de öppna först, och vad insatsernas ansvariga senast svarat om dem.',
+  noSteeringDecisions: 'Inga beslut från styrgruppen är inskrivna.',
+  steeringDecisionColumns: ['Beslut', 'Gäller', 'Ansvarig', 'Klart senast', 'Beslutat', 'Läge'],
+  decisionStatus: { open: 'Öppet', overdue: 'Försenat', done: (date: string) => `Klart ${date}` },
+  wholeAgreement: 'Hela överenskommelsen',
+  decisionConcerns: (goalAreas: readonly number[], measures: readonly string[]) =>
+    [...goalAreas.map((n) => `målområde ${n}`), ...measures.map((id) => `insats ${id}`)].join(', '),
+  decisionFollowUp: (measureId: string, date: string, name: string, answer: string) =>
+    `${measureId}, ${date}, ${name}: ${answer}`,
   obstacles: 'Hinder',
   nextStep: 'Nästa steg',
   narrative: 'Läget',
@@ -143,6 +160,8 @@ export interface FollowUpReport {
   indicators: IndicatorSection[];
   risks: RiskItem[];
   decisions: DecisionItem[];
+  /** Beslut: the steering group's decisions as they stood at the report's moment, open ones first. */
+  steeringDecisions: SteeringDecisionItem[];
   missing?: { roundLabel: string; measures: Array<{ id: string; title: string; owners: string }> };
   review: ReviewSection;
   history: HistoryRow[];
@@ -219,6 +238,21 @@ export interface RiskItem {
 }
 
 export type DecisionItem = RiskItem;
+
+/** A decision of the steering group (beslut) as the report shows it. */
+export interface SteeringDecisionItem {
+  text: string;
+  /** "målområde 1, insats 1.2", or "Hela överenskommelsen". */
+  concerns: string;
+  responsible: string;
+  dueDate: string;
+  meetingDate: string;
+  /** "Öppet", "Försenat" or "Klart 2021-12-01". */
+  statusText: string;
+  overdue: boolean;
+  /** The owners' latest answer per measure on how the decision is going: "1.2, 2021-12-10 09:15, Patti: …". */
+  followUps: string[];
+}
 
 export interface ReviewSection {
   heading: string;
@@ -307,6 +341,7 @@ export function followUpReport(input: FollowUpReportInput): FollowUpReportResult
       .filter(({ latest }) => latest && (isRisk(latest.status) || latest.obstacles))
       .map((m) => itemOf(m, labels, stamp)),
     decisions: allMeasures.filter((m) => m.needsDecision).map((m) => itemOf(m, labels, stamp)),
+    steeringDecisions: steeringDecisionsOf(input.decisions ?? [], history, asOf, timeZone),
     ...(overview.openRound && overview.missing.length > 0
       ? {
           missing: {
@@ -337,6 +372,66 @@ export function followUpReport(input: FollowUpReportInput): FollowUpReportResult
     timeZone,
   };
   return { kind: 'report', report };
+}
+
+/**
+ * Each decision's newest revision made before `asOf`, open ones first (earliest date first), with the owners'
+ * latest answer about it per measure from the reports before `asOf`.
+ */
+function steeringDecisionsOf(
+  decisions: readonly Decision[],
+  history: readonly Report[],
+  asOf: DateTime,
+  timeZone: string,
+): SteeringDecisionItem[] {
+  const asOfMs = asOf.toMillis();
+  const today = asOf.setZone(timeZone).toISODate() ?? '';
+  const newest = new Map<string, Decision>();
+  for (const d of decisions) {
+    if (Date.parse(d.changedAt ?? d.recordedAt) >= asOfMs) continue;
+    const known = newest.get(d.id);
+    if (!known || d.revision > known.revision) newest.set(d.id, d);
+  }
+  return sortDecisions([...newest.values()]).map((d) => {
+    const overdue = isOverdue(d, today);
+    const doneOn = d.doneAt
+      ? (DateTime.fromISO(d.doneAt, { zone: 'utc' }).setZone(timeZone).toISODate() ?? '')
+      : '';
+    const latestAnswer = new Map<string, Report>();
+    for (const r of history) {
+      if (!r.decisionFollowUps?.some((f) => f.decisionId === d.id)) continue;
+      const known = latestAnswer.get(r.measureId);
+      if (!known || r.reportedAt > known.reportedAt) latestAnswer.set(r.measureId, r);
+    }
+    const followUps = [...latestAnswer.values()]
+      .sort((a, b) => a.measureId.localeCompare(b.measureId, 'sv', { numeric: true }))
+      .map((r) =>
+        reportText.decisionFollowUp(
+          r.measureId,
+          shortDateTime(r.reportedAt, timeZone),
+          r.reportedBy.name,
+          r.decisionFollowUps?.find((f) => f.decisionId === d.id)?.answer ?? '',
+        ),
+      );
+    const named = d.concerns.goalAreas.length + d.concerns.measures.length > 0;
+    return {
+      text: d.text,
+      concerns: named
+        ? reportText.decisionConcerns(d.concerns.goalAreas, d.concerns.measures)
+        : reportText.wholeAgreement,
+      responsible: d.responsible,
+      dueDate: d.dueDate ?? '',
+      meetingDate: d.meetingDate,
+      statusText:
+        d.status === 'done'
+          ? reportText.decisionStatus.done(doneOn)
+          : overdue
+            ? reportText.decisionStatus.overdue
+            : reportText.decisionStatus.open,
+      overdue,
+      followUps,
+    };
+  });
 }
 
 /** 3.5 → "3,5", the Swedish way; never an exponent. */

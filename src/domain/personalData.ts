@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Agreement, GroupKind, Measure, OrganisationKind, TeamsUser } from './agreement.js';
 import type { AuditEntry } from './auditEntry.js';
 import type { ChannelBinding } from './channelBinding.js';
+import type { Decision } from './decision.js';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from './checkInRound.js';
 import { normalizeForMatching } from './wordMatching.js';
 import type { StoredConversation } from './conversation.js';
@@ -45,6 +46,8 @@ export interface StoredData {
   deliveries: readonly Delivery[];
   reminders: readonly Reminder[];
   jobs: readonly JobRecord[];
+  /** Every revision of every decision of the steering group (beslut); none when absent. */
+  decisions?: readonly Decision[];
 }
 
 /** Someone the bot has stored something about. */
@@ -103,6 +106,10 @@ export function knownPeople(data: StoredData): KnownPerson[] {
   for (const entry of data.audit) see(entry.actor.aadObjectId, entry.actor.name);
   for (const answer of data.reviews) see(answer.answeredBy.aadObjectId, answer.answeredBy.name);
   for (const round of data.rounds) see(round.openedBy?.aadObjectId, round.openedBy?.name);
+  for (const decision of data.decisions ?? []) {
+    see(decision.recordedBy.aadObjectId, decision.recordedBy.name);
+    see(decision.changedBy?.aadObjectId, decision.changedBy?.name);
+  }
   for (const conversation of data.conversations) {
     const user = userOf(conversation);
     if (conversation.kind === 'personal') see(conversation.id, user?.name, user?.id);
@@ -204,6 +211,11 @@ export interface PersonalData {
   reminders: Reminder[];
   /** Scheduled sends to their personal chat. */
   jobs: JobRecord[];
+  /**
+   * Revisions of the steering group's decisions they recorded or changed, or that name them as responsible (the
+   * responsible is free text, so by one of their names).
+   */
+  decisions: Decision[];
 }
 
 export function collectPersonalData(data: StoredData, person: KnownPerson): PersonalData {
@@ -235,6 +247,12 @@ export function collectPersonalData(data: StoredData, person: KnownPerson): Pers
     deliveries: data.deliveries.filter((d) => isPersonalTarget(d.target, isThem)),
     reminders: data.reminders.filter((r) => isPersonalTarget(r.target, isThem)),
     jobs: data.jobs.filter((j) => isThem(personalTargetOf(j) ?? '')),
+    decisions: (data.decisions ?? []).filter(
+      (d) =>
+        isThem(d.recordedBy.aadObjectId) ||
+        isThem(d.changedBy?.aadObjectId ?? '') ||
+        namesPerson(d.responsible, person),
+    ),
   };
 }
 
@@ -249,6 +267,7 @@ export interface PersonalDataCounts {
   conversations: number;
   deliveries: number;
   languageChoice: number;
+  decisions: number;
 }
 
 export function countsOf(data: PersonalData): PersonalDataCounts {
@@ -262,6 +281,7 @@ export function countsOf(data: PersonalData): PersonalDataCounts {
     conversations: data.personalChat.length + data.lastWriterIn.length,
     deliveries: data.deliveries.length + data.reminders.length + data.jobs.length,
     languageChoice: data.languageChoice.length,
+    decisions: data.decisions.length,
   };
 }
 
@@ -336,6 +356,7 @@ export function exportDocument(data: PersonalData, header: ExportHeader): Record
     checkInDeliveries: data.deliveries,
     reminders: data.reminders,
     scheduledSends: data.jobs,
+    steeringGroupDecisions: data.decisions,
   };
 }
 
@@ -350,6 +371,34 @@ export function pseudonymiseReport(
 ): Report | undefined {
   if (!identityTest(person)(report.reportedBy.aadObjectId)) return undefined;
   return { ...report, reportedBy: { ...pseudonym } };
+}
+
+/**
+ * A decision revision with the person replaced where it names them: who recorded or changed it, and their name in
+ * the free-text responsible (whatever else it says stays).
+ */
+export function pseudonymiseDecision(
+  decision: Decision,
+  person: KnownPerson,
+  pseudonym: Pseudonym,
+): Decision | undefined {
+  const isThem = identityTest(person);
+  const recorded = isThem(decision.recordedBy.aadObjectId);
+  const changed = isThem(decision.changedBy?.aadObjectId ?? '');
+  const replaced = withoutNames(decision.responsible, person, pseudonym.name);
+  // Spelt otherwise than stored ("Frida Faltstrom"): then the whole field goes, not a name that stays findable.
+  const responsible = !namesPerson(decision.responsible, person)
+    ? decision.responsible
+    : namesPerson(replaced, person)
+      ? pseudonym.name
+      : replaced;
+  if (!recorded && !changed && responsible === decision.responsible) return undefined;
+  return {
+    ...decision,
+    ...(recorded ? { recordedBy: { ...pseudonym } } : {}),
+    ...(changed ? { changedBy: { ...pseudonym } } : {}),
+    responsible,
+  };
 }
 
 export function pseudonymiseReview(
@@ -448,6 +497,26 @@ export function isJobFor(job: Pick<JobRecord, 'id' | 'payload'>, person: KnownPe
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+
+/** True when free text names the person by one of their stored names (as a whole word, case and diacritics aside). */
+function namesPerson(text: string, person: KnownPerson): boolean {
+  const normalized = ` ${normalizeForMatching(text)} `;
+  return person.names.some((name) => {
+    const wanted = normalizeForMatching(name);
+    return wanted !== '' && normalized.includes(` ${wanted} `);
+  });
+}
+
+/** The text with each of the person's names (any case) replaced. */
+function withoutNames(text: string, person: KnownPerson, replacement: string): string {
+  return person.names
+    .filter((name) => name.trim() !== '')
+    .reduce(
+      (result, name) =>
+        result.replace(new RegExp(name.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu'), replacement),
+      text,
+    );
+}
 
 function identityTest(person: KnownPerson): (id: string) => boolean {
   const ids = new Set([person.aadObjectId, ...person.teamsUserIds].map((id) => id.toLowerCase()));

@@ -18,7 +18,17 @@ export const reportInputSchema = z.strictObject({
 });
 export type ReportInput = z.infer<typeof reportInputSchema>;
 
+/** An owner's answer on a check-in card to how a steering group decision concerning the measure is going. */
+export interface DecisionFollowUp {
+  decisionId: string;
+  /** The decision's text when it was asked about, so the history reads the same if the decision changes later. */
+  decision: string;
+  answer: string;
+}
+
 export interface Report extends ReportInput {
+  /** Answers about the open decisions concerning the measure (beslut), when the card asked about any. */
+  decisionFollowUps?: DecisionFollowUp[];
   agreementId: string;
   measureId: string;
   /** The check-in round the report answers, if it was given in one. */

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Agreement, OwnerOrganisation } from './agreement.js';
 import type { CheckInRound } from './checkInRound.js';
+import { sortDecisions, type Decision } from './decision.js';
 import { normalizeForMatching } from './wordMatching.js';
 import type { MeasureStatus, Report } from './report.js';
 
@@ -30,8 +31,8 @@ export interface ReportCsvInput {
   labels: ReportCsvLabels;
 }
 
-/** What to export: every report of the agreement, or the reports given in one round. */
-export type ExportScope = { kind: 'all' } | { kind: 'round'; roundId: string };
+/** What to export: every report of the agreement, the reports given in one round, or the decisions. */
+export type ExportScope = { kind: 'all' } | { kind: 'round'; roundId: string } | { kind: 'decisions' };
 
 const columns = [
   'Omgång',
@@ -50,11 +51,26 @@ const columns = [
   'Version',
 ] as const;
 
+const decisionColumns = [
+  'Beslut',
+  'Gäller',
+  'Ansvarig',
+  'Klart senast',
+  'Beslutat vid mötet',
+  'Läge',
+  'Klart',
+  'Inskrivet av',
+  'Inskrivet',
+  'Version',
+  'Svar från insatsernas ansvariga',
+] as const;
+
 /** A cell is text (quoted and guarded against formulas as needed) or a number (written with a decimal comma). */
 type Cell = string | number | undefined;
 
 export function reportsInScope(reports: readonly Report[], scope: ExportScope): Report[] {
-  return scope.kind === 'all' ? [...reports] : reports.filter((r) => r.roundId === scope.roundId);
+  if (scope.kind === 'round') return reports.filter((r) => r.roundId === scope.roundId);
+  return [...reports];
 }
 
 /** The CSV text, starting with the byte order mark; one row per revision, by measure and then revision. */
@@ -88,11 +104,71 @@ export function reportCsv(input: ReportCsvInput): string {
       report.revision,
     ];
   });
-  return byteOrderMark + [[...columns], ...rows].map((row) => `${row.map(field).join(';')}\r\n`).join('');
+  return csvText([[...columns], ...rows]);
 }
 
-/** `samverkan-rapporter-2021-05-20.csv`, or `samverkan-rapporter-2021-kvartal-2-2021-05-20.csv` for a round. */
-export function exportFileName(roundLabel: string | undefined, now: Date, timeZone: string): string {
+function csvText(rows: readonly Cell[][]): string {
+  return byteOrderMark + rows.map((row) => `${row.map(field).join(';')}\r\n`).join('');
+}
+
+export interface DecisionCsvInput {
+  /** The decisions as they stand. */
+  decisions: readonly Decision[];
+  /** The reports, every revision: what the owners answered about each decision on their check-in cards. */
+  reports: readonly Report[];
+  /** Times are written in this zone (Europe/Stockholm). */
+  timeZone: string;
+}
+
+/**
+ * The steering group's decisions (beslut) as a CSV file of their own, written like the reports' (`exportera
+ * beslut`): one row per decision, open ones first, each with what the owners answered about it.
+ */
+export function decisionCsv(input: DecisionCsvInput): string {
+  return csvText([[...decisionColumns], ...decisionRows(input, input.decisions)]);
+}
+
+/** One row per decision, open ones first, each with the owners' answers about it, oldest first. */
+function decisionRows(input: DecisionCsvInput, decisions: readonly Decision[]): Cell[][] {
+  const local = (iso: string) =>
+    DateTime.fromISO(iso, { zone: 'utc' }).setZone(input.timeZone).toFormat('yyyy-MM-dd HH:mm');
+  const answered = [...input.reports].sort((a, b) => a.reportedAt.localeCompare(b.reportedAt));
+  return sortDecisions(decisions).map((d) => {
+    const named = [
+      ...d.concerns.goalAreas.map((n) => `målområde ${n}`),
+      ...d.concerns.measures.map((id) => `insats ${id}`),
+    ];
+    const answers = answered.flatMap((r) =>
+      (r.decisionFollowUps ?? [])
+        .filter((f) => f.decisionId === d.id)
+        .map((f) => `${r.measureId}, ${local(r.reportedAt)}, ${r.reportedBy.name}: ${f.answer}`),
+    );
+    return [
+      d.text,
+      named.length > 0 ? named.join(', ') : 'hela överenskommelsen',
+      d.responsible,
+      d.dueDate,
+      d.meetingDate,
+      d.status === 'done' ? 'Klart' : 'Öppet',
+      d.doneAt ? local(d.doneAt) : undefined,
+      d.recordedBy.name,
+      local(d.recordedAt),
+      d.revision,
+      answers.length > 0 ? answers.join('\n') : undefined,
+    ];
+  });
+}
+
+/**
+ * `samverkan-rapporter-2021-05-20.csv`, `samverkan-rapporter-2021-kvartal-2-2021-05-20.csv` for a round, or
+ * `samverkan-beslut-2021-05-20.csv` for the decisions.
+ */
+export function exportFileName(
+  roundLabel: string | undefined,
+  now: Date,
+  timeZone: string,
+  what: 'rapporter' | 'beslut' = 'rapporter',
+): string {
   const date = DateTime.fromJSDate(now).setZone(timeZone).toFormat('yyyy-MM-dd');
   const slug = roundLabel
     ? normalizeForMatching(roundLabel)
@@ -100,7 +176,7 @@ export function exportFileName(roundLabel: string | undefined, now: Date, timeZo
         .slice(0, 40)
         .replace(/^-+|-+$/g, '')
     : '';
-  return `samverkan-rapporter-${slug ? `${slug}-` : ''}${date}.csv`;
+  return `samverkan-${what}-${slug ? `${slug}-` : ''}${date}.csv`;
 }
 
 function field(cell: Cell): string {

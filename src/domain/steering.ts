@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Agreement, Measure, SteeringMeeting } from './agreement.js';
+import { decisionsForSummary, type Decision, type DecisionsSummary } from './decision.js';
 import { effectiveValidTo } from './roundSchedule.js';
 import type { Report } from './report.js';
 import { trafficLight, type TrafficLight } from './statusOverview.js';
@@ -90,17 +91,29 @@ export interface MeetingSummary {
     missing: Measure[];
   }>;
   trends: IndicatorTrend[];
+  /** The steering group's decisions (beslut): new since the previous meeting, open, overdue, done since then. */
+  decided: DecisionsSummary;
+}
+
+/** What else a summary is made of: the decisions recorded so far, and the day and time zone to judge them in. */
+export interface SummaryDecisions {
+  decisions: readonly Decision[];
+  /** ISO date in `timeZone`: a decision past its date before this day is overdue. */
+  today: string;
+  timeZone: string;
 }
 
 /**
  * What the steering group needs before a meeting: per goal area a traffic light, what changed since the previous
  * meeting, risks (at risk or delayed), requests for a decision, and measures with no report since the previous
- * meeting; and every indicator's values over time. `history` holds every revision of every measure.
+ * meeting; every indicator's values over time; and the steering group's own decisions, followed up. `history` holds
+ * every revision of every measure.
  */
 export function meetingSummary(
   plan: Plan,
   history: readonly Report[],
   meeting: SteeringMeeting,
+  decided: SummaryDecisions = { decisions: [], today: meeting.date, timeZone: 'Europe/Stockholm' },
 ): MeetingSummary {
   const since = previousMeeting(plan.agreement, meeting.date)?.date;
   const byMeasure = new Map<string, Report[]>();
@@ -167,5 +180,24 @@ export function meetingSummary(
     })
     .filter((trend) => trend.points.length > 0);
 
-  return { meeting, ...(since ? { since } : {}), goalAreas, trends };
+  const decisions = decidedBy(plan.agreement.id, meeting.date, decided.decisions);
+  return {
+    meeting,
+    ...(since ? { since } : {}),
+    goalAreas,
+    trends,
+    decided: decisionsForSummary(decisions, {
+      ...(since ? { previousMeetingDate: since } : {}),
+      today: decided.today,
+      zone: decided.timeZone,
+    }),
+  };
+}
+
+/**
+ * The agreement's decisions (one deployment serves several agreements) taken on or before the meeting's day: the
+ * summary of an earlier meeting does not show what was decided after it.
+ */
+function decidedBy(agreementId: string, date: string, decisions: readonly Decision[]): Decision[] {
+  return decisions.filter((d) => d.agreementId === agreementId && d.meetingDate <= date);
 }

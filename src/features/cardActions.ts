@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { may, type Action } from '../domain/access.js';
-import type { Locale } from '../domain/locale.js';
+import { locales, type Locale } from '../domain/locale.js';
 import type { Plan } from '../domain/plan.js';
 import { noteSpan } from '../platform/telemetry.js';
 import { renderCard } from './shared/cards.js';
 import type { CardActionResult } from './checkIns/checkInCard.js';
 import { messagesFor, type Messages } from './shared/messages.js';
+import { decisionTextsFor } from './decisions/decisionTexts.js';
 import type { Features } from './features.js';
 import type { Turn } from './turn.js';
 import { noticeView } from './shared/views.js';
@@ -92,6 +93,38 @@ export function cardActions(deps: Features): Record<string, CardActionHandler> {
         card: await deps.personalData.erase(plan, data, actor(turn), locale),
       }),
     },
+    // The steering group's decisions (beslut): each handler reads its data with its zod schema (decisionForm.ts).
+    recordDecision: {
+      action: 'manageDecisions',
+      refused: (m) => decisionTextsFor(localeOfMessages(m)).onlyCoordinators,
+      run: async ({ turn, data, plan, locale }) => ({
+        card: await deps.decisions.record(plan, data, actor(turn), locale),
+      }),
+    },
+    completeDecision: {
+      action: 'manageDecisions',
+      refused: (m) => decisionTextsFor(localeOfMessages(m)).onlyCoordinators,
+      run: async ({ turn, data, plan, locale }) => ({
+        card: await deps.decisions.complete(plan, data, actor(turn), locale),
+      }),
+    },
+    changeDecision: {
+      action: 'manageDecisions',
+      refused: (m) => decisionTextsFor(localeOfMessages(m)).onlyCoordinators,
+      run: async ({ turn, data, plan, locale }) => ({
+        card: await deps.decisions.change(plan, data, actor(turn), locale),
+      }),
+    },
+    newDecision: {
+      action: 'manageDecisions',
+      refused: (m) => decisionTextsFor(localeOfMessages(m)).onlyCoordinators,
+      run: async ({ data, plan, locale }) => ({ card: await deps.decisions.newForm(plan, data, locale) }),
+    },
+    listDecisions: {
+      action: 'manageDecisions',
+      refused: (m) => decisionTextsFor(localeOfMessages(m)).onlyCoordinators,
+      run: async ({ data, plan, locale }) => ({ card: await deps.decisions.listPage(plan, data, locale) }),
+    },
     'status.page': {
       action: 'readStatus',
       refused: (m) => m.status.notAllowed,
@@ -107,6 +140,11 @@ export function cardActions(deps: Features): Record<string, CardActionHandler> {
       }),
     },
   };
+}
+
+/** The language of a message catalog, for the texts a feature keeps itself. */
+function localeOfMessages(m: Messages): Locale {
+  return locales.find((l) => messagesFor(l) === m) ?? 'sv';
 }
 
 function asker(turn: Turn) {

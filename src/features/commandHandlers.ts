@@ -2,13 +2,14 @@ import { DateTime } from 'luxon';
 import { may } from '../domain/access.js';
 import { commandCatalog, type CommandKind } from '../domain/commandCatalog.js';
 import type { Command } from '../domain/command.js';
-import type { Locale } from '../domain/locale.js';
+import { locales, type Locale } from '../domain/locale.js';
 import { findGroup, type Plan } from '../domain/plan.js';
 import { effectiveValidTo } from '../domain/roundSchedule.js';
 import { extendAgreement, upcomingMeetings } from '../domain/steering.js';
 import type { AdaptiveCardJson } from './shared/cards.js';
 import { renderCard } from './shared/cards.js';
 import { messagesFor, type Messages } from './shared/messages.js';
+import { decisionTextsFor } from './decisions/decisionTexts.js';
 import type { Features } from './features.js';
 import type { Turn } from './turn.js';
 import { groupList, helpView, measuresView, noticeView } from './shared/views.js';
@@ -256,6 +257,10 @@ export function commandHandlers(deps: CommandServices): CommandHandlers {
     review: {
       run: async ({ turn, plan, locale }) => turn.reply(await deps.reviews.compiled(plan, locale)),
     },
+    decisions: {
+      refused: (m) => decisionTextsFor(localeOf(m)).onlyCoordinators,
+      run: async ({ turn, plan, locale }) => turn.reply(await deps.decisions.listCard(plan, locale)),
+    },
     followUpReport: {
       refused: (m) => m.exportOnlyCoordinators,
       run: async ({ turn, command, plan, locale, m }) => {
@@ -311,6 +316,11 @@ export function commandHandlers(deps: CommandServices): CommandHandlers {
       },
     },
   };
+}
+
+/** The language of a message catalog, for the texts a feature keeps itself. */
+function localeOf(m: Messages): Locale {
+  return locales.find((l) => messagesFor(l) === m) ?? 'sv';
 }
 
 function notice(title: string, text: string): AdaptiveCardJson {

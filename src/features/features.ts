@@ -3,6 +3,8 @@ import type { Repositories } from '../storage/repositories.js';
 import type { CheckIns } from './checkIns/checkIns.js';
 import type { Steering } from './steering/steering.js';
 import type { CheckInCard } from './checkIns/checkInCard.js';
+import type { Decisions } from './decisions/decisions.js';
+import type { MeetingEvents } from './meetings/meetingEvents.js';
 import type { PersonalDataRequests } from './personalData/personalData.js';
 import type { PlanManagement } from './plan/planManagement.js';
 import type { ReportExport } from './reports/reportExport.js';
@@ -18,8 +20,11 @@ export interface Features
   reportExport: ReportExport;
   management: PlanManagement;
   steering: Steering;
+  /** The start and end of the steering group's meetings in Teams. */
+  meetingEvents: MeetingEvents;
   reviews: ReviewAnswers;
   personalData: PersonalDataRequests;
+  decisions: Decisions;
   reminders: { afterWorkingDays: number; max: number };
   /** Called after jobs were planned, so they run now instead of at the next timer tick. */
   onJobsPlanned: () => void;

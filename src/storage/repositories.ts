@@ -1,7 +1,9 @@
 import { AuditLog } from './auditLog.js';
 import { ConversationRepository } from './conversationRepository.js';
+import { DecisionRepository } from './decisionRepository.js';
 import { JobStore } from './jobStore.js';
 import { LanguageChoices } from './languageChoices.js';
+import { MeetingRepository } from './meetingRepository.js';
 import { PlanRepository } from './planRepository.js';
 import { ReportRepository } from './reportRepository.js';
 import { RetentionRecords } from './retentionRecords.js';
@@ -20,6 +22,8 @@ export interface Repositories {
   conversations: ConversationRepository;
   languages: LanguageChoices;
   retentionRecords: RetentionRecords;
+  decisions: DecisionRepository;
+  meetings: MeetingRepository;
 }
 
 export function openRepositories(store: TableStore): Repositories {
@@ -33,5 +37,7 @@ export function openRepositories(store: TableStore): Repositories {
     conversations: new ConversationRepository(store),
     languages: new LanguageChoices(store),
     retentionRecords: new RetentionRecords(store),
+    decisions: new DecisionRepository(store),
+    meetings: new MeetingRepository(store),
   };
 }

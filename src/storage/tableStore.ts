@@ -11,6 +11,8 @@ export const tableNames = {
   jobs: 'Jobs',
   retention: 'Retention',
   languages: 'Languages',
+  decisions: 'Decisions',
+  meetings: 'Meetings',
 } as const;
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 

@@ -21,6 +21,9 @@ import {
 import { commandHandlers, runCommand, type CommandHandlers } from '../features/commandHandlers.js';
 import type { FileConsent } from './fileConsent.js';
 import type { Features } from '../features/features.js';
+import type { MeetingEvent } from '../features/meetings/meetingEvent.js';
+import type { MeetingThread } from '../features/meetings/meetingEvents.js';
+import { meetingEventOf } from './meetingActivity.js';
 import type { Turn } from '../features/turn.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand } from '../domain/command.js';
@@ -59,6 +62,15 @@ export class SamverkansBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateAdd(async (context, next) => {
       await this.welcome(context);
+      await next();
+    });
+    // Teams sends these only with the resource-specific permissions in the manifest (docs/steering.md).
+    this.onTeamsMeetingStartEvent(async (_meeting, context, next) => {
+      await this.meetingEvent(context, 'start');
+      await next();
+    });
+    this.onTeamsMeetingEndEvent(async (_meeting, context, next) => {
+      await this.meetingEvent(context, 'end');
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -225,6 +237,32 @@ export class SamverkansBot extends TeamsActivityHandler {
       conversationType: context.activity.conversation.conversationType,
     });
     await runCommand(this.commands, this.turnOf(context), command, plan, locale);
+  }
+
+  /** A meeting started or ended: the features decide whether it is the steering group's and what to post. */
+  private async meetingEvent(context: TurnContext, kind: MeetingEvent['kind']): Promise<void> {
+    const event = meetingEventOf(context.activity, kind);
+    if (!event) {
+      log.warn('meeting.unreadable', { kind });
+      noteOutcome('unreadable');
+      return;
+    }
+    // The meeting's thread is a shared place: the agreement's language.
+    const locale = this.deps.locale;
+    const thread: MeetingThread = {
+      post: async (message) => {
+        const card = message.card ? withLocale(message.card, locale) : undefined;
+        await context.sendActivity(
+          card
+            ? MessageFactory.attachment(CardFactory.adaptiveCard(card), message.text)
+            : MessageFactory.text(message.text ?? ''),
+        );
+      },
+    };
+    const meetings = this.deps.meetingEvents;
+    const outcome =
+      kind === 'start' ? await meetings.started(event, thread) : await meetings.ended(event, thread);
+    noteOutcome(outcome);
   }
 
   private async welcome(context: TurnContext): Promise<void> {

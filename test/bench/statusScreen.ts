@@ -1,6 +1,7 @@
 import { StatusAnswers } from '../../src/features/status/statusAnswers.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
+import { DecisionRepository } from '../../src/storage/decisionRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
 import { TableStore } from '../../src/storage/tableStore.js';
@@ -63,6 +64,7 @@ export async function runStatus(
       plans,
       reports,
       rounds,
+      decisions: new DecisionRepository(store),
       timeZone: 'Europe/Stockholm',
       now: () => now,
     });

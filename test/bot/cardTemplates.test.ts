@@ -130,6 +130,13 @@ describe('card templates bind only what their views give', () => {
           submitId: 's',
           notice: { tone: 'good', text: 'Sparad' },
         }),
+        checkInFormView({
+          ...context,
+          latest,
+          draft: draftFrom(latest),
+          submitId: 's',
+          decisions: [{ id: 'd-1', text: 'Trygghetsvandringarna utökas till Runby.' }],
+        }),
       ],
       checkInView: [
         checkInReadView({ ...context, latest: undefined }),

@@ -266,6 +266,7 @@ describe('check-in cards', () => {
         nextStep: 'Ny plan i november.',
         indicatorValue: 'tolv',
         needsSteeringDecision: false,
+        decisionAnswers: {},
       };
       const card = asCard(form({ draft }));
       assert.equal(input(card, 'status').value, 'delayed');

@@ -41,6 +41,7 @@ const expected: Record<Action, Set<Person>> = {
   managePlan: coordinators,
   extendAgreement: coordinators,
   exportReports: coordinators,
+  manageDecisions: coordinators,
   handlePersonalData: coordinators,
 };
 

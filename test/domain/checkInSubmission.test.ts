@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  decisionFollowUpsOf,
   draftFrom,
   parseCheckInSubmission,
   type CheckInSubmission,
@@ -111,6 +112,7 @@ describe('check-in submission', () => {
       nextStep: 'Fortsätt.',
       indicatorValue: '7',
       needsSteeringDecision: true,
+      decisionAnswers: {},
     });
     assert.equal(submission.card.measureId, '1.1');
   });
@@ -207,6 +209,24 @@ describe('check-in submission', () => {
     }
   });
 
+  it('reads the answers about decisions, by decision id, and keeps only non-empty ones with the decision asked', () => {
+    const submission = parse({ ...typed, 'decision_d-1': '  Lägesbilden är klar.  ', 'decision_d-2': '' });
+    assert.equal(submission.kind, 'valid');
+    if (submission.kind !== 'valid') return;
+    assert.deepEqual(submission.draft.decisionAnswers, { 'd-1': '  Lägesbilden är klar.  ', 'd-2': '' });
+    assert.deepEqual(
+      decisionFollowUpsOf(submission.draft.decisionAnswers, [
+        { id: 'd-1', text: 'Ta fram en lägesbild' },
+        { id: 'd-2', text: 'Bjud in bostadsbolagen' },
+      ]),
+      [{ decisionId: 'd-1', decision: 'Ta fram en lägesbild', answer: 'Lägesbilden är klar.' }],
+    );
+    assert.deepEqual(invalid(parse({ ...typed, 'decision_d-1': 'x'.repeat(1500) })).problems, {
+      decisionAnswers: 'tooLong',
+    });
+    assert.equal(parse({ ...typed, 'decision_d-1': 'x'.repeat(3000) }).kind, 'malformed');
+  });
+
   describe('drafts', () => {
     it('starts an empty form without a report', () => {
       assert.deepEqual(draftFrom(undefined), {
@@ -216,6 +236,7 @@ describe('check-in submission', () => {
         nextStep: '',
         indicatorValue: '',
         needsSteeringDecision: false,
+        decisionAnswers: {},
       });
     });
 
@@ -236,6 +257,7 @@ describe('check-in submission', () => {
         nextStep: 'Möte i april.',
         indicatorValue: '12.5',
         needsSteeringDecision: true,
+        decisionAnswers: {},
       });
 
       const submission = parse({ ...draft });

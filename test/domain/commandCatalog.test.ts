@@ -34,6 +34,7 @@ const kinds = {
   planMeeting: true,
   meetings: true,
   extend: true,
+  decisions: true,
   followUpReport: true,
   review: true,
   summary: true,

@@ -326,6 +326,7 @@ describe('personal data: what is stored about one person', () => {
         conversations: 2,
         deliveries: 3,
         languageChoice: 1,
+        decisions: 0,
       });
       assert.deepEqual(mine.languageChoice, [
         { aadObjectId: frida.aadObjectId, locale: 'en', chosenAt: '2021-05-01T08:00:00.000Z' },
@@ -491,6 +492,7 @@ describe('personal data: what is stored about one person', () => {
         conversations: 0,
         deliveries: 0,
         languageChoice: 0,
+        decisions: 0,
       });
       assert.ok(isEmpty(countsOf(collectPersonalData(erased, person))), 'nothing left');
       assert.equal(

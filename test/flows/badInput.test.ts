@@ -46,6 +46,7 @@ const guardedTables: TableName[] = [
   tableNames.rounds,
   tableNames.audit,
   tableNames.jobs,
+  tableNames.decisions,
 ];
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -177,6 +178,11 @@ const knownVerbs = [
   'status.measure',
   'personalData.choose',
   'personalData.erase',
+  'recordDecision',
+  'completeDecision',
+  'changeDecision',
+  'newDecision',
+  'listDecisions',
 ];
 const verb = fc.oneof(
   { arbitrary: fc.constantFrom(...knownVerbs), weight: 6 },

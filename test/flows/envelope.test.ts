@@ -25,6 +25,11 @@ const fixturesDir = fileURLToPath(new URL('../fixtures/teams-activities/', impor
 const realActivities = readdirSync(fixturesDir)
   .filter((file) => file.endsWith('.json'))
   .sort();
+/**
+ * The ones a client sent to the bot (the Agents Playground); the meeting events are Microsoft's documented examples
+ * (see the fixtures' README), answered only in the steering group's channel: test/flows/meetings.test.ts.
+ */
+const capturedActivities = realActivities.filter((file) => !file.includes('-event-meeting'));
 const readFixture = (file: string) =>
   JSON.parse(readFileSync(`${fixturesDir}${file}`, 'utf8')) as Activity & { type: string };
 
@@ -122,7 +127,7 @@ describe('the Teams envelope over HTTP: refused whole, or answered', () => {
   };
 
   it('accepts each activity a real Teams client sent, and answers it', async () => {
-    for (const [n, file] of realActivities.entries()) {
+    for (const [n, file] of capturedActivities.entries()) {
       // Its own conversation, so that each install is welcomed and each answer can be told apart.
       const fixture = readFixture(file);
       const conversationId = `${fixture.conversation.id}-${n}`;

@@ -631,6 +631,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       conversations: 2,
       deliveries: 6,
       languageChoice: 1,
+      decisions: 0,
     });
 
     // Her reports read as before, by "Borttagen person"; the current report on 2.3 too.

@@ -14,7 +14,9 @@ export type FixtureName =
   | 'personal-message'
   | 'personal-installationUpdate-add'
   | 'personal-conversationUpdate-membersAdded'
-  | 'personal-invoke-adaptiveCard-action';
+  | 'personal-invoke-adaptiveCard-action'
+  | 'channel-event-meetingStart'
+  | 'channel-event-meetingEnd';
 
 export type Activity = Record<string, unknown> & {
   from: { id: string; name?: string; aadObjectId?: string };
@@ -211,5 +213,31 @@ export function cardAction(
         }
       : {}),
     value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}
+
+/**
+ * A Teams meeting in a channel starting or ending, as Microsoft documents the events (test/fixtures): the thread is
+ * `conversation.id`, the meeting id is `channelData.meeting.id`, `value` has the title and the time in UTC.
+ */
+export function meetingEvent(
+  kind: 'start' | 'end',
+  where: ChannelPlace,
+  options: { serviceUrl: string; meetingId: string; thread: string; at: string; title?: string },
+): Activity {
+  const activity = fixture(kind === 'start' ? 'channel-event-meetingStart' : 'channel-event-meetingEnd');
+  const value = activity.value as Record<string, unknown>;
+  const time = kind === 'start' ? { StartTime: options.at } : { EndTime: options.at };
+  return {
+    ...activity,
+    id: `f:${randomUUID()}`,
+    serviceUrl: options.serviceUrl,
+    conversation: { ...activity.conversation, tenantId: where.tenantId, id: options.thread },
+    channelData: {
+      ...activity.channelData,
+      tenant: { id: where.tenantId },
+      meeting: { id: options.meetingId },
+    },
+    value: { ...value, Id: options.meetingId, Title: options.title ?? value.Title, ...time },
   };
 }

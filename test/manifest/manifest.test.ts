@@ -165,7 +165,32 @@ describe('Teams app manifest', () => {
       'sharedChannels',
     ]);
     assert.equal(manifest.name.short, 'Samverkansbot');
-    assert.equal(manifest.webApplicationInfo, undefined);
+  });
+
+  it('asks for the resource-specific consent that brings the start and end of meetings, and nothing more', async () => {
+    const manifest = await filled();
+    // Teams sends meetingStart/meetingEnd only to an app with webApplicationInfo and these RSC permissions:
+    // channel meetings in the team it is installed in, and meetings scheduled in a chat it is in.
+    assert.deepEqual(manifest.webApplicationInfo, { id: appId, resource: 'https://RscPermission' });
+    assert.deepEqual(manifest.authorization, {
+      permissions: {
+        resourceSpecific: [
+          { name: 'ChannelMeeting.ReadBasic.Group', type: 'Application' },
+          { name: 'OnlineMeeting.ReadBasic.Chat', type: 'Application' },
+        ],
+      },
+    });
+    const misspelt = {
+      ...manifest,
+      authorization: {
+        permissions: { resourceSpecific: [{ name: 'ChannelMeeting.ReadBasic.Group', type: 'App' }] },
+      },
+    };
+    const errors = await validateAgainstLocalSchema(misspelt, manifest.manifestVersion);
+    assert.ok(
+      errors.some((e) => e.startsWith('/authorization/permissions/resourceSpecific/0/type')),
+      errors.join('\n'),
+    );
   });
 
   it('has the command lists of the command catalog in English, one a scope, koppla/bind only in teams', async () => {
@@ -324,6 +349,7 @@ describe('buildAppPackage', () => {
     const manifest = JSON.parse(await manifestFile.async('string')) as TeamsAppManifest;
     assert.equal(manifest.id, appId);
     assert.equal(manifest.bots?.[0]?.botId, appId);
+    assert.equal(manifest.webApplicationInfo?.id, appId);
     assert.doesNotMatch(JSON.stringify(manifest), /\$\{\{/);
 
     for (const icon of ['color.png', 'outline.png']) {

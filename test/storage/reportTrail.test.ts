@@ -4,6 +4,7 @@ import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import type { Report } from '../../src/domain/report.js';
 import type { ReportPoint } from '../../src/domain/statusOverview.js';
+import { DecisionRepository } from '../../src/storage/decisionRepository.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
@@ -178,6 +179,7 @@ describe('what the status screens keep of every report revision (Azurite)', () =
       plans,
       reports,
       rounds,
+      decisions: new DecisionRepository(store),
       timeZone: 'Europe/Stockholm',
       now: () => new Date('2021-01-06T08:00:00.000Z'),
     });

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { measureIdSchema, type Measure } from '../../domain/agreement.js';
 import { may } from '../../domain/access.js';
 import type { CheckInRound } from '../../domain/checkInRound.js';
-import { draftFrom, parseCheckInSubmission } from '../../domain/checkInSubmission.js';
+import { decisionFollowUpsOf, draftFrom, parseCheckInSubmission } from '../../domain/checkInSubmission.js';
+import { decisionsConcerning, type Decision } from '../../domain/decision.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
 import type { Report } from '../../domain/report.js';
@@ -18,7 +19,7 @@ import { messagesFor } from '../shared/messages.js';
 import { noticeView } from '../shared/views.js';
 
 export type CheckInCardDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
-  Pick<Repositories, 'plans' | 'rounds' | 'reports'>;
+  Pick<Repositories, 'plans' | 'rounds' | 'reports' | 'decisions'>;
 
 export interface Person {
   aadObjectId?: string;
@@ -70,7 +71,7 @@ export class CheckInCard {
     locale: Locale,
   ): Promise<AdaptiveCardJson> {
     const latest = await this.deps.reports.latestRecent(plan.agreement.id, measure.id);
-    return this.form(locale, plan, round, measure, latest);
+    return await this.form(locale, plan, round, measure, latest);
   }
 
   /** `checkIn.refresh`: the owner gets the form with their last answer, anyone else the latest report. */
@@ -82,7 +83,7 @@ export class CheckInCard {
     const { plan, round, measure } = found;
     const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
     if (may(plan, person, 'reportOnMeasure', { measureId: measure.id }))
-      return { card: this.form(locale, plan, round, measure, latest) };
+      return { card: await this.form(locale, plan, round, measure, latest) };
     return { card: this.readCard(locale, plan, round, measure, latest) };
   }
 
@@ -108,7 +109,7 @@ export class CheckInCard {
     if (submission.kind === 'invalidForm') {
       const latest = await this.deps.reports.latest(plan.agreement.id, measure.id);
       return {
-        card: this.form(locale, plan, round, measure, latest, {
+        card: await this.form(locale, plan, round, measure, latest, {
           draft: submission.draft,
           problems: submission.problems,
           notice: { text: m.checkIn.invalid, tone: 'attention' },
@@ -118,8 +119,15 @@ export class CheckInCard {
       };
     }
 
+    // The answers about the decisions the card asked about, each with the decision's text as it stood.
+    // Only a card that asked about decisions sends answers: the others cost no read of the decisions.
+    const answers = submission.draft.decisionAnswers;
+    const decisionFollowUps = Object.values(answers).some((a) => a.trim() !== '')
+      ? decisionFollowUpsOf(answers, await this.openDecisions(plan, measure))
+      : [];
     const report: Report = {
       ...submission.input,
+      ...(decisionFollowUps.length > 0 ? { decisionFollowUps } : {}),
       agreementId: plan.agreement.id,
       measureId: measure.id,
       roundId: round.id,
@@ -159,7 +167,7 @@ export class CheckInCard {
       };
       // The person's text is kept, now based on the newer revision so that saving again works.
       return {
-        card: this.form(locale, plan, round, measure, latest, { draft: submission.draft, notice }),
+        card: await this.form(locale, plan, round, measure, latest, { draft: submission.draft, notice }),
       };
     }
   }
@@ -191,7 +199,13 @@ export class CheckInCard {
     return { plan, round: known ?? round, measure };
   }
 
-  private form(
+  /** The open steering group decisions concerning a measure: what its check-in card asks about. */
+  private async openDecisions(plan: Plan, measure: Measure): Promise<Decision[]> {
+    const decisions = await this.deps.decisions.listRecent(plan.agreement.id);
+    return decisionsConcerning(decisions, measure).filter((d) => d.status === 'open');
+  }
+
+  private async form(
     locale: Locale,
     plan: Plan,
     round: CardRound,
@@ -202,8 +216,10 @@ export class CheckInCard {
     > & {
       baseRevision?: number;
     } = {},
-  ): AdaptiveCardJson {
+  ): Promise<AdaptiveCardJson> {
+    const decisions = await this.openDecisions(plan, measure);
     const view = checkInFormView({
+      decisions,
       locale,
       timeZone: this.deps.timeZone,
       plan,

@@ -1,9 +1,16 @@
 import type { Measure } from '../../domain/agreement.js';
 import type { CheckInRound } from '../../domain/checkInRound.js';
-import type { CheckInDraft, FieldProblem, FormField } from '../../domain/checkInSubmission.js';
+import {
+  decisionAnswerInput,
+  type CheckInDraft,
+  type FieldProblem,
+  type FormField,
+} from '../../domain/checkInSubmission.js';
+import type { Decision } from '../../domain/decision.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
 import { measureStatuses, type MeasureStatus, type Report } from '../../domain/report.js';
+import { decisionTextsFor } from '../decisions/decisionTexts.js';
 import { messagesFor } from '../shared/messages.js';
 
 /** The data the check-in card templates (`cards/checkInForm.json`, `cards/checkInView.json`) are filled with. */
@@ -70,10 +77,13 @@ export function checkInFormView(
     submitId: string;
     problems?: Partial<Record<FormField, FieldProblem>>;
     notice?: Notice;
+    /** The open steering group decisions concerning the measure: the card asks how each is going. */
+    decisions?: ReadonlyArray<Pick<Decision, 'id' | 'text'>>;
   },
 ) {
   const m = messagesFor(context.locale);
-  const { latest, measure, problems = {} } = context;
+  const t = decisionTextsFor(context.locale);
+  const { latest, measure, problems = {}, decisions = [] } = context;
   const indicator = measure.followUp.indicator;
   return {
     ...common(context),
@@ -100,6 +110,14 @@ export function checkInFormView(
       indicatorValue: problems.indicatorValue ? m.checkIn.problems[problems.indicatorValue] : '',
     },
     indicator: indicator ? m.checkIn.indicator(indicator.name, indicator.unit) : '',
+    decisionsHeading: problems.decisionAnswers
+      ? `${t.checkInHeading}: ${m.checkIn.problems[problems.decisionAnswers]}`
+      : t.checkInHeading,
+    decisions: decisions.map((d) => ({
+      inputId: decisionAnswerInput(d.id),
+      question: t.checkInQuestion(d.text),
+      value: context.draft.decisionAnswers[d.id] ?? '',
+    })),
     baseRevision: latest?.revision ?? 0,
     submitId: context.submitId,
   };

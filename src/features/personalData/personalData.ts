@@ -25,6 +25,7 @@ import {
   pseudonymiseMeasure,
   pseudonymiseReport,
   pseudonymiseReview,
+  pseudonymiseDecision,
   pseudonymiseRound,
   type KnownPerson,
   type PersonalData,
@@ -45,7 +46,15 @@ export interface PersonalDataDependencies
     Pick<AgreementContext, 'agreementId' | 'timeZone' | 'locale' | 'now'>,
     Pick<
       Repositories,
-      'plans' | 'reports' | 'audit' | 'reviews' | 'rounds' | 'conversations' | 'languages' | 'jobs'
+      | 'plans'
+      | 'reports'
+      | 'audit'
+      | 'reviews'
+      | 'rounds'
+      | 'conversations'
+      | 'languages'
+      | 'jobs'
+      | 'decisions'
     > {
   /** The agreement file as read at start, and where it is: an erasure says whether the file still names them. */
   agreementFile: { path: string; agreement: Agreement };
@@ -205,18 +214,29 @@ export class PersonalDataRequests {
   /** Everything stored that can name a person, read once per request. */
   private async read(plan: Plan): Promise<StoredData> {
     const agreementId = plan.agreement.id;
-    const [reports, audit, reviews, rounds, conversations, languageChoices, deliveries, reminders, jobs] =
-      await Promise.all([
-        this.deps.reports.allHistory(agreementId),
-        this.deps.audit.all(agreementId),
-        this.deps.reviews.list(agreementId),
-        this.deps.rounds.list(agreementId),
-        this.deps.conversations.all(),
-        this.deps.languages.all(),
-        this.deps.rounds.allDeliveries(),
-        this.deps.rounds.allReminders(),
-        this.deps.jobs.everyJob(),
-      ]);
+    const [
+      reports,
+      audit,
+      reviews,
+      rounds,
+      conversations,
+      languageChoices,
+      deliveries,
+      reminders,
+      jobs,
+      decisions,
+    ] = await Promise.all([
+      this.deps.reports.allHistory(agreementId),
+      this.deps.audit.all(agreementId),
+      this.deps.reviews.list(agreementId),
+      this.deps.rounds.list(agreementId),
+      this.deps.conversations.all(),
+      this.deps.languages.all(),
+      this.deps.rounds.allDeliveries(),
+      this.deps.rounds.allReminders(),
+      this.deps.jobs.everyJob(),
+      this.deps.decisions.allRevisions(agreementId),
+    ]);
     return {
       plan,
       reports,
@@ -228,6 +248,7 @@ export class PersonalDataRequests {
       deliveries,
       reminders,
       jobs,
+      decisions,
     };
   }
 
@@ -385,6 +406,9 @@ export class PersonalDataRequests {
     const rounds = await deps.rounds.rewriteRounds(agreementId, (r) =>
       pseudonymiseRound(r, person, pseudonym),
     );
+    const decisions = await deps.decisions.rewriteAll(agreementId, (d) =>
+      pseudonymiseDecision(d, person, pseudonym),
+    );
     const planRows = await deps.plans.rewritePeople(
       agreementId,
       {
@@ -413,6 +437,7 @@ export class PersonalDataRequests {
       conversations: shared + personal,
       deliveries: deliveries + jobs,
       languageChoice,
+      decisions,
     };
   }
 }

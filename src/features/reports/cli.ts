@@ -10,6 +10,7 @@ import { ConfigError, loadConfig, type Config } from '../../config/env.js';
 import type { ReportScope } from '../../domain/followUpReport.js';
 import { describeError, log, setLogLevel } from '../../platform/log.js';
 import { startLocalAzurite, type LocalAzurite } from '../../storage/localAzurite.js';
+import { DecisionRepository } from '../../storage/decisionRepository.js';
 import { PlanRepository } from '../../storage/planRepository.js';
 import { ReportRepository } from '../../storage/reportRepository.js';
 import { ReviewRepository } from '../../storage/reviewRepository.js';
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<void> {
         reports: new ReportRepository(store),
         rounds: new RoundRepository(store),
         reviews: new ReviewRepository(store),
+        decisions: new DecisionRepository(store),
       },
       {
         agreementId: agreement.id,

@@ -257,6 +257,7 @@ function risksAndDecisions(report: FollowUpReport): Block[] {
   blocks.push(heading(reportText.decisionsHeading, 1));
   if (report.decisions.length === 0) blocks.push(new Paragraph(reportText.noDecisions));
   for (const d of report.decisions) blocks.push(...item(d));
+  blocks.push(...steeringDecisions(report));
   if (report.missing) {
     blocks.push(heading(reportText.missingHeading(report.missing.roundLabel), 1));
     for (const m of report.missing.measures) {
@@ -268,6 +269,29 @@ function risksAndDecisions(report: FollowUpReport): Block[] {
       );
     }
   }
+  return blocks;
+}
+
+/** Beslut: the steering group's decisions, with the owners' latest answers under each decision's text. */
+function steeringDecisions(report: FollowUpReport): Block[] {
+  const blocks: Block[] = [heading(reportText.steeringDecisionsHeading, 1)];
+  if (report.steeringDecisions.length === 0)
+    return [...blocks, new Paragraph(reportText.noSteeringDecisions)];
+  blocks.push(new Paragraph(reportText.steeringDecisionsIntro));
+  blocks.push(
+    table(
+      reportText.steeringDecisionColumns,
+      [2900, 1500, 1500, 1100, 1100, 1538],
+      report.steeringDecisions.map((d) => [
+        cell([d.text, ...d.followUps].join('\n')),
+        cell(d.concerns),
+        cell(d.responsible),
+        cell(d.dueDate),
+        cell(d.meetingDate),
+        cell(d.statusText, d.overdue ? { bold: true, fill: lightFill.red } : {}),
+      ]),
+    ),
+  );
   return blocks;
 }
 

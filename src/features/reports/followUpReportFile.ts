@@ -6,6 +6,7 @@ import {
   type ReportScope,
 } from '../../domain/followUpReport.js';
 import { messagesFor } from '../shared/messages.js';
+import type { DecisionRepository } from '../../storage/decisionRepository.js';
 import type { PlanRepository } from '../../storage/planRepository.js';
 import type { ReportRepository } from '../../storage/reportRepository.js';
 import type { ReviewRepository } from '../../storage/reviewRepository.js';
@@ -21,6 +22,8 @@ export interface FollowUpReportSources {
   rounds: RoundRepository;
   /** The mid-term review's answers; without it the report's review section shows the questions only. */
   reviews?: ReviewRepository;
+  /** The steering group's decisions (beslut); without it the report's decisions section says there are none. */
+  decisions?: DecisionRepository;
 }
 
 export interface FollowUpReportRequest {
@@ -69,11 +72,12 @@ export async function buildFollowUpReport(
   request: FollowUpReportRequest,
 ): Promise<{ name: string; bytes: Uint8Array }> {
   const { agreementId } = request;
-  const [stored, history, rounds, reviewSubmissions] = await Promise.all([
+  const [stored, history, rounds, reviewSubmissions, decisions] = await Promise.all([
     sources.plans.load(agreementId),
     sources.reports.allHistory(agreementId),
     sources.rounds.list(agreementId),
     sources.reviews && !request.reviewAnswers ? sources.reviews.list(agreementId) : [],
+    sources.decisions ? sources.decisions.allRevisions(agreementId) : [],
   ]);
   const plan =
     stored ??
@@ -90,6 +94,7 @@ export async function buildFollowUpReport(
     labels: swedishLabels(),
     ...(request.reviewAnswers ? { reviewAnswers: request.reviewAnswers } : {}),
     reviewSubmissions,
+    decisions,
   });
   if (result.kind !== 'report') throw new FollowUpReportError(result);
   const { report } = result;

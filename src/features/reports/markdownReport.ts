@@ -89,6 +89,26 @@ export function markdownReport(report: FollowUpReport): string {
   }
   if (report.decisions.length > 0) add('');
 
+  add(`## ${reportText.steeringDecisionsHeading}`, '');
+  if (report.steeringDecisions.length === 0) add(reportText.noSteeringDecisions, '');
+  else {
+    add(reportText.steeringDecisionsIntro, '');
+    add(
+      ...table(
+        reportText.steeringDecisionColumns,
+        report.steeringDecisions.map((d) => [
+          [text(d.text), ...d.followUps.map((f) => `_${text(f)}_`)].join('<br>'),
+          text(d.concerns),
+          text(d.responsible),
+          d.dueDate,
+          d.meetingDate,
+          d.overdue ? `**${d.statusText}**` : d.statusText,
+        ]),
+      ),
+      '',
+    );
+  }
+
   if (report.missing) {
     add(`## ${text(reportText.missingHeading(report.missing.roundLabel))}`, '');
     for (const m of report.missing.measures) add(`- **${m.id}** ${text(m.title)} – ${text(m.owners)}`);

@@ -7,6 +7,7 @@ import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
 import {
   byteOrderMark,
+  decisionCsv,
   exportFileName,
   reportCsv,
   reportsInScope,
@@ -21,7 +22,7 @@ import type { Turn } from '../turn.js';
 import { noticeView } from '../shared/views.js';
 
 export type ReportExportDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
-  Pick<Repositories, 'plans' | 'reports' | 'rounds' | 'reviews'>;
+  Pick<Repositories, 'plans' | 'reports' | 'rounds' | 'reviews' | 'decisions'>;
 
 /**
  * Teams refuses a message over about 28 KB (the whole activity as JSON); the CSV as text gets 20 KB of it, counted
@@ -31,8 +32,14 @@ const textLimitBytes = 20 * 1024;
 /** An unknown round's answer lists the newest rounds, not every round since the agreement began. */
 const roundsListed = 20;
 
-/** What the consent card for the reports carries back: the round, or nothing for every report. */
-const exportArgsSchema = z.strictObject({ roundId: z.string().min(1).max(200).optional() });
+/** What the consent card for the reports carries back: the round, the decisions, or nothing for every report. */
+const exportArgsSchema = z.strictObject({
+  roundId: z.string().min(1).max(200).optional(),
+  what: z.literal('decisions').optional(),
+});
+
+/** `exportera beslut` / `export decisions`: the steering group's decisions instead of the reports. */
+const decisionsWords = new Set(['beslut', 'decisions']);
 
 /** What the consent card for the written follow-up report carries back: a meeting's date, or up to a date. */
 const followUpArgsSchema = z.strictObject({
@@ -46,8 +53,9 @@ interface ExportFile {
   /** The CSV text, byte order mark first. */
   text: string;
   bytes: Uint8Array<ArrayBuffer>;
-  /** Rows below the header: one per report revision. */
+  /** Rows below the header: one per report revision, or one per decision. */
   reports: number;
+  decisions: boolean;
 }
 
 /** `export` and `rapport`: the reports as a CSV file and the written follow-up report, offered as files. */
@@ -73,10 +81,15 @@ export class ReportExport {
           const parsed = exportArgsSchema.safeParse(args);
           if (!parsed.success) return { unavailable: m.unknownAction };
           const rounds = await this.deps.rounds.list(plan.agreement.id);
-          const { roundId } = parsed.data;
+          const { roundId, what } = parsed.data;
           if (roundId !== undefined && !rounds.some((r) => r.id === roundId))
             return { unavailable: m.unknownAction };
-          const scope: ExportScope = roundId !== undefined ? { kind: 'round', roundId } : { kind: 'all' };
+          const scope: ExportScope =
+            what === 'decisions'
+              ? { kind: 'decisions' }
+              : roundId !== undefined
+                ? { kind: 'round', roundId }
+                : { kind: 'all' };
           return this.offeredExport(await this.build(plan, scope, rounds), '', m);
         },
       },
@@ -113,6 +126,10 @@ export class ReportExport {
   async request(turn: Turn, plan: Plan, roundName: string | undefined, locale: Locale): Promise<void> {
     const m = messagesFor(locale);
     const rounds = await this.deps.rounds.list(plan.agreement.id);
+    if (roundName !== undefined && decisionsWords.has(normalizeForMatching(roundName))) {
+      await this.requestDecisions(turn, plan, rounds, m);
+      return;
+    }
     let round: CheckInRound | undefined;
     if (roundName !== undefined) {
       round = findRound(rounds, roundName);
@@ -150,6 +167,32 @@ export class ReportExport {
     await this.sendAsText(turn, file, m);
   }
 
+  /** The decisions as a CSV file: only as a file in the personal chat, as they name people and tasks. */
+  private async requestDecisions(
+    turn: Turn,
+    plan: Plan,
+    rounds: readonly CheckInRound[],
+    m: Messages,
+  ): Promise<void> {
+    const file = await this.build(plan, { kind: 'decisions' }, rounds);
+    if (file.reports === 0) {
+      await turn.reply(notice(m.export.decisionsTitle, m.export.noDecisions));
+      return;
+    }
+    const delivery = await turn.offerFile({
+      source: 'export',
+      args: { what: 'decisions' },
+      file: this.offeredExport(file, m.export.decisionsDescription(file.reports), m),
+    });
+    if (delivery === 'here') return;
+    await turn.reply(
+      notice(
+        m.export.decisionsTitle,
+        delivery === 'personalChat' ? m.export.sentToPersonalChat : m.export.decisionsNeedPersonalChat,
+      ),
+    );
+  }
+
   /**
    * A coordinator asked for the written follow-up report of a meeting (or of everything up to today): a Word
    * file through the file consent card in their personal chat. Teams lets bots send files only there. Returns
@@ -179,7 +222,8 @@ export class ReportExport {
   }
 
   private offeredExport(file: ExportFile, description: string, m: Messages): OfferedFile {
-    return { name: file.name, bytes: file.bytes, fileType: 'csv', description, text: m.export.fileText };
+    const text = file.decisions ? m.export.decisionsFileText : m.export.fileText;
+    return { name: file.name, bytes: file.bytes, fileType: 'csv', description, text };
   }
 
   private offeredFollowUp(file: { name: string; bytes: Uint8Array }, m: Messages): OfferedFile {
@@ -199,6 +243,7 @@ export class ReportExport {
         reports: this.deps.reports,
         rounds: this.deps.rounds,
         reviews: this.deps.reviews,
+        decisions: this.deps.decisions,
       },
       {
         agreementId: plan.agreement.id,
@@ -211,7 +256,19 @@ export class ReportExport {
   }
 
   private async build(plan: Plan, scope: ExportScope, rounds: readonly CheckInRound[]): Promise<ExportFile> {
+    const now = this.deps.now();
     const history = await this.deps.reports.allHistory(plan.agreement.id);
+    if (scope.kind === 'decisions') {
+      const decisions = await this.deps.decisions.list(plan.agreement.id);
+      const text = decisionCsv({ decisions, reports: history, timeZone: this.deps.timeZone });
+      return {
+        name: exportFileName(undefined, now, this.deps.timeZone, 'beslut'),
+        text,
+        bytes: new TextEncoder().encode(text),
+        reports: decisions.length,
+        decisions: true,
+      };
+    }
     const reports = reportsInScope(history, scope);
     // The file is in Swedish whatever language the person uses: its columns are.
     const sv = messagesFor('sv');
@@ -224,10 +281,11 @@ export class ReportExport {
     });
     const label = scope.kind === 'round' ? rounds.find((r) => r.id === scope.roundId)?.label : undefined;
     return {
-      name: exportFileName(label, this.deps.now(), this.deps.timeZone),
+      name: exportFileName(label, now, this.deps.timeZone),
       text,
       bytes: new TextEncoder().encode(text),
       reports: reports.length,
+      decisions: false,
     };
   }
 

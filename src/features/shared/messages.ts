@@ -189,6 +189,14 @@ const sv = {
     noRounds: (asked: string) =>
       `Jag hittar ingen omgång som heter "${asked}". Ingen omgång har öppnats ännu; skriv exportera för alla rapporter.`,
     noReports: 'Det finns inga rapporter att exportera ännu.',
+    decisionsTitle: 'Export av styrgruppens beslut',
+    decisionsFileText:
+      'Här är styrgruppens beslut som CSV-fil för Excel. Godkänn filen så sparar jag den i din OneDrive.',
+    decisionsDescription: (decisions: number) =>
+      `Styrgruppens beslut (${decisions} rader) med vad insatsernas ansvariga svarat om dem, semikolonseparerade.`,
+    noDecisions: 'Styrgruppen har inga beslut registrerade ännu.',
+    decisionsNeedPersonalChat:
+      'Besluten kommer som fil, och filer kan jag bara skicka i din personliga chatt med mig. Öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och skriv exportera beslut igen.',
     noReportsInRound: (round: string) => `Det finns inga rapporter i omgången ${round} ännu.`,
     asText: (reports: number) =>
       `Du har ingen personlig chatt med mig, så här kommer rapporterna som text (${reports} rader, semikolonseparerade). Vill du ha en fil för Excel: öppna Appar i Teams, sök efter Samverkansbot, välj Lägg till och skriv exportera igen.`,
@@ -383,6 +391,7 @@ const sv = {
       conversations: 'Sparade chattar och kanaler (den personliga chatten raderas)',
       deliveries: 'Kort och påminnelser till den personliga chatten (raderas)',
       languageChoice: 'Valt språk (raderas)',
+      decisions: 'Styrgruppsbeslut som personen skrev in, ändrade eller är ansvarig för',
     },
     contentsKept:
       'Det som står i rapporterna och svaren finns kvar: det är organisationernas uppföljning av insatserna, inte uppgifter om personen. Nämns personen i själva texten står det kvar där.',
@@ -591,6 +600,14 @@ const en: Messages = {
     noRounds: (asked: string) =>
       `I can't find a round called "${asked}". No round has been opened yet; type export for every report.`,
     noReports: 'There are no reports to export yet.',
+    decisionsTitle: "Export of the steering group's decisions",
+    decisionsFileText:
+      "Here are the steering group's decisions as a CSV file for Excel. Accept the file and I will save it in your OneDrive.",
+    decisionsDescription: (decisions: number) =>
+      `The steering group's decisions (${decisions} rows) with what the measures' owners answered about them, semicolon separated.`,
+    noDecisions: 'The steering group has no decisions recorded yet.',
+    decisionsNeedPersonalChat:
+      'The decisions come as a file, and I can send files only in your personal chat with me. Open Apps in Teams, search for Samverkansbot, choose Add and type export decisions again.',
     noReportsInRound: (round: string) => `There are no reports in the round ${round} yet.`,
     asText: (reports: number) =>
       `You have no personal chat with me, so here are the reports as text (${reports} rows, semicolon separated). For a file for Excel: open Apps in Teams, search for Samverkansbot, choose Add and type export again.`,
@@ -782,6 +799,7 @@ const en: Messages = {
       conversations: 'Stored chats and channels (the personal chat is deleted)',
       deliveries: 'Cards and reminders to the personal chat (deleted)',
       languageChoice: 'Chosen language (deleted)',
+      decisions: 'Steering group decisions the person recorded, changed or is responsible for',
     },
     contentsKept:
       "What the reports and answers say is kept: it is the organisations' follow-up of the measures, not data about the person. If the text itself names the person, that stays.",

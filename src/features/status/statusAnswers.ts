@@ -1,5 +1,6 @@
 import type { AgreementContext } from '../agreementContext.js';
 import type { Repositories } from '../../storage/repositories.js';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { measureIdSchema, type Measure } from '../../domain/agreement.js';
 import { may } from '../../domain/access.js';
@@ -18,11 +19,14 @@ import {
   type ReportPoint,
   type StatusOverview,
 } from '../../domain/statusOverview.js';
+import { decisionsConcerning, isOverdue, type Decision } from '../../domain/decision.js';
+import { decisionDetails } from '../decisions/decisionCards.js';
+import { decisionTextsFor } from '../decisions/decisionTexts.js';
 import { renderCard, type AdaptiveCardJson } from '../shared/cards.js';
 import { messagesFor, type Messages } from '../shared/messages.js';
 
 export type StatusDependencies = Pick<AgreementContext, 'agreementId' | 'timeZone' | 'now'> &
-  Pick<Repositories, 'plans' | 'reports' | 'rounds'>;
+  Pick<Repositories, 'plans' | 'reports' | 'rounds' | 'decisions'>;
 
 /** Who asks, and where: what they may see depends on both. */
 export interface Asker {
@@ -289,8 +293,12 @@ export class StatusAnswers {
       );
     }
     // One measure's own history: the texts of its reports are shown, and no other measure's are read.
-    const history = await this.deps.reports.history(plan.agreement.id, match.measure.id);
+    const [history, decisions] = await Promise.all([
+      this.deps.reports.history(plan.agreement.id, match.measure.id),
+      this.deps.decisions.list(plan.agreement.id),
+    ]);
     const { measure, latest, recent } = measureStatus(match.measure, history, limit);
+    const decisionLines = this.decisionLines(decisionsConcerning(decisions, measure), locale);
     const goal = plan.agreement.goalAreas.find((g) => g.number === measure.goalArea);
     const facts = m.status.measureFacts(
       goal ? m.goalArea(goal.number, goal.title) : '',
@@ -306,18 +314,20 @@ export class StatusAnswers {
           ...(latest.needsSteeringDecision
             ? [`${m.checkIn.facts.decision}: ${m.checkIn.facts.decisionNeeded}`]
             : []),
+          ...this.followUpLines(latest, locale),
         ]
       : [m.status.noReports];
     const earlier = recent
       .slice(1)
-      .map((r) =>
+      .flatMap((r) => [
         m.status.historyLine(
           this.when(r.reportedAt, m),
           m.statuses[r.status],
           r.reportedBy.name,
           shorten(r.narrative, 150),
         ),
-      );
+        ...this.followUpLines(r, locale),
+      ]);
     return this.render(
       {
         title: m.status.measureTitle(measure.id, measure.title),
@@ -325,11 +335,32 @@ export class StatusAnswers {
         sections: [
           { heading: '', counts: facts, lines: [] },
           { heading: m.status.latestHeading, counts: '', lines: latestLines },
+          ...(decisionLines.length
+            ? [{ heading: decisionTextsFor(locale).statusHeading, counts: '', lines: decisionLines }]
+            : []),
           ...(earlier.length ? [{ heading: m.status.historyHeading, counts: '', lines: earlier }] : []),
         ],
       },
       locale,
     );
+  }
+
+  /** The steering group's decisions concerning a measure: open ones first, overdue ones marked. */
+  private decisionLines(decisions: readonly Decision[], locale: Locale): string[] {
+    const t = decisionTextsFor(locale);
+    const today = DateTime.fromJSDate(this.deps.now()).setZone(this.deps.timeZone).toISODate() ?? '';
+    return decisions.slice(0, historyShown).map((d) => {
+      const state = isOverdue(d, today) ? t.statusOverdue : d.status === 'done' ? t.statusDone : t.statusOpen;
+      const details = decisionDetails(d, locale, { timeZone: this.deps.timeZone });
+      return `**${shorten(d.text, 200)}** (${state}) – ${details}`;
+    });
+  }
+
+  /** What an owner answered on the check-in card about the decisions concerning the measure. */
+  private followUpLines(report: Report | ReportPoint, locale: Locale): string[] {
+    const t = decisionTextsFor(locale);
+    const followUps = 'decisionFollowUps' in report ? (report.decisionFollowUps ?? []) : [];
+    return followUps.map((f) => t.followUp(shorten(f.decision, 100), shorten(f.answer, 300)));
   }
 
   private choose(title: string, candidates: readonly Measure[], locale: Locale): AdaptiveCardJson {

@@ -19,7 +19,9 @@ import { nextAllowedMoment, workingDaysBefore } from '../../domain/workingCalend
 import { renderCard } from '../shared/cards.js';
 import { reviewCard } from './reviewAnswers.js';
 import { midTermMonth } from '../../domain/midTermReview.js';
-import { messagesFor, type Messages } from '../shared/messages.js';
+import { messagesFor } from '../shared/messages.js';
+import { summaryDecisionTexts } from './summaryDecisionTexts.js';
+import type { Decision } from '../../domain/decision.js';
 import { log } from '../../platform/log.js';
 import type { ClaimedJob } from '../../storage/jobStore.js';
 import { parseJobPayload } from '../checkIns/checkIns.js';
@@ -47,7 +49,7 @@ export interface SteeringSettings {
 export interface SteeringDependencies
   extends
     Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
-    Pick<Repositories, 'plans' | 'reports' | 'jobs'> {
+    Pick<Repositories, 'plans' | 'reports' | 'jobs' | 'decisions'> {
   messenger: Messenger;
   settings: SteeringSettings;
 }
@@ -141,15 +143,22 @@ export class Steering {
     };
   }
 
-  /** The summary card of a meeting, as it stands now. */
-  async summaryCard(plan: Plan, meeting: SteeringMeeting, locale: Locale): Promise<Record<string, unknown>> {
-    const history = await this.deps.reports.allHistory(plan.agreement.id);
-    return summaryCardOf(
-      plan,
-      meetingSummary(plan, history, meeting),
-      messagesFor(locale),
-      this.deps.calendar.timeZone,
-    );
+  /**
+   * The summary card of a meeting, as it stands now; `note` is shown under its title when given. For a meeting held
+   * without being planned, the report button asks for the report up to today: only planned meetings have one.
+   */
+  async summaryCard(
+    plan: Plan,
+    meeting: SteeringMeeting,
+    locale: Locale,
+    note?: string,
+  ): Promise<Record<string, unknown>> {
+    const summary = await this.summaryOf(plan, meeting);
+    const planned = plan.agreement.steeringMeetings.some((m) => m.date === meeting.date);
+    return summaryCardOf(plan, summary, locale, this.deps.calendar.timeZone, {
+      ...(note ? { note } : {}),
+      noMeeting: !planned,
+    });
   }
 
   /**
@@ -157,19 +166,29 @@ export class Steering {
    * the latest meeting, and how to plan the next one. A past meeting is never shown as the next.
    */
   async summaryCardForToday(plan: Plan, locale: Locale): Promise<Record<string, unknown>> {
-    const history = await this.deps.reports.allHistory(plan.agreement.id);
     const today = this.today();
     const m = messagesFor(locale);
     return summaryCardOf(
       plan,
-      meetingSummary(plan, history, { date: today }),
-      m,
+      await this.summaryOf(plan, { date: today }),
+      locale,
       this.deps.calendar.timeZone,
       {
         title: m.steering.todayTitle(today),
         note: this.meetingsText(plan, locale),
+        noMeeting: true,
       },
     );
+  }
+
+  /** Reports and decisions as they stand now, summed up for a meeting. */
+  private async summaryOf(plan: Plan, meeting: SteeringMeeting): Promise<MeetingSummary> {
+    const [history, decisions] = await Promise.all([
+      this.deps.reports.allHistory(plan.agreement.id),
+      this.deps.decisions.list(plan.agreement.id),
+    ]);
+    const timeZone = this.deps.calendar.timeZone;
+    return meetingSummary(plan, history, meeting, { decisions, today: this.today(), timeZone });
   }
 
   /** Which steering meetings are planned from today, or that none is and how to plan one. */
@@ -273,14 +292,25 @@ export class Steering {
   }
 }
 
-/** The summary card's data: text for every goal area and a line chart (with a text fallback) per indicator. */
+/** How a summary card is shown: another title, a note under it, and no meeting (the report up to today). */
+export interface SummaryCardOptions {
+  title?: string;
+  note?: string;
+  noMeeting?: boolean;
+}
+
+/**
+ * The summary card's data: text for every goal area, a line chart (with a text fallback) per indicator, and the
+ * steering group's decisions.
+ */
 export function summaryCardOf(
   plan: Plan,
   summary: MeetingSummary,
-  m: Messages,
+  locale: Locale,
   timeZone: string,
-  today?: { title: string; note: string },
+  options: SummaryCardOptions = {},
 ) {
+  const m = messagesFor(locale);
   const list = (items: string[]) => items.join(', ');
   const day = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(timeZone).toISODate() ?? iso;
   const goalAreas = summary.goalAreas.map((g) => {
@@ -328,19 +358,47 @@ export function summaryCardOf(
   });
   return renderCard('meetingSummary', {
     title:
-      today?.title ??
+      options.title ??
       m.steering.summaryTitle(
         summary.meeting.time ? `${summary.meeting.date} ${summary.meeting.time}` : summary.meeting.date,
       ),
-    note: today?.note ?? '',
+    note: options.note ?? '',
     subtitle: m.steering.summarySubtitle(plan.agreement.title, summary.since),
     goal: m.steering.goal(plan.agreement.longTermGoal),
     goalAreas,
     trends,
+    decisions: decisionSections(summary, locale, timeZone),
     reportButton: m.steering.reportButton,
     // No meeting: the button asks for the report up to today.
-    meeting: today ? '' : summary.meeting.date,
+    meeting: options.noMeeting ? '' : summary.meeting.date,
   });
+}
+
+/** The decisions part of the summary: one section with a line per list that has any; none when nothing is decided. */
+function decisionSections(summary: MeetingSummary, locale: Locale, timeZone: string) {
+  const t = summaryDecisionTexts(locale);
+  const { decided, since } = summary;
+  const lineOf = (d: Decision) =>
+    t.line({
+      text: d.text,
+      responsible: d.responsible,
+      ...(d.dueDate ? { dueDate: d.dueDate } : {}),
+      ...(d.doneAt
+        ? { doneOn: DateTime.fromISO(d.doneAt, { zone: 'utc' }).setZone(timeZone).toISODate() ?? d.doneAt }
+        : {}),
+      measures: d.concerns.measures,
+      goalAreas: d.concerns.goalAreas,
+    });
+  const lists: Array<[string, Decision[]]> = [
+    [t.overdue, decided.overdue],
+    [t.newSince(since), decided.new],
+    [t.open, decided.open],
+    [t.doneSince(since), decided.doneSinceLast],
+  ];
+  const lines = lists
+    .filter(([, decisions]) => decisions.length > 0)
+    .flatMap(([label, decisions]) => [label, ...decisions.map((d) => `- ${lineOf(d)}`)]);
+  return lines.length > 0 ? [{ heading: t.heading, lines }] : [];
 }
 
 /** A Thursday some six weeks ahead for the example in "plan one with möte …", inside the agreement's time. */
