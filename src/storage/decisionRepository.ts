@@ -165,16 +165,29 @@ export class DecisionRepository {
     return rewritten;
   }
 
-  /** Removes every decision of an agreement with its history (gallring). Returns how many rows went. */
-  async deleteAll(agreementId: string): Promise<number> {
+  /**
+   * Removes the decisions an archive holds, each with its history (gallring): a decision goes only when every
+   * revision stored is in the archive (`archived`), so one changed after the archive was written stays whole.
+   */
+  async deleteArchived(
+    agreementId: string,
+    archived: (decisionId: string, revision: number) => boolean,
+  ): Promise<{ deleted: number; kept: number }> {
     this.changed();
-    const rowKeys: string[] = [];
+    const rows = new Map<string, Array<{ rowKey: string; revision: number }>>();
     const filter = odata`PartitionKey eq ${agreementId}`;
-    for await (const row of this.table.listEntities<DecisionRow>({
-      queryOptions: { filter, select: ['RowKey'] },
-    }))
-      rowKeys.push(row.rowKey);
-    return deleteRows(this.table, agreementId, rowKeys);
+    for await (const row of this.table.listEntities<DecisionRow>({ queryOptions: { filter } })) {
+      const { id } = JSON.parse(row.data) as Decision;
+      rows.set(id, [...(rows.get(id) ?? []), { rowKey: row.rowKey, revision: row.revision }]);
+    }
+    const gone: string[] = [];
+    let kept = 0;
+    for (const [id, decisionRows] of rows) {
+      if (decisionRows.every((r) => archived(id, r.revision)))
+        gone.push(...decisionRows.map((r) => r.rowKey));
+      else kept++;
+    }
+    return { deleted: await deleteRows(this.table, agreementId, gone), kept };
   }
 
   private async currentRow(agreementId: string, id: string): Promise<ReadRow<DecisionRow> | undefined> {

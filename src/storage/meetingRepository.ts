@@ -1,6 +1,14 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { mergeHeldMeeting, type HeldMeeting } from '../domain/heldMeeting.js';
-import { isStatus, keyOf, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
+import {
+  deleteRows,
+  isStatus,
+  keyOf,
+  replaceAsRead,
+  tableNames,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
 
 interface MeetingRow {
   partitionKey: string;
@@ -90,6 +98,18 @@ export class MeetingRepository {
       if (isStatus(err, 409)) return false;
       throw err;
     }
+  }
+
+  /** Removes the meetings an archive holds, with their markers (gallring). Returns how many rows went. */
+  async deleteArchived(agreementId: string, meetingIds: ReadonlySet<string>): Promise<number> {
+    const keys = new Set([...meetingIds].map(meetingKey));
+    const rowKeys: string[] = [];
+    const filter = odata`PartitionKey eq ${partition(agreementId)}`;
+    for await (const row of this.table.listEntities<MeetingRow>({
+      queryOptions: { filter, select: ['RowKey'] },
+    }))
+      if (keys.has(row.rowKey.split('|')[0] ?? '')) rowKeys.push(row.rowKey);
+    return deleteRows(this.table, partition(agreementId), rowKeys);
   }
 
   /** Gives a claim back when the post failed, so that the event, sent again, posts it. */

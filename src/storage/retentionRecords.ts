@@ -16,6 +16,8 @@ export interface ArchiveRecord {
   /** Report revisions and review answers in the JSON file. */
   revisions: number;
   reviewAnswers: number;
+  /** Revisions of the steering group's decisions; missing in records from before decisions existed. */
+  decisions?: number;
   months: number;
   dueOn: string;
   /** UTC ISO. */
@@ -34,7 +36,14 @@ export interface RetentionRecord {
   /** Which run of the retention job is current; the next is planned when one gives up. */
   generation: number;
   archive?: ArchiveRecord;
-  removed?: { rows: number; reviewAnswers: number; kept: number; at: string };
+  removed?: {
+    rows: number;
+    reviewAnswers: number;
+    decisionRows?: number;
+    meetingRows?: number;
+    kept: number;
+    at: string;
+  };
   etag: string;
 }
 

@@ -6,10 +6,14 @@ import { join } from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { DateTime } from 'luxon';
 import sinon from 'sinon';
+import type { Decision } from '../../src/domain/decision.js';
+import type { HeldMeeting } from '../../src/domain/heldMeeting.js';
 import type { ReviewAnswer } from '../../src/domain/midTermReview.js';
 import type { Report } from '../../src/domain/report.js';
 import type { ArchiveDocument } from '../../src/features/retention/retention.js';
 import { AuditLog } from '../../src/storage/auditLog.js';
+import { DecisionRepository } from '../../src/storage/decisionRepository.js';
+import { MeetingRepository } from '../../src/storage/meetingRepository.js';
 import { JobStore } from '../../src/storage/jobStore.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
@@ -68,8 +72,48 @@ const reviewAnswers: ReviewAnswer[] = [
   },
 ];
 
-/** Seeds a history of reports, review answers and rounds, and reports of an agreement with a similar id. */
+const decision: Decision = {
+  id: 'beslut-1',
+  agreementId: exampleAgreementId,
+  text: 'Trygghetsvandringarna utökas till Runby.',
+  concerns: { goalAreas: [1], measures: [] },
+  responsible: 'Megan Bowen',
+  dueDate: '2022-04-30',
+  status: 'open',
+  meetingDate: '2021-11-25',
+  recordedAt: '2021-11-25T14:00:00Z',
+  recordedBy: users.alex,
+  revision: 1,
+};
+
+const meeting: HeldMeeting = {
+  agreementId: exampleAgreementId,
+  meetingId: 'MCMxOTptZWV0aW5n',
+  title: 'Styrgruppsmöte',
+  date: '2021-11-25',
+  planned: true,
+  startedAt: '2021-11-25T13:00:00Z',
+  conversationId: '19:steering@thread.tacv2;messageid=1',
+  channelId: '19:steering@thread.tacv2',
+  reference: {},
+};
+
+/**
+ * Seeds a history of reports, review answers, rounds, a decision (two revisions) and a meeting held, and reports
+ * of an agreement with a similar id.
+ */
 async function seed(store: TableStore): Promise<void> {
+  const decisions = new DecisionRepository(store);
+  await decisions.record(decision);
+  await decisions.update(
+    exampleAgreementId,
+    decision.id,
+    { status: 'done', changedAt: '2022-05-02T08:00:00Z', changedBy: users.megan },
+    1,
+  );
+  const meetings = new MeetingRepository(store);
+  await meetings.record(meeting);
+  await meetings.claim(exampleAgreementId, meeting.meetingId, 'summary', '2021-11-25T13:00:01Z');
   const reports = new ReportRepository(store);
   await reports.importHistory(history());
   await reports.importHistory(
@@ -193,6 +237,28 @@ describe('retention: reports archived and removed a set time after the agreement
     const markdown = await fs.readFile(join(dir, `${archiveName}.md`), 'utf8');
     assert.match(markdown, /## Bilaga: Rapporthistorik/);
     assert.match(markdown, /Bra samverkan\./);
+    assert.match(markdown, /Trygghetsvandringarna utökas till Runby\./);
+    assert.deepEqual(
+      document.decisions?.map((d) => `${d.id} ${d.revision} ${d.status}`).sort(),
+      ['beslut-1 1 open', 'beslut-1 2 done'],
+      'the decision with every revision',
+    );
+    assert.deepEqual(
+      document.meetings?.map((m) => m.meetingId),
+      [meeting.meetingId],
+    );
+    assert.deepEqual(await new DecisionRepository(bot.store).allRevisions(exampleAgreementId), []);
+    assert.deepEqual(await new MeetingRepository(bot.store).list(exampleAgreementId), []);
+    // Its marker went with it: a meeting of that id would be posted to again.
+    assert.equal(
+      await new MeetingRepository(bot.store).claim(
+        exampleAgreementId,
+        meeting.meetingId,
+        'summary',
+        '2025-01-02T08:00:00Z',
+      ),
+      true,
+    );
 
     assert.deepEqual(await reportRows(bot.store), [], 'no report row of the agreement is left');
     assert.deepEqual(await new ReviewRepository(bot.store).list(exampleAgreementId), []);
@@ -216,7 +282,9 @@ describe('retention: reports archived and removed a set time after the agreement
         dueOn: '2025-01-01',
         revisions: stored.length,
         reviewAnswers: 2,
+        decisions: 2,
         rowsRemoved: stored.length + 4,
+        decisionRowsRemoved: 3,
         kept: 0,
         archive: [`${archiveName}.json`, `${archiveName}.csv`, `${archiveName}.md`],
         sha256: undefined,

@@ -119,7 +119,7 @@ describe('decisions in storage, every revision kept (Azurite)', () => {
     );
   });
 
-  it('rewrites every revision for an erasure and removes an agreement with its history', async () => {
+  it('rewrites every revision for an erasure, and removes only what an archive holds', async () => {
     const rewritten = await decisions.rewriteAll('example', (d) =>
       d.recordedBy.aadObjectId === alex.aadObjectId
         ? { ...d, recordedBy: { aadObjectId: 'erased', name: 'Borttagen person' } }
@@ -130,7 +130,28 @@ describe('decisions in storage, every revision kept (Azurite)', () => {
       (await decisions.allRevisions('example')).every((d) => d.recordedBy.name === 'Borttagen person'),
     );
     assert.equal(await decisions.rewriteAll('example', () => undefined), 0);
-    assert.ok((await decisions.deleteAll('example')) >= 6);
+    // Gallring removes what the archive holds: a decision changed after it was written stays, whole.
+    const archived = await decisions.allRevisions('example');
+    const changedLater = archived.find((d) => d.id === 'd-1');
+    assert.ok(changedLater);
+    const inArchive = new Set(
+      archived
+        .filter((d) => !(d.id === 'd-1' && d.revision === changedLater.revision))
+        .map((d) => `${d.id}|${d.revision}`),
+    );
+    const removal = await decisions.deleteArchived('example', (id, revision) =>
+      inArchive.has(`${id}|${revision}`),
+    );
+    assert.equal(removal.kept, 1);
+    assert.deepEqual(
+      (await decisions.list('example')).map((d) => d.id),
+      ['d-1'],
+    );
+    assert.equal(
+      (await decisions.history('example', 'd-1')).length,
+      archived.filter((d) => d.id === 'd-1').length,
+    );
+    assert.equal((await decisions.deleteArchived('example', () => true)).kept, 0);
     assert.deepEqual(await decisions.list('example'), []);
     assert.equal((await decisions.list('other-agreement')).length, 1);
   });

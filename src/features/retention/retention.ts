@@ -8,6 +8,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Agreement } from '../../domain/agreement.js';
 import type { CheckInRound } from '../../domain/checkInRound.js';
+import type { Decision } from '../../domain/decision.js';
+import type { HeldMeeting } from '../../domain/heldMeeting.js';
 import { followUpReport } from '../../domain/followUpReport.js';
 import type { ReviewAnswer } from '../../domain/midTermReview.js';
 import type { Plan } from '../../domain/plan.js';
@@ -38,7 +40,18 @@ export interface RetentionSettings {
 export interface RetentionDependencies
   extends
     Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
-    Pick<Repositories, 'plans' | 'reports' | 'reviews' | 'rounds' | 'retentionRecords' | 'jobs' | 'audit'> {
+    Pick<
+      Repositories,
+      | 'plans'
+      | 'reports'
+      | 'reviews'
+      | 'rounds'
+      | 'decisions'
+      | 'meetings'
+      | 'retentionRecords'
+      | 'jobs'
+      | 'audit'
+    > {
   messenger: Messenger;
   settings: RetentionSettings;
 }
@@ -75,6 +88,10 @@ export interface ArchiveDocument {
   /** Every revision of every report, by measure and revision. */
   reports: Report[];
   reviewAnswers: ReviewAnswer[];
+  /** The steering group's decisions, every revision. Missing in archives written before decisions existed. */
+  decisions?: Decision[];
+  /** The steering meetings held in Teams. Missing in archives written before meetings were recorded. */
+  meetings?: HeldMeeting[];
 }
 
 /** Planning is a few reads; once every few minutes per instance is plenty. */
@@ -83,8 +100,9 @@ const planEveryMs = 10 * 60_000;
 const botActor = { aadObjectId: 'samverkansbot', name: 'Samverkansbot' };
 
 /**
- * Gallring: once the configured number of months has passed after the agreement's end, its reports and review
- * answers are written to an archive export, the export is recorded, and then they are removed from storage.
+ * Gallring: once the configured number of months has passed after the agreement's end, its reports, review
+ * answers, the steering group's decisions and the meetings held are written to an archive export, the export is
+ * recorded, and then they are removed from storage.
  *
  * The work is one stored job (its id names the agreement, the end date and the run), so a single instance does it.
  * Every step is recorded before the next begins and a re-run picks up where the last one stopped: the archive is
@@ -192,10 +210,12 @@ export class Retention {
     generation: number,
   ): Promise<RetentionRecord> {
     const agreement = plan.agreement;
-    const [history, reviewAnswers, rounds] = await Promise.all([
+    const [history, reviewAnswers, rounds, decisions, meetings] = await Promise.all([
       this.deps.reports.allHistory(agreement.id),
       this.deps.reviews.list(agreement.id),
       this.deps.rounds.list(agreement.id),
+      this.deps.decisions.allRevisions(agreement.id),
+      this.deps.meetings.list(agreement.id),
     ]);
     const now = this.deps.now();
     const { timeZone } = this.deps.calendar;
@@ -216,6 +236,8 @@ export class Retention {
       rounds,
       reports,
       reviewAnswers,
+      decisions,
+      meetings,
     };
     const sv = messagesFor('sv');
     const labels = { statuses: sv.statuses, organisations: sv.ownerOrganisation };
@@ -233,6 +255,7 @@ export class Retention {
       timeZone,
       labels,
       reviewSubmissions: reviewAnswers,
+      decisions,
     });
     if (written.kind === 'report') files.push({ name: `${base}.md`, text: markdownReport(written.report) });
 
@@ -241,7 +264,11 @@ export class Retention {
     try {
       archived = await writeArchive(archiveDir, files);
       const back = await readArchive(archiveDir, archived);
-      if (back.reports.length !== reports.length || back.reviewAnswers.length !== reviewAnswers.length)
+      if (
+        back.reports.length !== reports.length ||
+        back.reviewAnswers.length !== reviewAnswers.length ||
+        (back.decisions ?? []).length !== decisions.length
+      )
         throw new ArchiveError(`${archived[0]?.name ?? base} does not hold every revision`);
     } catch (err) {
       log.error('retention.archiveFailed', { agreementId: agreement.id, archiveDir, ...describeError(err) });
@@ -260,6 +287,7 @@ export class Retention {
           files: archived,
           revisions: reports.length,
           reviewAnswers: reviewAnswers.length,
+          decisions: decisions.length,
           months,
           dueOn,
           at: now.toISOString(),
@@ -271,6 +299,7 @@ export class Retention {
       agreementId: agreement.id,
       revisions: reports.length,
       reviewAnswers: reviewAnswers.length,
+      decisionRevisions: decisions.length,
       files: archived.map((f) => f.name),
     });
     return saved;
@@ -304,7 +333,15 @@ export class Retention {
     const reviews = await this.deps.reviews.deleteAll(agreementId, (a) =>
       answers.has(`${a.answeredBy.aadObjectId}|${a.answeredAt}`),
     );
-    const kept = reports.kept + reviews.kept;
+    const archivedDecisions = new Set((document.decisions ?? []).map((d) => `${d.id}|${d.revision}`));
+    const decisions = await this.deps.decisions.deleteArchived(agreementId, (id, revision) =>
+      archivedDecisions.has(`${id}|${revision}`),
+    );
+    const meetings = await this.deps.meetings.deleteArchived(
+      agreementId,
+      new Set((document.meetings ?? []).map((m) => m.meetingId)),
+    );
+    const kept = reports.kept + reviews.kept + decisions.kept;
     // Saved after the archive was written (an old card used after the agreement ended): not in the archive, so kept.
     if (kept > 0) log.warn('retention.newerKept', { agreementId, kept });
     const saved = await this.deps.retentionRecords.save(
@@ -314,13 +351,21 @@ export class Retention {
         removed: {
           rows: reports.deleted,
           reviewAnswers: reviews.deleted,
+          decisionRows: decisions.deleted,
+          meetingRows: meetings,
           kept,
           at: this.deps.now().toISOString(),
         },
       },
       record.etag,
     );
-    log.info('retention.removed', { agreementId, rows: reports.deleted, reviewAnswers: reviews.deleted });
+    log.info('retention.removed', {
+      agreementId,
+      rows: reports.deleted,
+      reviewAnswers: reviews.deleted,
+      decisionRows: decisions.deleted,
+      meetingRows: meetings,
+    });
     return saved;
   }
 
@@ -339,7 +384,9 @@ export class Retention {
         dueOn: archive?.dueOn,
         revisions: archive?.revisions,
         reviewAnswers: archive?.reviewAnswers,
+        decisions: archive?.decisions,
         rowsRemoved: removed?.rows,
+        decisionRowsRemoved: removed?.decisionRows,
         kept: removed?.kept,
         archive: archive?.files.map((f) => f.name),
         sha256: json?.sha256,
