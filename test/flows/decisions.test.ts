@@ -16,7 +16,7 @@ import {
   users,
   type TeamsUser,
 } from '../harness/activities.js';
-import { cardText } from '../harness/connector.js';
+import { cardsIn, cardText } from '../harness/connector.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const agreementId = 'upplands-vasby-sollentuna-2021-2022';
@@ -48,8 +48,13 @@ describe("the steering group's decisions (beslut), recorded and followed up over
 
   const say = async (text: string, from: TeamsUser = users.alex, locale = 'sv-SE'): Promise<Card> => {
     bot.connector.clear();
-    await bot.post(personalMessage(text, { serviceUrl: bot.connector.serviceUrl, from, locale }));
-    const card = bot.connector.cards().at(-1);
+    const message = personalMessage(text, { serviceUrl: bot.connector.serviceUrl, from, locale });
+    await bot.post(message);
+    // The answer to this message, not a card a job of a round posts meanwhile.
+    const card = bot.connector.sent
+      .filter((s) => s.kind === 'reply' && s.activityId === message.id)
+      .flatMap((s) => cardsIn(s.body))
+      .at(-1);
     assert.ok(card, `an answer to "${text}"`);
     return card;
   };
@@ -144,8 +149,20 @@ describe("the steering group's decisions (beslut), recorded and followed up over
     assert.ok(recorded.every((e) => e.agreementId === agreementId && e.actor.name === 'Alex Wilber'));
 
     // A double click sends the same form twice: still one decision.
-    await save(form, decided);
+    const again = await save(form, decided);
+    assert.match(read(again), /Det beslutet var redan sparat/);
     assert.equal((await decisions()).length, 2);
+
+    // An old copy of that form, sent with other text: kept on a new form, the stored decision untouched.
+    const other = { ...decided, text: 'Lägesbilden tas fram varje kvartal.' };
+    const kept = await save(form, other);
+    assert.match(
+      read(kept),
+      /Det här formuläret har redan sparat beslutet "Polisen och kommunen tar fram en gemensam lägesbild för Väsby centrum\."/,
+    );
+    assert.equal((kept.body as Card[]).find((e) => e.id === 'text')?.value, other.text);
+    assert.equal((await decisions()).length, 2);
+    assert.equal((await decisions()).find((d) => d.text === decided.text)?.revision, 1);
   });
 
   it("refuses a non-coordinator's submit and stores nothing", async () => {

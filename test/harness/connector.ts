@@ -267,7 +267,7 @@ function route(method: string, path: string, body: Record<string, unknown>): Sen
   return undefined;
 }
 
-function cardsIn(body: Record<string, unknown>): Array<Record<string, unknown>> {
+export function cardsIn(body: Record<string, unknown>): Array<Record<string, unknown>> {
   const attachments =
     (body.attachments as Array<{ contentType?: string; content?: unknown }> | undefined) ?? [];
   return attachments

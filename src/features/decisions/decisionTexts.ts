@@ -27,6 +27,8 @@ const sv = {
   recorded: (text: string) =>
     `Sparat: "${text}". Fyll i nästa beslut, eller lämna formuläret om det var det sista.`,
   alreadyRecorded: 'Det beslutet var redan sparat. Fyll i nästa beslut här.',
+  formAlreadyUsed: (stored: string) =>
+    `Det här formuläret har redan sparat beslutet "${stored}". Det du skrev finns kvar nedan: spara igen för att lägga till det som ett nytt beslut.`,
   changed: (text: string) => `Ändrat: "${text}".`,
   markedDone: (text: string) => `Klart: "${text}".`,
   alreadyDone: (text: string) => `"${text}" var redan markerat som klart.`,
@@ -96,6 +98,8 @@ const en: DecisionTexts = {
   recorded: (text: string) =>
     `Saved: "${text}". Fill in the next decision, or leave the form if that was the last.`,
   alreadyRecorded: 'That decision was already saved. Fill in the next decision here.',
+  formAlreadyUsed: (stored: string) =>
+    `This form already saved the decision "${stored}". What you typed is kept below: save again to add it as a new decision.`,
   changed: (text: string) => `Changed: "${text}".`,
   markedDone: (text: string) => `Done: "${text}".`,
   alreadyDone: (text: string) => `"${text}" was already marked done.`,

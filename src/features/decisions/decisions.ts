@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Decision, DecisionChange } from '../../domain/decision.js';
@@ -106,7 +107,17 @@ export class Decisions {
       await this.deps.decisions.record(decision);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
-      return this.formCard(plan, meetingDate, locale, { text: t.alreadyRecorded, tone: 'good' });
+      const stored = await this.deps.decisions.get(plan.agreement.id, submitId);
+      if (stored && sameDecision(stored, decision))
+        return this.formCard(plan, meetingDate, locale, { text: t.alreadyRecorded, tone: 'good' });
+      // This form saved another decision before (an old copy of the card, sent again with other text): what
+      // was typed now is kept on a new form, never dropped and never written over the one stored.
+      return decisionFormCard(plan, meetingDate, locale, {
+        draft: submission.draft,
+        notice: { text: t.formAlreadyUsed(stored?.text ?? ''), tone: 'attention' },
+        submitId: randomUUID(),
+        recorded: await this.recordedAt(plan, meetingDate),
+      });
     }
     await this.audit(plan, by, 'recordDecision', {
       decisionId: decision.id,
@@ -249,4 +260,14 @@ export class Decisions {
 function changedFields(before: Decision, after: Decision): string[] {
   const fields = ['text', 'concerns', 'responsible', 'dueDate', 'status'] as const;
   return fields.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+}
+
+/** The same decision as stored, by what the person typed: a form sent twice. */
+function sameDecision(stored: Decision, sent: Decision): boolean {
+  return (
+    stored.text === sent.text &&
+    stored.responsible === sent.responsible &&
+    stored.dueDate === sent.dueDate &&
+    JSON.stringify(stored.concerns) === JSON.stringify(sent.concerns)
+  );
 }
