@@ -22,7 +22,6 @@ import { commandHandlers, runCommand, type CommandHandlers } from '../features/c
 import type { FileConsent } from './fileConsent.js';
 import type { Features } from '../features/features.js';
 import type { MeetingEvent } from '../features/meetings/meetingEvent.js';
-import type { MeetingThread } from '../features/meetings/meetingEvents.js';
 import { meetingEventOf } from './meetingActivity.js';
 import type { Turn } from '../features/turn.js';
 import { channelIdOf } from '../domain/channelBinding.js';
@@ -247,21 +246,8 @@ export class SamverkansBot extends TeamsActivityHandler {
       noteOutcome('unreadable');
       return;
     }
-    // The meeting's thread is a shared place: the agreement's language.
-    const locale = this.deps.locale;
-    const thread: MeetingThread = {
-      post: async (message) => {
-        const card = message.card ? withLocale(message.card, locale) : undefined;
-        await context.sendActivity(
-          card
-            ? MessageFactory.attachment(CardFactory.adaptiveCard(card), message.text)
-            : MessageFactory.text(message.text ?? ''),
-        );
-      },
-    };
     const meetings = this.deps.meetingEvents;
-    const outcome =
-      kind === 'start' ? await meetings.started(event, thread) : await meetings.ended(event, thread);
+    const outcome = kind === 'start' ? await meetings.started(event) : await meetings.ended(event);
     noteOutcome(outcome);
   }
 

@@ -246,6 +246,23 @@ describe("the steering group's meetings in Teams", () => {
     assert.equal(held.date, '2022-02-03');
   });
 
+  it('posts the summary once Teams takes it, when Teams is busy or failing a moment (429, 500)', async () => {
+    bot.connector.clear();
+    const busy = {
+      meetingId: 'MCMxOTpidXN5LW1lZXRpbmc',
+      thread: `${styrgrupp.channelId};messageid=1643904000000`,
+    };
+    bot.connector.failNext(1, { status: 429, retryAfterSeconds: 1 });
+    bot.connector.failNext(1, { status: 500 });
+    await start(styrgrupp, busy, '2022-02-03T16:00:00Z');
+    const posted = inConversation(busy.thread);
+    assert.equal(posted.length, 1, 'the summary, once, in the meeting thread');
+    assert.match(
+      cardText(posted[0]?.body.attachments).join('\n'),
+      /Styrgruppens beslut|Inför styrgruppens möte|Läget/,
+    );
+  });
+
   it('posts the summary when Teams sends the start again after the first post failed', async () => {
     bot.connector.clear();
     const retried = {

@@ -10,11 +10,6 @@ import type { Steering } from '../steering/steering.js';
 import type { MeetingEvent } from './meetingEvent.js';
 import { meetingTextsFor } from './meetingTexts.js';
 
-/** The meeting's own thread, where the event came from: the Teams edge answers in it. */
-export interface MeetingThread {
-  post(message: OutgoingMessage): Promise<void>;
-}
-
 /** What became of an event, for the log and the tests. */
 export type MeetingOutcome =
   | 'posted'
@@ -29,7 +24,7 @@ export interface MeetingEventsDependencies
     Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
     Pick<Repositories, 'plans' | 'meetings'> {
   steering: Pick<Steering, 'summaryCard'>;
-  messenger: Pick<Messenger, 'postToChannel'>;
+  messenger: Pick<Messenger, 'postToChannel' | 'replyInThread'>;
 }
 
 /**
@@ -42,7 +37,7 @@ export interface MeetingEventsDependencies
 export class MeetingEvents {
   constructor(private readonly deps: MeetingEventsDependencies) {}
 
-  async started(event: MeetingEvent, thread: MeetingThread): Promise<MeetingOutcome> {
+  async started(event: MeetingEvent): Promise<MeetingOutcome> {
     const plan = await this.steeringPlan(event);
     if (typeof plan === 'string') return plan;
     const { meeting, planned } = steeringMeetingAt(plan.agreement, event.at, this.deps.calendar.timeZone);
@@ -50,11 +45,12 @@ export class MeetingEvents {
     return this.postOnce(event, 'summary', async () => {
       const locale = this.deps.locale;
       const note = planned ? undefined : meetingTextsFor(locale).unplanned(meeting.date);
-      await thread.post({ card: await this.deps.steering.summaryCard(plan, meeting, locale, note) });
+      const card = await this.deps.steering.summaryCard(plan, meeting, locale, note);
+      await this.inThread(event, { card });
     });
   }
 
-  async ended(event: MeetingEvent, thread: MeetingThread): Promise<MeetingOutcome> {
+  async ended(event: MeetingEvent): Promise<MeetingOutcome> {
     const plan = await this.steeringPlan(event);
     if (typeof plan === 'string') return plan;
     // The day it started, when Teams told; a meeting past midnight is still that day's.
@@ -68,7 +64,7 @@ export class MeetingEvents {
         text: meetingTextsFor(locale).ended(held.title, held.date),
         card: decisionFormCard(plan, held.date, locale),
       };
-      await thread.post(message);
+      await this.inThread(event, message);
       for (const channelId of preparationChannels(plan)) {
         if (channelId === event.channelId) continue;
         try {
@@ -79,6 +75,14 @@ export class MeetingEvents {
         }
       }
     });
+  }
+
+  /**
+   * Posts in the meeting's own thread, so the group has it on screen. Through the messenger, paced and retried
+   * like every proactive send: Teams does not send a meeting event again when the bot's answer to it failed.
+   */
+  private async inThread(event: MeetingEvent, message: OutgoingMessage): Promise<void> {
+    await this.deps.messenger.replyInThread(event.channelId, event.conversationId, message);
   }
 
   /** The plan, if the event is from a channel the steering group is bound to; otherwise why it is ignored. */
