@@ -152,6 +152,8 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       );
       await say(a.url, connector, 'ny runda 2021 kvartal 2', places.beredning);
       await connector.waitFor(() => checkInCards(connector.sent, places).length >= 11);
+      // A has what Teams answered stored before it dies: the five answered cards are sent, the others not known.
+      await sentRecorded(azurite, 5);
       await a.kill();
       connector.holdAnswersWhen(undefined);
 
@@ -485,6 +487,19 @@ function statuses(deliveries: Delivery[], places: Places): Record<string, string
 
 function statusesOf(cards: Record<string, number>, status: Delivery['status']): Record<string, string> {
   return Object.fromEntries(Object.keys(cards).map((key) => [key, status]));
+}
+
+/** Waits until this many of the round's deliveries are recorded as sent (A writes them as Teams answers). */
+async function sentRecorded(azurite: LocalAzurite, count: number, timeoutMs = 20_000): Promise<void> {
+  const store = new TableStore({ connectionString: azurite.connectionString });
+  const started = Date.now();
+  for (;;) {
+    const rounds = await new RoundRepository(store).list(agreementId);
+    const deliveries = rounds[0] ? await new RoundRepository(store).deliveries(rounds[0].id) : [];
+    if (deliveries.filter((d) => d.status === 'sent').length >= count) return;
+    if (Date.now() - started > timeoutMs) throw new Error(`fewer than ${count} deliveries recorded as sent`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 async function onlyRound(store: TableStore) {
