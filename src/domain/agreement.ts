@@ -106,9 +106,28 @@ export const extensionSchema = z.strictObject({
   validTo: isoDate,
 });
 
+/**
+ * What kind of agreement: a samverkansöverenskommelse (usually several years, with an action plan), or a
+ * medborgarlöfte (a citizen promise, usually for a year, with activities followed up the same way).
+ */
+export const agreementKinds = ['samverkansöverenskommelse', 'medborgarlöfte'] as const;
+export type AgreementKind = (typeof agreementKinds)[number];
+
+/** An agreement's id: also its partitions in storage, so it never changes once used. */
+export const agreementIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lower-case letters, digits and dashes');
+
 export const agreementSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected lower-case letters, digits and dashes'),
+    id: agreementIdSchema,
+    /** Files written before there were kinds are samverkansöverenskommelser. */
+    kind: z.enum(agreementKinds).default('samverkansöverenskommelse'),
+    /**
+     * The agreement this one follows (the previous period's): it takes over its channel bindings when it starts.
+     * Whether that agreement is loaded is checked across files, when a folder is loaded.
+     */
+    follows: agreementIdSchema.optional(),
     title: text(300),
     parties: z.array(partySchema).length(2),
     signedOn: isoDate,
@@ -134,6 +153,9 @@ export const agreementSchema = z
     steeringMeetings: z.array(steeringMeetingSchema).max(100),
   })
   .superRefine((a, ctx) => {
+    if (a.follows === a.id) {
+      ctx.addIssue({ code: 'custom', path: ['follows'], message: 'an agreement cannot follow itself' });
+    }
     if (a.validTo < a.validFrom) {
       ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'must not be before validFrom' });
     }

@@ -160,7 +160,7 @@ export class PlanRepository {
       const value: unknown = JSON.parse(row.data);
       switch (row.kind) {
         case 'agreement':
-          header = value as typeof header;
+          header = withKind(value as Partial<Pick<Agreement, 'kind'>> & NonNullable<typeof header>);
           break;
         case 'goalArea':
           agreement.goalAreas.push(value as Agreement['goalAreas'][number]);
@@ -462,4 +462,9 @@ function deepFreeze<T>(value: T): T {
     for (const inner of Object.values(value)) deepFreeze(inner);
   }
   return value;
+}
+
+/** A header stored before agreements had a kind, and not rewritten since, is a samverkansöverenskommelse. */
+function withKind<T extends Partial<Pick<Agreement, 'kind'>>>(header: T): T & Pick<Agreement, 'kind'> {
+  return { ...header, kind: header.kind ?? 'samverkansöverenskommelse' };
 }

@@ -97,8 +97,47 @@ describe('agreement file', () => {
       }
     });
 
+    it('is a samverkansöverenskommelse that follows no other, though its file does not say so', () => {
+      assert.doesNotMatch(exampleSource, /^kind:/m);
+      assert.equal(example.kind, 'samverkansöverenskommelse');
+      assert.equal(example.follows, undefined);
+    });
+
     it('parses the same from JSON', () => {
       assert.deepEqual(parseAgreement(JSON.stringify(example), 'example.json'), example);
+    });
+  });
+
+  describe('kind and succession', () => {
+    it('reads a medborgarlöfte that follows another agreement', () => {
+      const data = {
+        ...exampleCopy(),
+        kind: 'medborgarlöfte',
+        follows: 'upplands-vasby-medborgarlofte-2022',
+      };
+      const agreement = parseAgreement(JSON.stringify(data), 'promise.json');
+      assert.equal(agreement.kind, 'medborgarlöfte');
+      assert.equal(agreement.follows, 'upplands-vasby-medborgarlofte-2022');
+    });
+
+    it('names an unknown kind', () => {
+      const data = { ...exampleCopy(), kind: 'avtal' };
+      const [problem, ...rest] = errorFor(data).problems;
+      assert.deepEqual(rest, []);
+      assert.match(
+        problem ?? '',
+        /^kind: Invalid option: expected one of "samverkansöverenskommelse"\|"medborgarlöfte"/,
+      );
+    });
+
+    it('names a follows that is not an agreement id', () => {
+      const data = { ...exampleCopy(), follows: 'Förra överenskommelsen' };
+      assert.deepEqual(errorFor(data).problems, ['follows: expected lower-case letters, digits and dashes']);
+    });
+
+    it('names an agreement that follows itself', () => {
+      const data = { ...exampleCopy(), follows: example.id };
+      assert.deepEqual(errorFor(data).problems, ['follows: an agreement cannot follow itself']);
     });
   });
 

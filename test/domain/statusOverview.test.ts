@@ -37,6 +37,7 @@ function measure(id: string, owners: string[] = [alex]): Measure {
 function agreementWith(goalAreas: GoalArea[], measures: Measure[]): Agreement {
   return {
     id: agreementId,
+    kind: 'samverkansöverenskommelse',
     title: 'Testöverenskommelse',
     parties: [
       { kind: 'kommun', organisation: 'Testkommun', signatory: { name: 'A', title: 'Ordförande' } },

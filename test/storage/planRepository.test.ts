@@ -3,7 +3,7 @@ import { loadAgreementFile } from '../../src/config/agreementFile.js';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { ReportConflictError, ReportRepository } from '../../src/storage/reportRepository.js';
-import type { TableStore } from '../../src/storage/tableStore.js';
+import { tableNames, type TableStore } from '../../src/storage/tableStore.js';
 import type { Report } from '../../src/domain/report.js';
 import { users } from '../harness/activities.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
@@ -42,6 +42,25 @@ describe('storage of the plan and its reports (Azurite)', () => {
     const plan = await plans.load(agreement.id);
     assert.deepEqual(plan?.agreement, agreement);
     assert.deepEqual(plan?.bindings, []);
+  });
+
+  it('reads an agreement stored before agreements had a kind as a samverkansöverenskommelse', async () => {
+    const plans = new PlanRepository(store);
+    const old: Agreement = { ...agreement, id: 'stored-before-kinds' };
+    await plans.sync(old);
+    // The header row as an earlier version wrote it (and as `förläng` in Teams keeps it): without `kind`.
+    const table = store.table(tableNames.plan);
+    const row = await table.getEntity<{ data: string }>(old.id, 'agreement');
+    const { kind, ...header } = JSON.parse(row.data) as Record<string, unknown>;
+    assert.equal(kind, 'samverkansöverenskommelse');
+    await table.updateEntity(
+      { partitionKey: old.id, rowKey: 'agreement', data: JSON.stringify(header) },
+      'Merge',
+    );
+
+    const fresh = new PlanRepository(store);
+    const plan = await fresh.load(old.id);
+    assert.equal(plan?.agreement.kind, 'samverkansöverenskommelse');
   });
 
   it('writes only what changed in the file, and never deletes a measure or its reports', async () => {
