@@ -7,7 +7,17 @@ import { AgreementFileError, loadAgreementFile, parseAgreement } from '../../src
 import { isCoordinator, ownerOrganisations, type Agreement } from '../../src/domain/agreement.js';
 
 const examplePath = fileURLToPath(new URL('../../agreements/example.yaml', import.meta.url));
+const promisePath = fileURLToPath(new URL('../../agreements/medborgarlofte-exempel.yaml', import.meta.url));
 const alexWilber = '00000000-0000-0000-0000-0000000000020';
+const pattiFernandez = '00000000-0000-0000-0000-0000000000024';
+
+/** Everyone named anywhere in an agreement, by Entra object id. */
+function peopleOf(agreement: Agreement): Map<string, string> {
+  const people = new Map<string, string>();
+  for (const m of agreement.measures) for (const o of m.owners) people.set(o.aadObjectId, o.name);
+  for (const g of agreement.groups) for (const m of g.members) people.set(m.aadObjectId, m.name);
+  return people;
+}
 
 /** Parses `data` as a JSON agreement file and returns the error it must cause. */
 function errorFor(data: unknown, fileName = 'bad.json'): AgreementFileError {
@@ -105,6 +115,43 @@ describe('agreement file', () => {
 
     it('parses the same from JSON', () => {
       assert.deepEqual(parseAgreement(JSON.stringify(example), 'example.json'), example);
+    });
+  });
+
+  describe('the citizen promise example', () => {
+    let promise: Agreement;
+
+    before(async () => {
+      promise = await loadAgreementFile(promisePath);
+    });
+
+    it('is an invented medborgarlöfte for 2023 between the same parties, and says so', async () => {
+      assert.equal(promise.kind, 'medborgarlöfte');
+      assert.notEqual(promise.id, example.id);
+      assert.equal(promise.follows, undefined);
+      assert.deepEqual([promise.validFrom, promise.validTo], ['2023-01-01', '2023-12-31']);
+      assert.deepEqual(
+        promise.parties.map((p) => p.organisation),
+        example.parties.map((p) => p.organisation),
+      );
+      assert.match(promise.title, /exempel/);
+      assert.match(promise.actionPlanNote ?? '', /påhittat/);
+      assert.match(await readFile(promisePath, 'utf8'), /^# EXEMPEL – PÅHITTAT MEDBORGARLÖFTE/);
+    });
+
+    it('has the example agreement’s people, by the same ids and names', () => {
+      const inExample = peopleOf(example);
+      const inPromise = peopleOf(promise);
+      for (const [id, name] of inPromise) assert.equal(inExample.get(id), name, `${name} is in example.yaml`);
+      assert.ok(inPromise.has(alexWilber), 'the Playground default user is in both');
+    });
+
+    it('gives people other roles than the example agreement does', () => {
+      assert.equal(isCoordinator(example, alexWilber), true);
+      assert.equal(isCoordinator(promise, alexWilber), false);
+      assert.equal(isCoordinator(example, pattiFernandez), false);
+      assert.equal(isCoordinator(promise, pattiFernandez), true);
+      assert.ok(promise.measures.some((m) => m.owners.some((o) => o.aadObjectId === alexWilber)));
     });
   });
 
