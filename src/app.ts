@@ -8,8 +8,8 @@ import { FileConsent } from './teams/fileConsent.js';
 import { ReportExport } from './features/reports/reportExport.js';
 import { StatusAnswers } from './features/status/statusAnswers.js';
 import { ReviewAnswers } from './features/steering/reviewAnswers.js';
-import { loadAgreementFile } from './config/agreementFile.js';
-import type { Config } from './config/env.js';
+import { loadAgreements, type LoadedAgreement } from './config/agreementFolder.js';
+import { ConfigError, type Config } from './config/env.js';
 import { describeError, log } from './platform/log.js';
 import { CheckIns } from './features/checkIns/checkIns.js';
 import { SendPacer } from './scheduling/pacer.js';
@@ -48,7 +48,7 @@ export interface AppOptions {
  */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const now = options.now ?? (config.clockStart ? clockFrom(config.clockStart.at) : realClock);
-  const agreement = await loadAgreementFile(config.agreementFile);
+  const { file: agreementFile, agreement } = onlyAgreement(await loadAgreements(config.agreements));
 
   let azurite: LocalAzurite | undefined;
   let connection: StorageConnection;
@@ -79,7 +79,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const history =
       options.exampleHistory === false || config.production
         ? undefined
-        : await syncExampleHistory(store, config.agreementFile, agreement);
+        : await syncExampleHistory(store, agreementFile, agreement);
     if (history) log.info('exampleHistory.synced', { ...history });
 
     // Built once, shared by every feature: the agreement, where and when its people are, and the repositories.
@@ -126,7 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const reportExport = new ReportExport(shared);
     const personalData = new PersonalDataRequests({
       ...shared,
-      agreementFile: { path: config.agreementFile, agreement },
+      agreementFile: { path: agreementFile, agreement },
     });
     const files = new FileConsent({
       ...shared,
@@ -178,6 +178,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await azurite?.stop();
     throw err;
   }
+}
+
+/**
+ * Until the features run per agreement (issue #14, docs/agreements-14-plan.md), a deployment serves one: a folder
+ * of several stops the start, before anything is written, rather than serving one of them and ignoring the rest.
+ */
+function onlyAgreement(loaded: readonly LoadedAgreement[]): LoadedAgreement {
+  const [only, ...more] = loaded;
+  if (!only) throw new ConfigError('Invalid configuration: AGREEMENTS_DIR holds no agreement');
+  if (more.length > 0) {
+    const ids = loaded.map((l) => l.agreement.id).join(', ');
+    throw new ConfigError(
+      `Invalid configuration: AGREEMENTS_DIR holds ${loaded.length} agreements (${ids}); one deployment serves one until issue #14 is done`,
+    );
+  }
+  return only;
 }
 
 /** Ticks until nothing due is left, so jobs planned during a tick are not left for the next interval. */

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { startApp } = await import('./app.js');
   const app = await startApp(config);
   console.log(`Samverkansbot listens on ${app.url}/api/messages`);
-  console.log(`Agreement: ${app.agreementId} (${config.agreementFile})`);
+  console.log(`Agreement: ${app.agreementId} (${config.agreements.path})`);
   console.log(`Storage: ${app.storageDescription}`);
   if (config.clockStart) {
     const why = config.clockStart.byDefault ? 'the example agreement' : 'CLOCK_START';

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { parseLocalMoment } from '../platform/clock.js';
+import type { AgreementSource } from './agreementFolder.js';
 
 /** The shipped example agreement, and where its clock starts unless CLOCK_START says otherwise. */
 export const exampleAgreementFile = 'agreements/example.yaml';
@@ -46,7 +47,10 @@ export const envSchema = z
     STORAGE_ACCOUNT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** Read by @azure/identity for a user-assigned managed identity; checked here so a typo is caught at start. */
     AZURE_CLIENT_ID: optionalGuid,
-    AGREEMENT_FILE: z.string().trim().min(1).default('agreements/example.yaml'),
+    /** Empty is the same as unset (the example), so that a copied .env.example can leave it empty for AGREEMENTS_DIR. */
+    AGREEMENT_FILE: optionalText.default(exampleAgreementFile),
+    /** A folder of agreement files, one agreement each; instead of AGREEMENT_FILE. */
+    AGREEMENTS_DIR: optionalText,
     ALLOWED_TENANT_IDS: z
       .string()
       .trim()
@@ -195,6 +199,9 @@ export interface Config {
     openIdMetadataUrl?: string;
   };
   storage: StorageSetting;
+  /** Where the agreements are read from: AGREEMENTS_DIR when set, otherwise AGREEMENT_FILE. */
+  agreements: AgreementSource;
+  /** AGREEMENT_FILE, or the example; not read when `agreements` is a folder. */
   agreementFile: string;
   allowedTenantIds: string[];
   defaultLocale: Env['DEFAULT_LOCALE'];
@@ -238,6 +245,13 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     throw new ConfigError(`Invalid configuration: ${setting} ${issue?.message ?? 'is invalid'}`);
   }
   const env = parsed.data;
+  if (env.AGREEMENTS_DIR && (source.AGREEMENT_FILE ?? '').trim() !== '') {
+    // Which agreements a deployment serves must not depend on which setting wins.
+    throw new ConfigError(
+      'Invalid configuration: AGREEMENTS_DIR set either AGREEMENT_FILE or AGREEMENTS_DIR, not both (leave AGREEMENT_FILE empty)',
+    );
+  }
+  const agreementFile = env.AGREEMENT_FILE ?? exampleAgreementFile;
   return {
     production: env.NODE_ENV === 'production',
     port: env.PORT,
@@ -253,7 +267,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       : env.STORAGE_ACCOUNT_URL
         ? { kind: 'accountUrl', url: env.STORAGE_ACCOUNT_URL }
         : { kind: 'embeddedAzurite', location: `${env.DATA_DIR}/azurite` },
-    agreementFile: env.AGREEMENT_FILE,
+    agreements: env.AGREEMENTS_DIR
+      ? { kind: 'folder', path: env.AGREEMENTS_DIR }
+      : { kind: 'file', path: agreementFile },
+    agreementFile,
     allowedTenantIds: env.ALLOWED_TENANT_IDS,
     defaultLocale: env.DEFAULT_LOCALE,
     timeZone: env.TIME_ZONE,
@@ -285,7 +302,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
 }
 
 function clockStartOf(env: Env): Pick<Config, 'clockStart'> {
-  const usesExample = path.resolve(env.AGREEMENT_FILE) === path.resolve(exampleAgreementFile);
+  // A folder gets no example clock: its agreements may be of any years.
+  const usesExample =
+    !env.AGREEMENTS_DIR &&
+    path.resolve(env.AGREEMENT_FILE ?? exampleAgreementFile) === path.resolve(exampleAgreementFile);
   const byDefault = env.CLOCK_START === undefined && env.NODE_ENV === 'development' && usesExample;
   const local = byDefault ? exampleClockStart : env.CLOCK_START;
   if (!local || local === 'off') return {};

@@ -16,6 +16,25 @@ describe('configuration from the environment', () => {
     assert.equal(config.bot.appId, undefined);
   });
 
+  it('reads the agreements from AGREEMENTS_DIR instead of AGREEMENT_FILE, never both, and gives a folder no example clock', () => {
+    assert.deepEqual(loadConfig({}).agreements, { kind: 'file', path: 'agreements/example.yaml' });
+    assert.deepEqual(loadConfig({ AGREEMENT_FILE: '' }).agreements, {
+      kind: 'file',
+      path: 'agreements/example.yaml',
+    });
+    const folder = loadConfig({ AGREEMENTS_DIR: 'agreements', AGREEMENT_FILE: ' ' });
+    assert.deepEqual(folder.agreements, { kind: 'folder', path: 'agreements' });
+    assert.equal(folder.clockStart, undefined);
+    assert.throws(
+      () => loadConfig({ AGREEMENTS_DIR: 'agreements', AGREEMENT_FILE: 'agreements/example.yaml' }),
+      (err: unknown) =>
+        err instanceof ConfigError &&
+        /^Invalid configuration: AGREEMENTS_DIR set either AGREEMENT_FILE or AGREEMENTS_DIR, not both/.test(
+          err.message,
+        ),
+    );
+  });
+
   it('takes a single-tenant bot, a storage connection string and the allowed tenants', () => {
     const config = loadConfig({
       NODE_ENV: 'production',

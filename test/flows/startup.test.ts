@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
+import { loadConfig } from '../../src/config/env.js';
+import { startApp } from '../../src/app.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
+import { PlanRepository } from '../../src/storage/planRepository.js';
+import { startTestBot } from '../harness/testBot.js';
 
 /** `npm start` as a process: what an administrator sees when the agreement file is wrong. */
 function runBot(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -17,6 +21,16 @@ function runBot(env: Record<string, string>): Promise<{ code: number | null; std
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('exit', (code) => resolve({ code, stderr }));
   });
+}
+
+/** The tables in a storage account: none means the bot wrote nothing. */
+async function tablesIn(connectionString: string): Promise<string[]> {
+  const service = TableServiceClient.fromConnectionString(connectionString, {
+    allowInsecureConnection: true,
+  });
+  const names: string[] = [];
+  for await (const table of service.listTables()) names.push(table.name ?? '');
+  return names;
 }
 
 describe('startup with a bad agreement file', () => {
@@ -45,11 +59,80 @@ describe('startup with a bad agreement file', () => {
     assert.match(stderr, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`));
     assert.match(stderr, /measures\[\d+\]\.goalArea: no goal area number 7/);
     assert.doesNotMatch(stderr, /\bat \w+ \(/);
-    const service = TableServiceClient.fromConnectionString(azurite.connectionString, {
-      allowInsecureConnection: true,
+    assert.deepEqual(await tablesIn(azurite.connectionString), []);
+  });
+
+  it('names the file and the field of a bad file in AGREEMENTS_DIR, exits with code 2 and writes nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agreements-'));
+    await cp('agreements', dir, { recursive: true });
+    const promise = join(dir, 'medborgarlofte-exempel.yaml');
+    const source = await readFile(promise, 'utf8');
+    const broken = source.replace('kind: medborgarlöfte', 'kind: löfte');
+    assert.notEqual(broken, source);
+    await writeFile(promise, broken);
+
+    const { code, stderr } = await runBot({
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+      AGREEMENTS_DIR: dir,
     });
-    const tables: string[] = [];
-    for await (const table of service.listTables()) tables.push(table.name ?? '');
-    assert.deepEqual(tables, []);
+
+    assert.equal(code, 2);
+    assert.ok(stderr.includes(`Agreement folder ${dir} could not be loaded`), stderr);
+    assert.match(stderr, /medborgarlofte-exempel\.yaml: kind: Invalid option/);
+    assert.doesNotMatch(stderr, /\bat \w+ \(/);
+    assert.deepEqual(await tablesIn(azurite.connectionString), []);
+  });
+
+  it('refuses a follows naming no agreement in AGREEMENTS_DIR, before anything is written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agreements-'));
+    const example = await readFile('agreements/example.yaml', 'utf8');
+    await writeFile(
+      join(dir, 'next.yaml'),
+      example.replace(/^id: .*$/m, 'id: vasby-2023\nfollows: vasby-2022'),
+    );
+
+    const { code, stderr } = await runBot({
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+      AGREEMENTS_DIR: dir,
+    });
+
+    assert.equal(code, 2);
+    assert.match(stderr, /next\.yaml: follows: no agreement with id vasby-2022 in the folder/);
+    assert.deepEqual(await tablesIn(azurite.connectionString), []);
+  });
+});
+
+describe('startup with AGREEMENTS_DIR', () => {
+  it('serves the one agreement in the folder, synced into storage', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agreements-'));
+    await cp('agreements/medborgarlofte-exempel.yaml', join(dir, 'medborgarlofte-exempel.yaml'));
+    const bot = await startTestBot({ env: { AGREEMENT_FILE: '', AGREEMENTS_DIR: dir } });
+    try {
+      assert.equal(bot.app.agreementId, 'upplands-vasby-medborgarlofte-2023');
+      const plan = await new PlanRepository(bot.store).load(bot.app.agreementId);
+      assert.equal(plan?.agreement.kind, 'medborgarlöfte');
+    } finally {
+      await bot.close();
+    }
+  });
+
+  it('refuses a folder of several agreements until they can be served, before anything is written', async () => {
+    const azurite = await startLocalAzurite();
+    try {
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        PORT: '0',
+        STORAGE_CONNECTION_STRING: azurite.connectionString,
+        AGREEMENTS_DIR: 'agreements',
+      });
+      await assert.rejects(startApp(config, { exampleHistory: false }), {
+        name: 'ConfigError',
+        message:
+          'Invalid configuration: AGREEMENTS_DIR holds 2 agreements (upplands-vasby-sollentuna-2021-2022, upplands-vasby-medborgarlofte-2023); one deployment serves one until issue #14 is done',
+      });
+      assert.deepEqual(await tablesIn(azurite.connectionString), []);
+    } finally {
+      await azurite.stop();
+    }
   });
 });

@@ -5,9 +5,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { FileProblemsError, loadAgreementFile } from '../../config/agreementFile.js';
+import { FileProblemsError } from '../../config/agreementFile.js';
+import { loadAgreements, type LoadedAgreement } from '../../config/agreementFolder.js';
 import { ConfigError, loadConfig, type Config } from '../../config/env.js';
 import type { ReportScope } from '../../domain/followUpReport.js';
+import { agreementIdSchema } from '../../domain/agreement.js';
 import { describeError, log, setLogLevel } from '../../platform/log.js';
 import { startLocalAzurite, type LocalAzurite } from '../../storage/localAzurite.js';
 import { DecisionRepository } from '../../storage/decisionRepository.js';
@@ -21,11 +23,12 @@ import { buildFollowUpReport, FollowUpReportError, reportFormats } from './follo
 /**
  * `npm run report -- [--meeting 2021-06-10 | --until 2021-12-31] [--format docx|md] [--out path]`: writes the
  * written follow-up report (skriftlig uppföljning) from storage and prints the file's path. Without a meeting
- * or a date it reports everything up to today. A wrong argument or setting gives one line and exit code 2.
+ * or a date it reports everything up to today. With AGREEMENTS_DIR holding several agreements, `--agreement <id>`
+ * says which. A wrong argument or setting gives one line and exit code 2.
  */
 
 const usage =
-  'Usage: npm run report -- [--meeting YYYY-MM-DD | --until YYYY-MM-DD] [--format docx|md] [--out file-or-folder]';
+  'Usage: npm run report -- [--agreement id] [--meeting YYYY-MM-DD | --until YYYY-MM-DD] [--format docx|md] [--out file-or-folder]';
 
 const isoDate = (option: string) =>
   z
@@ -35,6 +38,7 @@ const isoDate = (option: string) =>
 
 const argsSchema = z
   .strictObject({
+    agreement: agreementIdSchema.optional(),
     meeting: isoDate('meeting').optional(),
     until: isoDate('until').optional(),
     format: z.enum(reportFormats, { error: '--format expects docx or md' }).default('docx'),
@@ -49,12 +53,29 @@ class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The agreement to report on: the only one loaded, or the one `--agreement` names. */
+function chooseAgreement(
+  loaded: readonly LoadedAgreement[],
+  id: string | undefined,
+): LoadedAgreement['agreement'] {
+  const ids = loaded.map((l) => l.agreement.id).join(', ');
+  if (id === undefined) {
+    const [only, ...more] = loaded;
+    if (only && more.length === 0) return only.agreement;
+    throw new UsageError(`Several agreements are loaded (${ids}): say which with --agreement. ${usage}`);
+  }
+  const chosen = loaded.find((l) => l.agreement.id === id);
+  if (!chosen) throw new UsageError(`No agreement ${id}; the agreements are ${ids}. ${usage}`);
+  return chosen.agreement;
+}
+
 function parseArguments(argv: string[]): Args {
   let values: Record<string, unknown>;
   try {
     values = parseArgs({
       args: argv,
       options: {
+        agreement: { type: 'string' },
         meeting: { type: 'string' },
         until: { type: 'string' },
         format: { type: 'string' },
@@ -87,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   setLogLevel(config.logLevel === 'debug' ? 'debug' : 'warn');
-  const agreement = await loadAgreementFile(config.agreementFile);
+  const agreement = chooseAgreement(await loadAgreements(config.agreements), args.agreement);
   const now = new Date();
   const scope: ReportScope = args.meeting
     ? { kind: 'meeting', date: args.meeting }
