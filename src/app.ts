@@ -181,7 +181,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 }
 
 /**
- * Until the features run per agreement (issue #14, docs/agreements-14-plan.md), a deployment serves one: a folder
+ * Until the features run per agreement, a deployment serves one: a folder
  * of several stops the start, before anything is written, rather than serving one of them and ignoring the rest.
  */
 function onlyAgreement(loaded: readonly LoadedAgreement[]): LoadedAgreement {
@@ -190,7 +190,7 @@ function onlyAgreement(loaded: readonly LoadedAgreement[]): LoadedAgreement {
   if (more.length > 0) {
     const ids = loaded.map((l) => l.agreement.id).join(', ');
     throw new ConfigError(
-      `Invalid configuration: AGREEMENTS_DIR holds ${loaded.length} agreements (${ids}); one deployment serves one until issue #14 is done`,
+      `Invalid configuration: AGREEMENTS_DIR holds ${loaded.length} agreements (${ids}); a deployment serves one agreement for now`,
     );
   }
   return only;

@@ -128,7 +128,7 @@ describe('startup with AGREEMENTS_DIR', () => {
       await assert.rejects(startApp(config, { exampleHistory: false }), {
         name: 'ConfigError',
         message:
-          'Invalid configuration: AGREEMENTS_DIR holds 2 agreements (upplands-vasby-sollentuna-2021-2022, upplands-vasby-medborgarlofte-2023); one deployment serves one until issue #14 is done',
+          'Invalid configuration: AGREEMENTS_DIR holds 2 agreements (upplands-vasby-sollentuna-2021-2022, upplands-vasby-medborgarlofte-2023); a deployment serves one agreement for now',
       });
       assert.deepEqual(await tablesIn(azurite.connectionString), []);
     } finally {
