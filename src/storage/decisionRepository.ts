@@ -8,6 +8,7 @@ import {
   type ReadRow,
   type TableStore,
 } from './tableStore.js';
+import { RecentReads } from './recentReads.js';
 
 type DecisionRow = {
   partitionKey: string;
@@ -20,20 +21,18 @@ type DecisionRow = {
 export type DecisionUpdate =
   { kind: 'updated'; decision: Decision } | { kind: 'stale'; current: Decision } | { kind: 'missing' };
 
+/** How long `listRecent` hands out an agreement's decisions again without reading them. */
+const listReusedMs = 10_000;
+
 /**
  * Decisions (beslut) of the steering group, one partition per agreement. `current|id` holds each decision as it
  * stands (`list` is one partition query of those rows); `history|id|revision` keeps every revision, the first
  * included, written in the same transaction as the current row, so the history never misses a change.
  */
-/** How long `listRecent` hands out an agreement's decisions again without reading them. */
-const listReusedMs = 10_000;
-
 export class DecisionRepository {
   private readonly table: TableClient;
-  /** What `list` answered lately per agreement, and when (see `listRecent`). */
-  private readonly recent = new Map<string, { decisions: Promise<Decision[]>; at: number }>();
-  /** Writes started in this process, so a list that overlapped one is not handed out again. */
-  private changesStarted = 0;
+  /** What `list` answered lately per agreement (see `listRecent`). */
+  private readonly recent = new RecentReads<Decision[]>(listReusedMs);
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.decisions);
@@ -93,25 +92,11 @@ export class DecisionRepository {
    * decisions concern its measure, a thousand cards in a minute. Only for showing: this process's own changes
    * are seen at once, another instance's at most that late.
    */
-  async listRecent(agreementId: string): Promise<Decision[]> {
-    const recent = this.recent.get(agreementId);
-    const age = recent ? Date.now() - recent.at : Infinity;
-    if (recent && age >= 0 && age < listReusedMs) return recent.decisions;
-    const changesBefore = this.changesStarted;
-    const decisions = this.list(agreementId);
-    const entry = { decisions, at: Date.now() };
-    this.recent.set(agreementId, entry);
-    const drop = () => {
-      if (this.recent.get(agreementId) === entry) this.recent.delete(agreementId);
-    };
-    decisions.then(() => {
-      if (changesBefore !== this.changesStarted) drop();
-    }, drop);
-    return decisions;
+  listRecent(agreementId: string): Promise<Decision[]> {
+    return this.recent.get(agreementId, () => this.list(agreementId));
   }
 
   private changed(): void {
-    this.changesStarted++;
     this.recent.clear();
   }
 

@@ -2,6 +2,7 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { Report } from '../domain/report.js';
 import type { ReportPoint } from '../domain/statusOverview.js';
 import { describeError, log } from '../platform/log.js';
+import { RecentReads } from './recentReads.js';
 import {
   deleteRows,
   isStatus,
@@ -73,10 +74,8 @@ export class ReportRepository {
   private readonly known = new Map<string, CurrentRow | null>();
   /** `latest` reads under way per measure. */
   private readonly latestReads = new Map<string, Promise<Report | undefined>>();
-  /** What `latest` answered lately per measure, and when (see `latestRecent`). */
-  private readonly recentLatest = new Map<string, { report: Promise<Report | undefined>; at: number }>();
-  /** Saves and removals started in this process, so a read that overlapped one is not kept for `latestRecent`. */
-  private changesStarted = 0;
+  /** What `latest` answered lately per measure (see `latestRecent`). */
+  private readonly recentLatest = new RecentReads<Report | undefined>(latestReusedMs, knownMax);
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.reports);
@@ -89,8 +88,7 @@ export class ReportRepository {
    * next `latest` or save of the measure catches the current row up from the history.
    */
   async add(report: Report): Promise<void> {
-    this.changesStarted++;
-    this.recentLatest.delete(knownKey(report.agreementId, report.measureId));
+    this.recentLatest.forget(knownKey(report.agreementId, report.measureId));
     const historyKey = historyPartition(report.agreementId, report.measureId);
     const revisionKey = revisionKeyOf(report.revision);
     const data = JSON.stringify(report);
@@ -212,28 +210,11 @@ export class ReportRepository {
    * a report saved on such a card still needs the revision it saw, so a revision another instance stored
    * meanwhile is a conflict the person is shown, never an overwrite. A save in this process is seen at once.
    */
-  async latestRecent(agreementId: string, measureId: string): Promise<Report | undefined> {
-    const key = knownKey(agreementId, measureId);
-    const recent = this.recentLatest.get(key);
-    const age = recent ? Date.now() - recent.at : Infinity;
-    if (recent && age >= 0 && age < latestReusedMs) return recent.report;
-    const changesBefore = this.changesStarted;
-    const report = this.latest(agreementId, measureId);
-    const entry = { report, at: Date.now() };
-    if (this.recentLatest.size >= knownMax) this.recentLatest.clear();
-    this.recentLatest.set(key, entry);
-    // A read that failed, or overlapped a save or removal, is not handed out again.
-    const drop = () => {
-      if (this.recentLatest.get(key) === entry) this.recentLatest.delete(key);
-    };
-    report.then(() => {
-      if (changesBefore !== this.changesStarted) drop();
-    }, drop);
-    return report;
+  latestRecent(agreementId: string, measureId: string): Promise<Report | undefined> {
+    return this.recentLatest.get(knownKey(agreementId, measureId), () => this.latest(agreementId, measureId));
   }
 
   private forgetAll(): void {
-    this.changesStarted++;
     this.known.clear();
     this.recentLatest.clear();
   }

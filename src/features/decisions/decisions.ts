@@ -63,9 +63,7 @@ export class Decisions {
 
   /** The form for the steering meeting on `meetingDate`, with the decisions already recorded from it. */
   async formCard(plan: Plan, meetingDate: string, locale: Locale, notice?: DecisionNotice) {
-    const recorded = (await this.deps.decisions.list(plan.agreement.id))
-      .filter((d) => d.meetingDate === meetingDate)
-      .sort((a, b) => a.recordedAt.localeCompare(b.recordedAt));
+    const recorded = await this.recordedAt(plan, meetingDate);
     return decisionFormCard(plan, meetingDate, locale, { recorded, ...(notice ? { notice } : {}) });
   }
 
@@ -227,14 +225,9 @@ export class Decisions {
   }
 
   private staleText(current: Decision, locale: Locale): string {
-    const t = decisionTextsFor(locale);
     const who = current.changedBy ?? current.recordedBy;
     const at = current.changedAt ?? current.recordedAt;
-    const when = DateTime.fromISO(at, { zone: 'utc' })
-      .setZone(this.deps.timeZone)
-      .setLocale(locale)
-      .toFormat(locale === 'sv' ? "d LLL yyyy 'kl.' HH:mm" : "d LLL yyyy 'at' HH:mm");
-    return t.stale(who.name, when);
+    return decisionTextsFor(locale).stale(who.name, messagesFor(locale).dateTime(at, this.deps.timeZone));
   }
 
   private today(): string {
@@ -264,10 +257,5 @@ function changedFields(before: Decision, after: Decision): string[] {
 
 /** The same decision as stored, by what the person typed: a form sent twice. */
 function sameDecision(stored: Decision, sent: Decision): boolean {
-  return (
-    stored.text === sent.text &&
-    stored.responsible === sent.responsible &&
-    stored.dueDate === sent.dueDate &&
-    JSON.stringify(stored.concerns) === JSON.stringify(sent.concerns)
-  );
+  return changedFields(stored, sent).every((field) => field === 'status');
 }
