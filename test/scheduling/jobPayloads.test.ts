@@ -82,3 +82,31 @@ describe('stored jobs of an older shape', function () {
     }
   });
 });
+
+describe('jobs the bot plans', function () {
+  let bot: TestBot;
+
+  before(async function () {
+    // The example's clock: meetings, the mid-term review and the renewal are still ahead, rounds are due.
+    const start = new Date('2021-10-18T07:00:00Z').getTime();
+    const offset = start - Date.now();
+    bot = await startTestBot({
+      now: () => new Date(Date.now() + offset),
+      env: { SCHEDULER_INTERVAL_SECONDS: '0', JOBS_TRIGGER_SECRET: secret },
+    });
+    await bot.runJobs();
+  });
+
+  after(async function () {
+    await bot?.close();
+  });
+
+  it('name the agreement they were planned for', async function () {
+    const pending = await new JobStore(bot.store).pending();
+    const kinds = new Set(pending.map((j) => j.kind));
+    for (const kind of ['reminder', 'missingSummary', 'meetingSummary', 'midTermReview', 'renewalReminder']) {
+      assert.ok(kinds.has(kind), `a ${kind} job is pending: ${[...kinds].join(', ')}`);
+    }
+    for (const job of pending) assert.equal(job.payload.agreementId, bot.app.agreementId, job.id);
+  });
+});

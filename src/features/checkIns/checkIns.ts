@@ -3,6 +3,7 @@ import type { Repositories } from '../../storage/repositories.js';
 import { DateTime } from 'luxon';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { jobAgreementId, type Planned } from '../jobAgreement.js';
 import type { Measure, TeamsUser } from '../../domain/agreement.js';
 import { coordinatorsOf } from '../../domain/agreement.js';
 import {
@@ -62,9 +63,19 @@ const promptTargetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('channel'), channelId: z.string() }),
   z.object({ kind: z.literal('personal'), aadObjectId: z.string() }),
 ]) satisfies z.ZodType<PromptTarget>;
-const promptPayload = z.object({ roundId: z.string(), measureId: z.string(), target: promptTargetSchema });
-const reminderPayload = z.object({ roundId: z.string(), measureId: z.string(), number: z.number().int() });
-const summaryPayload = z.object({ roundId: z.string() });
+const promptPayload = z.object({
+  agreementId: jobAgreementId,
+  roundId: z.string(),
+  measureId: z.string(),
+  target: promptTargetSchema,
+});
+const reminderPayload = z.object({
+  agreementId: jobAgreementId,
+  roundId: z.string(),
+  measureId: z.string(),
+  number: z.number().int(),
+});
+const summaryPayload = z.object({ agreementId: jobAgreementId, roundId: z.string() });
 type PromptPayload = z.infer<typeof promptPayload>;
 type ReminderPayload = z.infer<typeof reminderPayload>;
 type SummaryPayload = z.infer<typeof summaryPayload>;
@@ -232,6 +243,7 @@ export class CheckIns {
       iso(addWorkingDays(opened, every * (i + 1), this.deps.calendar)),
     );
     const jobs: JobSpec[] = [];
+    const agreementId = plan.agreement.id;
     for (const measure of measures) {
       for (const target of promptTargets(plan, measure, withChat)) {
         cards++;
@@ -239,7 +251,12 @@ export class CheckIns {
           id: `prompt|${round.id}|${measure.id}|${targetKey(target)}`,
           kind: 'prompt',
           dueAt: promptAt,
-          payload: { roundId: round.id, measureId: measure.id, target } satisfies PromptPayload,
+          payload: {
+            agreementId,
+            roundId: round.id,
+            measureId: measure.id,
+            target,
+          } satisfies Planned<PromptPayload>,
         });
       }
       reminderDue.forEach((dueAt, i) =>
@@ -247,7 +264,12 @@ export class CheckIns {
           id: `reminder|${round.id}|${measure.id}|${i + 1}`,
           kind: 'reminder',
           dueAt,
-          payload: { roundId: round.id, measureId: measure.id, number: i + 1 } satisfies ReminderPayload,
+          payload: {
+            agreementId,
+            roundId: round.id,
+            measureId: measure.id,
+            number: i + 1,
+          } satisfies Planned<ReminderPayload>,
         }),
       );
     }
@@ -255,7 +277,7 @@ export class CheckIns {
       id: `missingSummary|${round.id}`,
       kind: 'missingSummary',
       dueAt: iso(addWorkingDays(opened, every * (maxReminders + 1), this.deps.calendar)),
-      payload: { roundId: round.id } satisfies SummaryPayload,
+      payload: { agreementId, roundId: round.id } satisfies Planned<SummaryPayload>,
     });
     // A round of 250 measures is some 1,500 jobs. The round was created just now by this call (`open` is an
     // insert), so its job ids are new: they go in a hundred to a transaction, not three requests each.

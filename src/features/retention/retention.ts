@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { jobAgreementId, type Planned } from '../jobAgreement.js';
 import type { Agreement } from '../../domain/agreement.js';
 import type { CheckInRound } from '../../domain/checkInRound.js';
 import type { Decision } from '../../domain/decision.js';
@@ -58,7 +59,11 @@ export interface RetentionDependencies
 
 export const retentionJobKind = 'removeReports';
 /** The retention job's payload, as enqueued and as read when it runs. */
-const retentionPayload = z.object({ validTo: z.string(), generation: z.number().int() });
+const retentionPayload = z.object({
+  agreementId: jobAgreementId,
+  validTo: z.string(),
+  generation: z.number().int(),
+});
 type RetentionPayload = z.infer<typeof retentionPayload>;
 
 /** The archive could not be written or read back as written; nothing was removed. */
@@ -140,7 +145,7 @@ export class Retention {
       id: jobId(agreementId, state.validTo, generation),
       kind: retentionJobKind,
       dueAt: soon.toUTC().toISO() ?? now.toISOString(),
-      payload: { validTo: state.validTo, generation } satisfies RetentionPayload,
+      payload: { agreementId, validTo: state.validTo, generation } satisfies Planned<RetentionPayload>,
     });
   }
 

@@ -2,6 +2,7 @@ import type { AgreementContext } from '../agreementContext.js';
 import type { Repositories } from '../../storage/repositories.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { jobAgreementId, type Planned } from '../jobAgreement.js';
 import { coordinatorsOf, type GroupKind, type SteeringMeeting } from '../../domain/agreement.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
@@ -29,11 +30,15 @@ import type { Messenger, OutgoingMessage } from '../../scheduling/messenger.js';
 import type { JobHandler, JobOutcome } from '../../scheduling/scheduler.js';
 
 /** The payload of each steering job kind, as enqueued and as read when the job runs. */
-const meetingSummaryPayload = z.object({ date: z.string() });
-const meetingGapPayload = z.object({ year: z.number().int(), planned: z.number().int() });
-const midTermReviewPayload = z.object({});
+const meetingSummaryPayload = z.object({ agreementId: jobAgreementId, date: z.string() });
+const meetingGapPayload = z.object({
+  agreementId: jobAgreementId,
+  year: z.number().int(),
+  planned: z.number().int(),
+});
+const midTermReviewPayload = z.object({ agreementId: jobAgreementId });
 /** `renewalReminder` and `agreementEnded`: the end of the agreement the job was planned for. */
-const validToPayload = z.object({ validTo: z.string() });
+const validToPayload = z.object({ agreementId: jobAgreementId, validTo: z.string() });
 type MeetingSummaryPayload = z.infer<typeof meetingSummaryPayload>;
 type MeetingGapPayload = z.infer<typeof meetingGapPayload>;
 type MidTermReviewPayload = z.infer<typeof midTermReviewPayload>;
@@ -73,6 +78,7 @@ export class Steering {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return;
     const { calendar } = this.deps;
+    const agreementId = plan.agreement.id;
     const local = DateTime.fromJSDate(now).setZone(calendar.timeZone);
     const today = local.toISODate() ?? '';
     const validTo = effectiveValidTo(plan.agreement);
@@ -90,7 +96,7 @@ export class Steering {
           id: `meetingSummary|${meeting.date}`,
           kind: 'meetingSummary',
           dueAt: iso(at),
-          payload: { date: meeting.date } satisfies MeetingSummaryPayload,
+          payload: { agreementId, date: meeting.date } satisfies Planned<MeetingSummaryPayload>,
         });
       }
       for (const gap of meetingGaps(plan.agreement).filter((g) => g.year >= local.year)) {
@@ -98,7 +104,7 @@ export class Steering {
           id: `meetingGap|${gap.year}|${gap.planned}`,
           kind: 'meetingGap',
           dueAt: soon,
-          payload: { year: gap.year, planned: gap.planned } satisfies MeetingGapPayload,
+          payload: { agreementId, year: gap.year, planned: gap.planned } satisfies Planned<MeetingGapPayload>,
         });
       }
       const reviewMonth = DateTime.fromFormat(midTermMonth(plan.agreement), 'yyyy-LL', {
@@ -110,7 +116,7 @@ export class Steering {
           id: `midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
           kind: 'midTermReview',
           dueAt: iso(nextAllowedMoment(reviewMonth.set({ hour, minute }), calendar)),
-          payload: {} satisfies MidTermReviewPayload,
+          payload: { agreementId } satisfies Planned<MidTermReviewPayload>,
         });
       }
       if (today <= consultationDeadline(plan.agreement)) {
@@ -120,7 +126,7 @@ export class Steering {
           dueAt: iso(
             renewalReminderAt(plan.agreement, calendar, this.deps.settings.renewalNoticeWorkingDays),
           ),
-          payload: { validTo } satisfies ValidToPayload,
+          payload: { agreementId, validTo } satisfies Planned<ValidToPayload>,
         });
       }
     }
@@ -129,7 +135,7 @@ export class Steering {
       id: `agreementEnded|${validTo}`,
       kind: 'agreementEnded',
       dueAt: iso(nextAllowedMoment(dayAfter, calendar)),
-      payload: { validTo } satisfies ValidToPayload,
+      payload: { agreementId, validTo } satisfies Planned<ValidToPayload>,
     });
   }
 
