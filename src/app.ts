@@ -24,6 +24,9 @@ import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js'
 import { openRepositories } from './storage/repositories.js';
 import { TableStore, type StorageConnection } from './storage/tableStore.js';
 import type { AgreementContext } from './features/agreementContext.js';
+import { planDueForAll, routeJobs, type AgreementRuntime } from './features/agreementRuntime.js';
+import type { Messenger } from './scheduling/messenger.js';
+import type { Repositories } from './storage/repositories.js';
 
 export interface RunningApp {
   url: string;
@@ -43,12 +46,13 @@ export interface AppOptions {
 }
 
 /**
- * The composition root: configuration → agreement file → storage → bot → HTTP server.
- * The agreement file is validated before anything is written, so a bad file changes nothing.
+ * The composition root: configuration → agreement files → storage → one runtime per agreement, one scheduler → bot
+ * → HTTP server. Every agreement file is validated before anything is written, so a bad file changes nothing.
  */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const now = options.now ?? (config.clockStart ? clockFrom(config.clockStart.at) : realClock);
-  const { file: agreementFile, agreement } = onlyAgreement(await loadAgreements(config.agreements));
+  const loaded = await loadAgreements(config.agreements);
+  const { agreement } = onlyAgreement(loaded);
 
   let azurite: LocalAzurite | undefined;
   let connection: StorageConnection;
@@ -73,41 +77,32 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const store = new TableStore(connection, azurite ? { untilDurable: azurite.persisted } : {});
     await store.createTables();
     const repositories = openRepositories(store);
-    const { written } = await repositories.plans.sync(agreement, now());
-    log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
-    // Made-up reports never reach production storage, even with the example agreement.
-    const history =
-      options.exampleHistory === false || config.production
-        ? undefined
-        : await syncExampleHistory(store, agreementFile, agreement);
-    if (history) log.info('exampleHistory.synced', { ...history });
+    for (const { file, agreement } of loaded) {
+      const { written } = await repositories.plans.sync(agreement, now());
+      log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
+      // Made-up reports never reach production storage, even with the example agreement.
+      const history =
+        options.exampleHistory === false || config.production
+          ? undefined
+          : await syncExampleHistory(store, file, agreement);
+      if (history) log.info('exampleHistory.synced', { ...history });
+    }
 
-    // Built once, shared by every feature: the agreement, where and when its people are, and the repositories.
-    const context: AgreementContext = {
-      agreementId: agreement.id,
-      timeZone: config.timeZone,
-      calendar: { timeZone: config.timeZone, officeHours: config.officeHours },
-      locale: config.defaultLocale,
-      now,
-    };
-    const shared = { ...context, ...repositories };
     const teams = connectToTeams(config.bot, {
       conversations: repositories.conversations,
       pacer: new SendPacer(),
       defaultLocale: config.defaultLocale,
     });
-    const checkInCard = new CheckInCard(shared);
-    const checkIns = new CheckIns({
-      ...shared,
-      messenger: teams.messenger,
-      cards: checkInCard,
-      settings: config.checkIns,
-    });
-    const steering = new Steering({ ...shared, messenger: teams.messenger, settings: config.steering });
-    const retention = new Retention({ ...shared, messenger: teams.messenger, settings: config.retention });
+    const onJobsPlanned = () =>
+      void runDueJobs().catch((err: unknown) => log.error('jobs.runFailed', describeError(err)));
+    const agreements = loaded.map((l) =>
+      buildAgreement(l, { config, now, repositories, messenger: teams.messenger }),
+    );
+    const runtimes = agreements.map((a) => a.runtime);
+    // One scheduler for every agreement; jobs stored before they named their agreement are the first one's.
     const scheduler = new Scheduler({
       jobs: repositories.jobs,
-      handlers: { ...checkIns.handlers(), ...steering.handlers(), ...retention.handlers() },
+      handlers: routeJobs(runtimes, agreement.id),
       owner: `instance-${randomUUID()}`,
       intervalMs: config.schedulerIntervalMs,
       leaseMs: 5 * 60_000,
@@ -116,44 +111,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       now,
       maxAttempts: 5,
       onError: (err) => log.error('scheduler.failed', describeError(err)),
-      beforeTick: async (at: Date) => {
-        if (config.automaticRounds) await checkIns.openDueAutomaticRounds(at);
-        if (config.steering.notices) await steering.planDueNotices(at);
-        await retention.planDue(at);
-      },
+      beforeTick: planDueForAll(runtimes),
     });
     const runDueJobs = () => drain(scheduler);
-    const reportExport = new ReportExport(shared);
-    const personalData = new PersonalDataRequests({
-      ...shared,
-      agreementFile: { path: agreementFile, agreement },
-    });
+
+    // The Teams edge serves one agreement until it picks the runtime per turn (docs/agreements-14-plan.md).
+    const [served] = agreements;
+    if (!served) throw new ConfigError('Invalid configuration: no agreement to serve');
+    const { context, services } = served;
+    const { fileSources, ...features } = services;
+    const shared = { ...context, ...repositories };
     const files = new FileConsent({
       ...shared,
       appId: config.bot.appId ?? '',
-      sources: { ...reportExport.fileSources(), [personalDataSource]: personalData.fileSource() },
+      sources: fileSources,
     });
-
     const bot = teams.endpoint({
       ...shared,
+      ...features,
       allowedTenantIds: config.allowedTenantIds,
-      checkIns,
-      checkInCard,
-      steering,
-      meetingEvents: new MeetingEvents({ ...shared, steering, messenger: teams.messenger }),
-      reviews: new ReviewAnswers(shared),
-      reportExport,
       files,
-      personalData,
-      management: new PlanManagement(shared),
-      status: new StatusAnswers(shared),
-      decisions: new Decisions(shared),
       reminders: {
         afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
         max: config.checkIns.maxReminders,
       },
-      onJobsPlanned: () =>
-        void runDueJobs().catch((err: unknown) => log.error('jobs.runFailed', describeError(err))),
+      onJobsPlanned,
     });
     const server = await startServer({
       port: config.port,
@@ -178,6 +160,59 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await azurite?.stop();
     throw err;
   }
+}
+
+interface Infrastructure {
+  config: Config;
+  now: Clock;
+  repositories: Repositories;
+  messenger: Messenger;
+}
+
+/**
+ * One agreement's context and feature services, and its runtime for the scheduler. Everything an agreement's
+ * features read or write goes through its own context, so several can run side by side over the same storage.
+ */
+function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastructure) {
+  const { config, now, repositories, messenger } = infra;
+  const context: AgreementContext = {
+    agreementId: agreement.id,
+    timeZone: config.timeZone,
+    calendar: { timeZone: config.timeZone, officeHours: config.officeHours },
+    locale: config.defaultLocale,
+    now,
+  };
+  const shared = { ...context, ...repositories };
+  const checkInCard = new CheckInCard(shared);
+  const checkIns = new CheckIns({ ...shared, messenger, cards: checkInCard, settings: config.checkIns });
+  const steering = new Steering({ ...shared, messenger, settings: config.steering });
+  const retention = new Retention({ ...shared, messenger, settings: config.retention });
+  const reportExport = new ReportExport(shared);
+  const personalData = new PersonalDataRequests({ ...shared, agreementFile: { path: file, agreement } });
+  const runtime: AgreementRuntime = {
+    context,
+    file,
+    handlers: { ...checkIns.handlers(), ...steering.handlers(), ...retention.handlers() },
+    planDue: async (at: Date) => {
+      if (config.automaticRounds) await checkIns.openDueAutomaticRounds(at);
+      if (config.steering.notices) await steering.planDueNotices(at);
+      await retention.planDue(at);
+    },
+  };
+  const services = {
+    checkIns,
+    checkInCard,
+    steering,
+    meetingEvents: new MeetingEvents({ ...shared, steering, messenger }),
+    reviews: new ReviewAnswers(shared),
+    reportExport,
+    personalData,
+    management: new PlanManagement(shared),
+    status: new StatusAnswers(shared),
+    decisions: new Decisions(shared),
+    fileSources: { ...reportExport.fileSources(), [personalDataSource]: personalData.fileSource() },
+  };
+  return { context, runtime, services };
 }
 
 /**
