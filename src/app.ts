@@ -96,7 +96,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const onJobsPlanned = () =>
       void runDueJobs().catch((err: unknown) => log.error('jobs.runFailed', describeError(err)));
     const agreements = loaded.map((l) =>
-      buildAgreement(l, { config, now, repositories, messenger: teams.messenger }),
+      buildAgreement(l, {
+        config,
+        now,
+        repositories,
+        messenger: teams.messenger,
+        legacyAgreementId: agreement.id,
+      }),
     );
     const runtimes = agreements.map((a) => a.runtime);
     // One scheduler for every agreement; jobs stored before they named their agreement are the first one's.
@@ -167,6 +173,8 @@ interface Infrastructure {
   now: Clock;
   repositories: Repositories;
   messenger: Messenger;
+  /** The agreement whose jobs were planned before jobs named their agreement (see AgreementContext.jobIdPrefix). */
+  legacyAgreementId: string;
 }
 
 /**
@@ -177,6 +185,7 @@ function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastruct
   const { config, now, repositories, messenger } = infra;
   const context: AgreementContext = {
     agreementId: agreement.id,
+    jobIdPrefix: agreement.id === infra.legacyAgreementId ? '' : `${agreement.id}|`,
     timeZone: config.timeZone,
     calendar: { timeZone: config.timeZone, officeHours: config.officeHours },
     locale: config.defaultLocale,

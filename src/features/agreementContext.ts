@@ -7,6 +7,12 @@ import type { WorkingCalendar } from '../domain/workingCalendar.js';
  */
 export interface AgreementContext {
   agreementId: string;
+  /**
+   * Put before the id of every job this agreement plans, so that the jobs of several agreements (with the same
+   * measure numbers and round ids) never share an id: `<agreementId>|`. Empty for the agreement a deployment
+   * served before it served several, so that its jobs keep the ids they were planned and completed under.
+   */
+  jobIdPrefix: string;
   /** Where the people are: every time a person sees is shown in this zone. */
   timeZone: string;
   /** The zone and its office hours: when the bot posts on its own. */

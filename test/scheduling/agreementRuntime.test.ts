@@ -9,6 +9,7 @@ import { logsDuring } from '../harness/logs.js';
 function runtime(agreementId: string, planned: string[], fails = false): AgreementRuntime {
   const context: AgreementContext = {
     agreementId,
+    jobIdPrefix: `${agreementId}|`,
     timeZone: 'Europe/Stockholm',
     calendar: { timeZone: 'Europe/Stockholm', officeHours: { start: '08:00', end: '17:00' } },
     locale: 'sv',

@@ -42,7 +42,7 @@ export interface CheckInSettings {
 
 export interface CheckInDependencies
   extends
-    Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
+    Pick<AgreementContext, 'agreementId' | 'jobIdPrefix' | 'calendar' | 'locale' | 'now'>,
     Pick<Repositories, 'plans' | 'rounds' | 'reports' | 'jobs'> {
   messenger: Messenger;
   cards: CheckInCard;
@@ -248,7 +248,7 @@ export class CheckIns {
       for (const target of promptTargets(plan, measure, withChat)) {
         cards++;
         jobs.push({
-          id: `prompt|${round.id}|${measure.id}|${targetKey(target)}`,
+          id: `${this.deps.jobIdPrefix}prompt|${round.id}|${measure.id}|${targetKey(target)}`,
           kind: 'prompt',
           dueAt: promptAt,
           payload: {
@@ -261,7 +261,7 @@ export class CheckIns {
       }
       reminderDue.forEach((dueAt, i) =>
         jobs.push({
-          id: `reminder|${round.id}|${measure.id}|${i + 1}`,
+          id: `${this.deps.jobIdPrefix}reminder|${round.id}|${measure.id}|${i + 1}`,
           kind: 'reminder',
           dueAt,
           payload: {
@@ -274,7 +274,7 @@ export class CheckIns {
       );
     }
     jobs.push({
-      id: `missingSummary|${round.id}`,
+      id: `${this.deps.jobIdPrefix}missingSummary|${round.id}`,
       kind: 'missingSummary',
       dueAt: iso(addWorkingDays(opened, every * (maxReminders + 1), this.deps.calendar)),
       payload: { agreementId, roundId: round.id } satisfies Planned<SummaryPayload>,

@@ -53,7 +53,7 @@ export interface SteeringSettings {
 
 export interface SteeringDependencies
   extends
-    Pick<AgreementContext, 'agreementId' | 'calendar' | 'locale' | 'now'>,
+    Pick<AgreementContext, 'agreementId' | 'jobIdPrefix' | 'calendar' | 'locale' | 'now'>,
     Pick<Repositories, 'plans' | 'reports' | 'jobs' | 'decisions'> {
   messenger: Messenger;
   settings: SteeringSettings;
@@ -93,7 +93,7 @@ export class Steering {
           calendar,
         );
         await this.deps.jobs.enqueue({
-          id: `meetingSummary|${meeting.date}`,
+          id: `${this.deps.jobIdPrefix}meetingSummary|${meeting.date}`,
           kind: 'meetingSummary',
           dueAt: iso(at),
           payload: { agreementId, date: meeting.date } satisfies Planned<MeetingSummaryPayload>,
@@ -101,7 +101,7 @@ export class Steering {
       }
       for (const gap of meetingGaps(plan.agreement).filter((g) => g.year >= local.year)) {
         await this.deps.jobs.enqueue({
-          id: `meetingGap|${gap.year}|${gap.planned}`,
+          id: `${this.deps.jobIdPrefix}meetingGap|${gap.year}|${gap.planned}`,
           kind: 'meetingGap',
           dueAt: soon,
           payload: { agreementId, year: gap.year, planned: gap.planned } satisfies Planned<MeetingGapPayload>,
@@ -113,7 +113,7 @@ export class Steering {
       if (today <= (reviewMonth.endOf('month').toISODate() ?? '')) {
         const [hour = 8, minute = 0] = calendar.officeHours.start.split(':').map(Number);
         await this.deps.jobs.enqueue({
-          id: `midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
+          id: `${this.deps.jobIdPrefix}midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
           kind: 'midTermReview',
           dueAt: iso(nextAllowedMoment(reviewMonth.set({ hour, minute }), calendar)),
           payload: { agreementId } satisfies Planned<MidTermReviewPayload>,
@@ -121,7 +121,7 @@ export class Steering {
       }
       if (today <= consultationDeadline(plan.agreement)) {
         await this.deps.jobs.enqueue({
-          id: `renewal|${validTo}`,
+          id: `${this.deps.jobIdPrefix}renewal|${validTo}`,
           kind: 'renewalReminder',
           dueAt: iso(
             renewalReminderAt(plan.agreement, calendar, this.deps.settings.renewalNoticeWorkingDays),
@@ -132,7 +132,7 @@ export class Steering {
     }
     const dayAfter = DateTime.fromISO(validTo, { zone: calendar.timeZone }).plus({ days: 1 }).startOf('day');
     await this.deps.jobs.enqueue({
-      id: `agreementEnded|${validTo}`,
+      id: `${this.deps.jobIdPrefix}agreementEnded|${validTo}`,
       kind: 'agreementEnded',
       dueAt: iso(nextAllowedMoment(dayAfter, calendar)),
       payload: { agreementId, validTo } satisfies Planned<ValidToPayload>,
