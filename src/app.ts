@@ -77,6 +77,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     const store = new TableStore(connection, azurite ? { untilDurable: azurite.persisted } : {});
     await store.createTables();
     const repositories = openRepositories(store);
+    // Recorded before the plans are synced: it depends on which plans were stored before this start.
+    const legacyAgreementId = await repositories.plans.legacyAgreement(
+      loaded.map((l) => l.agreement.id),
+      now(),
+    );
     for (const { file, agreement } of loaded) {
       const { written } = await repositories.plans.sync(agreement, now());
       log.info('agreement.synced', { agreementId: agreement.id, rowsWritten: written });
@@ -101,14 +106,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         now,
         repositories,
         messenger: teams.messenger,
-        legacyAgreementId: agreement.id,
+        legacyAgreementId,
       }),
     );
     const runtimes = agreements.map((a) => a.runtime);
-    // One scheduler for every agreement; jobs stored before they named their agreement are the first one's.
+    // One scheduler for every agreement; jobs stored before they named their agreement are the legacy one's.
     const scheduler = new Scheduler({
       jobs: repositories.jobs,
-      handlers: routeJobs(runtimes, agreement.id),
+      handlers: routeJobs(runtimes, legacyAgreementId),
       owner: `instance-${randomUUID()}`,
       intervalMs: config.schedulerIntervalMs,
       leaseMs: 5 * 60_000,

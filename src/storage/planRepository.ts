@@ -38,6 +38,14 @@ type PlanRow = {
 /** `!` sorts before every other row key, so a partition query reads the version before the rows it stands for. */
 const versionRowKey = '!version';
 
+/**
+ * Facts about the deployment rather than one agreement, in a partition no agreement id can name (ids start with a
+ * letter or digit).
+ */
+const deploymentPartition = '!deployment';
+const legacyAgreementRow = 'legacyAgreement';
+type DeploymentRow = { partitionKey: string; rowKey: string; agreementId: string; recordedAt: string };
+
 type VersionRow = {
   partitionKey: string;
   rowKey: typeof versionRowKey;
@@ -317,6 +325,54 @@ export class PlanRepository {
       throw err;
     }
     return extended;
+  }
+
+  /**
+   * The agreement this deployment served before it served several (issue #14), recorded once so that it stays the
+   * same when agreement files are added or renamed: its jobs keep the ids they had, and stored jobs that name no
+   * agreement are its. At the first start that asks, it is the one of `loaded` whose plan is already stored, if
+   * exactly one is (an upgraded deployment), otherwise the first of `loaded`. Call before syncing the plans.
+   */
+  async legacyAgreement(loaded: readonly string[], now: Date): Promise<string> {
+    const recorded = await this.recordedLegacyAgreement();
+    if (recorded !== undefined) return recorded;
+    const stored: string[] = [];
+    for (const id of loaded) if (await this.hasAgreementRow(id)) stored.push(id);
+    const [only, ...more] = stored;
+    const chosen = only !== undefined && more.length === 0 ? only : loaded[0];
+    if (chosen === undefined) throw new Error('no agreement loaded');
+    try {
+      await this.table.createEntity<DeploymentRow>({
+        partitionKey: deploymentPartition,
+        rowKey: legacyAgreementRow,
+        agreementId: chosen,
+        recordedAt: now.toISOString(),
+      });
+      return chosen;
+    } catch (err) {
+      // Another instance starting at the same moment recorded it first: its choice stands.
+      if (!isStatus(err, 409)) throw err;
+      return (await this.recordedLegacyAgreement()) ?? chosen;
+    }
+  }
+
+  private async recordedLegacyAgreement(): Promise<string | undefined> {
+    try {
+      return (await this.table.getEntity<DeploymentRow>(deploymentPartition, legacyAgreementRow)).agreementId;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  private async hasAgreementRow(agreementId: string): Promise<boolean> {
+    try {
+      await this.table.getEntity<PlanRow>(agreementId, 'agreement');
+      return true;
+    } catch (err) {
+      if (isStatus(err, 404)) return false;
+      throw err;
+    }
   }
 
   /** Plans a steering meeting; false if one is already planned that day. */

@@ -114,3 +114,44 @@ describe('storage of the plan and its reports (Azurite)', () => {
     assert.equal((await reports.history(agreement.id, '3.1')).length, 1);
   });
 });
+
+describe('the agreement a deployment served before it served several (Azurite)', () => {
+  let agreement: Agreement;
+  before(async () => {
+    agreement = await loadAgreementFile('agreements/example.yaml');
+  });
+
+  async function withStore(run: (plans: PlanRepository, store: TableStore) => Promise<void>): Promise<void> {
+    const storage = await startTestStore();
+    try {
+      await run(new PlanRepository(storage.store), storage.store);
+    } finally {
+      await storage.close();
+    }
+  }
+
+  it('is the one whose plan was stored already, and stays so when files are added', async () => {
+    await withStore(async (plans, store) => {
+      const at = new Date('2023-01-02T08:00:00Z');
+      await plans.sync({ ...agreement, id: 'vasby-2021' }, at);
+      assert.equal(await plans.legacyAgreement(['a-first', 'vasby-2021', 'vasby-2023'], at), 'vasby-2021');
+      await plans.sync({ ...agreement, id: 'a-first' }, at);
+      assert.equal(
+        await new PlanRepository(store).legacyAgreement(['a-first', 'vasby-2021'], at),
+        'vasby-2021',
+      );
+    });
+  });
+
+  it('is the first loaded on a fresh deployment, and one instance’s choice stands for all', async () => {
+    await withStore(async (plans, store) => {
+      const at = new Date('2023-01-02T08:00:00Z');
+      const chosen = await Promise.all([
+        plans.legacyAgreement(['vasby-2023', 'lofte-2023'], at),
+        new PlanRepository(store).legacyAgreement(['lofte-2023', 'vasby-2023'], at),
+      ]);
+      assert.equal(chosen[0], chosen[1]);
+      assert.equal(await plans.legacyAgreement(['other'], at), chosen[0]);
+    });
+  });
+});
