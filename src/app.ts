@@ -25,6 +25,7 @@ import { openRepositories } from './storage/repositories.js';
 import { TableStore, type StorageConnection } from './storage/tableStore.js';
 import type { AgreementContext } from './features/agreementContext.js';
 import { planDueForAll, routeJobs, type AgreementRuntime } from './features/agreementRuntime.js';
+import { agreementOfJob } from './features/jobAgreement.js';
 import type { Messenger } from './scheduling/messenger.js';
 import type { Repositories } from './storage/repositories.js';
 
@@ -123,6 +124,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       maxAttempts: 5,
       onError: (err) => log.error('scheduler.failed', describeError(err)),
       beforeTick: planDueForAll(runtimes),
+      agreementOf: (job) => agreementOfJob(job) ?? legacyAgreementId,
     });
     const runDueJobs = () => drain(scheduler);
 

@@ -23,6 +23,8 @@ interface TurnIds {
 interface JobIds {
   jobId: string;
   jobKind: string;
+  /** The agreement the job was planned for, when the deployment serves several (issue #14). */
+  agreementId?: string;
 }
 
 const correlation = new AsyncLocalStorage<LogContext>();

@@ -31,6 +31,8 @@ export interface SchedulerOptions {
   concurrency?: number;
   /** Runs at the start of each tick before claiming, e.g. to enqueue jobs that became due by the calendar. */
   beforeTick?: (now: Date) => Promise<void>;
+  /** The agreement a job belongs to, put on each line its run logs. */
+  agreementOf?: (job: ClaimedJob) => string | undefined;
 }
 
 export interface TickResult {
@@ -188,10 +190,12 @@ export class Scheduler {
 
   /**
    * Each job in a span of its own (not the turn's whose tick ran it): its kind and how its run ended. Its log
-   * lines carry its id and kind, not the turn's ids.
+   * lines carry its id, kind and agreement, not the turn's ids.
    */
   private async runJob(claimed: ClaimedJob, result: TickResult): Promise<void> {
-    await withLogContext({ jobId: claimed.id, jobKind: claimed.kind }, () =>
+    const agreementId = this.options.agreementOf?.(claimed);
+    const ids = { jobId: claimed.id, jobKind: claimed.kind, ...(agreementId ? { agreementId } : {}) };
+    await withLogContext(ids, () =>
       inSpan(
         'job',
         { 'job.kind': claimed.kind },

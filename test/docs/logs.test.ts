@@ -21,8 +21,9 @@ describe('the log format in docs/operations.md', () => {
       withLogContext({ activityId: '1631001601190', conversationId: '19:c@thread.tacv2' }, () =>
         log.error('turn.failed', describeError(failure)),
       );
-      withLogContext({ jobId: 'missingSummary|r1', jobKind: 'missingSummary' }, () =>
-        log.info('round.closed'),
+      withLogContext(
+        { jobId: 'missingSummary|r1', jobKind: 'missingSummary', agreementId: 'vasby-2021' },
+        () => log.info('round.closed'),
       );
     }, 'debug');
     const written = new Set(lines.flatMap((line) => Object.keys(line)));

@@ -72,6 +72,8 @@ describe('stored jobs of an older shape', function () {
       const line = invalid.find((l) => l.jobId === spec.id);
       assert.equal(line?.kind, spec.kind);
       assert.equal(line?.level, 'warn');
+      // A job stored before jobs named their agreement is logged as the agreement's the deployment served then.
+      assert.equal(line?.agreementId, bot.app.agreementId);
       const problems = line?.problems as string[];
       assert.ok(Array.isArray(problems) && problems.length > 0);
       // Where and what, never the stored values.
