@@ -5,7 +5,7 @@ import type { AgreementContext } from './agreementContext.js';
 import { agreementOfJob } from './jobAgreement.js';
 
 /**
- * One agreement's share of a deployment (issue #14): its own context, the handlers of the jobs planned for it and
+ * One agreement's share of a deployment: its own context, the handlers of the jobs planned for it and
  * what it plans by the calendar. app.ts builds one per agreement; the scheduler and the Teams edge find the
  * runtime a job or a turn belongs to.
  */

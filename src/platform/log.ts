@@ -23,7 +23,7 @@ interface TurnIds {
 interface JobIds {
   jobId: string;
   jobKind: string;
-  /** The agreement the job was planned for, when the deployment serves several (issue #14). */
+  /** The agreement the job was planned for, when the deployment serves several. */
   agreementId?: string;
 }
 

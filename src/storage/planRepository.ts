@@ -328,7 +328,7 @@ export class PlanRepository {
   }
 
   /**
-   * The agreement this deployment served before it served several (issue #14), recorded once so that it stays the
+   * The agreement this deployment served before it served several, recorded once so that it stays the
    * same when agreement files are added or renamed: its jobs keep the ids they had, and stored jobs that name no
    * agreement are its. At the first start that asks, it is the one of `loaded` whose plan is already stored, if
    * exactly one is (an upgraded deployment), otherwise the first of `loaded`. Call before syncing the plans.
