@@ -33,7 +33,8 @@ export interface RunningApp {
   url: string;
   /** Where the data is kept, for people: never a key or a password. */
   storageDescription: string;
-  agreementId: string;
+  /** The agreements it serves, as their files were loaded. */
+  agreementIds: string[];
   /** Runs every job that is due now, until none is left (what the trigger endpoint does). */
   runDueJobs(): Promise<TickResult>;
   close(): Promise<void>;
@@ -53,7 +54,7 @@ export interface AppOptions {
 export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
   const now = options.now ?? (config.clockStart ? clockFrom(config.clockStart.at) : realClock);
   const loaded = await loadAgreements(config.agreements);
-  const { agreement } = onlyAgreement(loaded);
+  if (loaded.length === 0) throw new ConfigError('Invalid configuration: AGREEMENTS_DIR holds no agreement');
 
   let azurite: LocalAzurite | undefined;
   let connection: StorageConnection;
@@ -106,7 +107,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         config,
         now,
         repositories,
-        messenger: teams.messenger,
+        messengerFor: teams.messengerFor,
         legacyAgreementId,
       }),
     );
@@ -128,27 +129,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     });
     const runDueJobs = () => drain(scheduler);
 
-    // The Teams edge serves one agreement until it picks the runtime per turn (docs/agreements-14-plan.md).
-    const [served] = agreements;
-    if (!served) throw new ConfigError('Invalid configuration: no agreement to serve');
-    const { context, services } = served;
-    const { fileSources, ...features } = services;
-    const shared = { ...context, ...repositories };
-    const files = new FileConsent({
-      ...shared,
-      appId: config.bot.appId ?? '',
-      sources: fileSources,
+    // The Teams edge finds the agreement of each turn among all of them (features/agreements/whichAgreement.ts).
+    const served = agreements.map(({ context, services }) => {
+      const { fileSources, ...features } = services;
+      const shared = { ...context, ...repositories };
+      return {
+        features: {
+          ...shared,
+          ...features,
+          reminders: {
+            afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
+            max: config.checkIns.maxReminders,
+          },
+          onJobsPlanned,
+        },
+        files: new FileConsent({ ...shared, appId: config.bot.appId ?? '', sources: fileSources }),
+      };
     });
     const bot = teams.endpoint({
-      ...shared,
-      ...features,
+      ...repositories,
+      agreements: served,
+      legacyAgreementId,
       allowedTenantIds: config.allowedTenantIds,
-      files,
-      reminders: {
-        afterWorkingDays: config.checkIns.reminderAfterWorkingDays,
-        max: config.checkIns.maxReminders,
-      },
-      onJobsPlanned,
+      locale: config.defaultLocale,
+      timeZone: config.timeZone,
+      now,
     });
     const server = await startServer({
       port: config.port,
@@ -161,7 +166,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     return {
       url: server.url,
       storageDescription,
-      agreementId: agreement.id,
+      agreementIds: loaded.map((l) => l.agreement.id),
       runDueJobs,
       close: async () => {
         await scheduler.stop();
@@ -179,7 +184,8 @@ interface Infrastructure {
   config: Config;
   now: Clock;
   repositories: Repositories;
-  messenger: Messenger;
+  /** One messenger per agreement, its cards' buttons naming it; all share one pacer. */
+  messengerFor(agreementId: string): Messenger;
   /** The agreement whose jobs were planned before jobs named their agreement (see AgreementContext.jobIdPrefix). */
   legacyAgreementId: string;
 }
@@ -189,7 +195,8 @@ interface Infrastructure {
  * features read or write goes through its own context, so several can run side by side over the same storage.
  */
 function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastructure) {
-  const { config, now, repositories, messenger } = infra;
+  const { config, now, repositories } = infra;
+  const messenger = infra.messengerFor(agreement.id);
   const context: AgreementContext = {
     agreementId: agreement.id,
     jobIdPrefix: agreement.id === infra.legacyAgreementId ? '' : `${agreement.id}|`,
@@ -229,22 +236,6 @@ function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastruct
     fileSources: { ...reportExport.fileSources(), [personalDataSource]: personalData.fileSource() },
   };
   return { context, runtime, services };
-}
-
-/**
- * Until the features run per agreement, a deployment serves one: a folder
- * of several stops the start, before anything is written, rather than serving one of them and ignoring the rest.
- */
-function onlyAgreement(loaded: readonly LoadedAgreement[]): LoadedAgreement {
-  const [only, ...more] = loaded;
-  if (!only) throw new ConfigError('Invalid configuration: AGREEMENTS_DIR holds no agreement');
-  if (more.length > 0) {
-    const ids = loaded.map((l) => l.agreement.id).join(', ');
-    throw new ConfigError(
-      `Invalid configuration: AGREEMENTS_DIR holds ${loaded.length} agreements (${ids}); a deployment serves one agreement for now`,
-    );
-  }
-  return only;
 }
 
 /** Ticks until nothing due is left, so jobs planned during a tick are not left for the next interval. */

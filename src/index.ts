@@ -19,7 +19,10 @@ async function main(): Promise<void> {
   const { startApp } = await import('./app.js');
   const app = await startApp(config);
   console.log(`Samverkansbot listens on ${app.url}/api/messages`);
-  console.log(`Agreement: ${app.agreementId} (${config.agreements.path})`);
+  const agreements = app.agreementIds.join(', ');
+  console.log(
+    `${app.agreementIds.length === 1 ? 'Agreement' : 'Agreements'}: ${agreements} (${config.agreements.path})`,
+  );
   console.log(`Storage: ${app.storageDescription}`);
   if (config.clockStart) {
     const why = config.clockStart.byDefault ? 'the example agreement' : 'CLOCK_START';

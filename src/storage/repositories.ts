@@ -1,3 +1,4 @@
+import { AgreementChoices } from './agreementChoices.js';
 import { AuditLog } from './auditLog.js';
 import { ConversationRepository } from './conversationRepository.js';
 import { DecisionRepository } from './decisionRepository.js';
@@ -21,6 +22,7 @@ export interface Repositories {
   audit: AuditLog;
   conversations: ConversationRepository;
   languages: LanguageChoices;
+  agreementChoices: AgreementChoices;
   retentionRecords: RetentionRecords;
   decisions: DecisionRepository;
   meetings: MeetingRepository;
@@ -36,6 +38,7 @@ export function openRepositories(store: TableStore): Repositories {
     audit: new AuditLog(store),
     conversations: new ConversationRepository(store),
     languages: new LanguageChoices(store),
+    agreementChoices: new AgreementChoices(store),
     retentionRecords: new RetentionRecords(store),
     decisions: new DecisionRepository(store),
     meetings: new MeetingRepository(store),

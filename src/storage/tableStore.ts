@@ -11,6 +11,7 @@ export const tableNames = {
   jobs: 'Jobs',
   retention: 'Retention',
   languages: 'Languages',
+  agreementChoices: 'AgreementChoices',
   decisions: 'Decisions',
   meetings: 'Meetings',
 } as const;

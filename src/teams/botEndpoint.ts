@@ -30,8 +30,11 @@ export interface BotEndpoint {
 }
 
 export interface TeamsConnection {
-  /** Proactive messages (check-ins, reminders, summaries). */
-  messenger: Messenger;
+  /**
+   * Proactive messages (check-ins, reminders, summaries) of one agreement: its cards' buttons name it. Every
+   * agreement's messenger shares the deployment's pacer, so Teams' limits hold across all of them.
+   */
+  messengerFor(agreementId: string): Messenger;
   /** The endpoint Teams posts to, answering with the bot built from these dependencies. */
   endpoint(deps: BotDependencies): BotEndpoint;
 }
@@ -54,13 +57,11 @@ export function connectToTeams(
     }
   };
   return {
-    messenger: new TeamsMessenger(
-      adapter,
-      settings.appId ?? '',
-      options.conversations,
-      options.pacer,
-      options.defaultLocale,
-    ),
+    messengerFor: (agreementId) =>
+      new TeamsMessenger(adapter, settings.appId ?? '', options.conversations, options.pacer, {
+        locale: options.defaultLocale,
+        agreementId,
+      }),
     endpoint(deps) {
       const bot = new SamverkansBot(deps);
       return {

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import {
   ActivityTypes,
   CardFactory,
@@ -21,13 +22,26 @@ import {
 import { commandHandlers, runCommand, type CommandHandlers } from '../features/commandHandlers.js';
 import type { FileConsent } from './fileConsent.js';
 import type { Features } from '../features/features.js';
+import { WhichAgreement } from '../features/agreements/whichAgreement.js';
+import {
+  agreementChoiceCard,
+  agreementName,
+  chooseAgreementVerb,
+  choiceData,
+} from '../features/agreements/agreementChoiceCard.js';
+import { agreementTextsFor } from '../features/agreements/agreementTexts.js';
+import type { Plan } from '../domain/plan.js';
+import { findGroup } from '../domain/plan.js';
+import { isCoordinator } from '../domain/agreement.js';
+import type { Command } from '../domain/command.js';
+import type { Repositories } from '../storage/repositories.js';
 import type { MeetingEvent } from '../features/meetings/meetingEvent.js';
 import { meetingEventOf } from './meetingActivity.js';
 import type { Turn } from '../features/turn.js';
 import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
-import { localeOfCard, withLocale, withoutLocale } from './cardLanguage.js';
+import { agreementOfCard, localeOfCard, withStamp, withoutStamp, type CardStamp } from './cardStamp.js';
 import { describeError, log } from '../platform/log.js';
 import { inSpan, noteOutcome, noteSpan } from '../platform/telemetry.js';
 import type { ConversationKind } from '../domain/conversation.js';
@@ -35,26 +49,60 @@ import { renderCard, type AdaptiveCardJson } from '../features/shared/cards.js';
 import { messagesFor } from '../features/shared/messages.js';
 import { noticeView, welcomeView } from '../features/shared/views.js';
 
-/** The features, and what only the Teams side needs: the tenants it answers and the file consent flow. */
-export interface BotDependencies extends Features {
-  /** Empty means every tenant (allowed only outside production). */
-  allowedTenantIds: readonly string[];
-  /** Teams' file consent flow, for every file a feature offers. */
+/** One agreement the bot serves: its features, and Teams' file consent flow for the files they offer. */
+export interface ServedAgreement {
+  features: Features;
   files: FileConsent;
 }
 
+/** The agreements served, and what only the Teams side needs: the tenants it answers, languages, the clock. */
+export interface BotDependencies extends Pick<
+  Repositories,
+  'plans' | 'conversations' | 'languages' | 'agreementChoices'
+> {
+  agreements: readonly ServedAgreement[];
+  /** The agreement the deployment served alone: cards sent before cards named their agreement are its. */
+  legacyAgreementId: string;
+  /** Empty means every tenant (allowed only outside production). */
+  allowedTenantIds: readonly string[];
+  /** The deployment's language: answers where nothing else tells. */
+  locale: Locale;
+  timeZone: string;
+  now: () => Date;
+}
+
+/** An agreement with its command handlers and card actions, built once at start. */
+interface Desk extends ServedAgreement {
+  commands: CommandHandlers;
+  cardActions: Record<string, CardActionHandler>;
+}
+
+/** Commands answered without asking which agreement: they say little or nothing about one. */
+const withoutChoosing: ReadonlySet<Command['kind']> = new Set(['help', 'language', 'unknown', 'invalid']);
+
 /** Teams' side of the bot: tenants, installs, languages, and each message or card press as a Turn for the features. */
 export class SamverkansBot extends TeamsActivityHandler {
-  private readonly commands: CommandHandlers;
-  private readonly cardActions: Record<string, CardActionHandler>;
+  private readonly which: WhichAgreement<Desk>;
 
   constructor(private readonly deps: BotDependencies) {
     super();
-    this.commands = commandHandlers({
-      ...deps,
-      chosenLanguage: (turn) => this.chosenLanguage(turn.person.aadObjectId),
+    const desks = deps.agreements.map((served) => ({
+      ...served,
+      commands: commandHandlers({
+        ...served.features,
+        chosenLanguage: (turn) => this.chosenLanguage(turn.person.aadObjectId),
+      }),
+      cardActions: cardActions(served.features),
+    }));
+    this.which = new WhichAgreement<Desk>({
+      served: desks,
+      contextOf: (desk) => desk.features,
+      legacyAgreementId: deps.legacyAgreementId,
+      plans: deps.plans,
+      choices: deps.agreementChoices,
+      timeZone: deps.timeZone,
+      now: deps.now,
     });
-    this.cardActions = cardActions(deps);
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -83,10 +131,7 @@ export class SamverkansBot extends TeamsActivityHandler {
 
   /** Every turn in a span: its activity type, command kind or card verb, agreement and outcome, never text. */
   override async run(context: TurnContext): Promise<void> {
-    const attributes = {
-      'activity.type': context.activity.type.slice(0, 40),
-      'agreement.id': this.deps.agreementId,
-    };
+    const attributes = { 'activity.type': context.activity.type.slice(0, 40) };
     await inSpan('turn', attributes, () => this.runTurn(context));
   }
 
@@ -118,11 +163,8 @@ export class SamverkansBot extends TeamsActivityHandler {
     response: FileConsentCardResponse,
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
-    await this.deps.files.accepted(
-      context,
-      { ...response, context: withoutLocale(response.context) },
-      locale,
-    );
+    const desk = this.deskOfCard(response.context);
+    await desk?.files.accepted(context, { ...response, context: withoutStamp(response.context) }, locale);
   }
 
   protected override async handleTeamsFileConsentDecline(
@@ -130,11 +172,8 @@ export class SamverkansBot extends TeamsActivityHandler {
     response: FileConsentCardResponse,
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
-    await this.deps.files.declined(
-      context,
-      { ...response, context: withoutLocale(response.context) },
-      locale,
-    );
+    const desk = this.deskOfCard(response.context);
+    await desk?.files.declined(context, { ...response, context: withoutStamp(response.context) }, locale);
   }
 
   /**
@@ -160,10 +199,10 @@ export class SamverkansBot extends TeamsActivityHandler {
     const data = invokeValue.action.data;
     // Never throws: a choice that cannot be read gives the agreement's language.
     const locale = localeOfCard(data) ?? (await this.personsLanguage(context.activity));
-    this.answerIn(context, locale);
+    const stamp = this.answerIn(context, locale);
     let result: CardActionAnswer;
     try {
-      result = await this.cardAction(context, invokeValue.action.verb, withoutLocale(data), locale);
+      result = await this.cardAction(context, invokeValue.action.verb, data, stamp);
     } catch (err) {
       // Storage unreachable or another fault. A report is saved by two writes, its revision row and then the
       // measure's current row; a save fails only when the revision row was not written (once it is, a failed
@@ -175,18 +214,52 @@ export class SamverkansBot extends TeamsActivityHandler {
     }
     if ('message' in result) return messageResponse(result.message);
     if (result.messageCard) await this.updateCardMessage(context, result.messageCard);
-    const card = withLocale(result.card, locale);
+    const card = withStamp(result.card, stamp);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
   }
 
+  /**
+   * A press, run by the agreement its card was sent for; the choice card's press runs the command it asked
+   * about in the agreement chosen.
+   */
   private async cardAction(
     context: TurnContext,
     verb: unknown,
     data: unknown,
-    locale: Locale,
+    stamp: CardStamp,
   ): Promise<CardActionAnswer> {
     log.info('cardAction', { verb: typeof verb === 'string' ? verb.slice(0, 40) : typeof verb });
-    return runCardAction(this.cardActions, this.deps, verb, { turn: this.turnOf(context), data, locale });
+    const { locale } = stamp;
+    if (verb === chooseAgreementVerb) return this.agreementChosen(context, data, stamp);
+    const desk = this.deskOfCard(data);
+    if (!desk) return { message: messagesFor(locale).unknownAction };
+    stamp.agreementId = desk.features.agreementId;
+    const turn = this.turnOf(context, desk);
+    return runCardAction(desk.cardActions, desk.features, verb, { turn, data: withoutStamp(data), locale });
+  }
+
+  /** The agreement chosen on the choice card: remembered, and the command it asked about run there. */
+  private async agreementChosen(
+    context: TurnContext,
+    data: unknown,
+    stamp: CardStamp,
+  ): Promise<CardActionAnswer> {
+    const texts = agreementTextsFor(stamp.locale);
+    const choice = choiceData.safeParse(data);
+    const desk = choice.success ? this.which.byAgreementId(choice.data.chosenAgreement) : undefined;
+    const plan = desk && (await this.deps.plans.load(desk.features.agreementId));
+    if (!choice.success || !desk || !plan) return { message: texts.unknownChoice };
+    const turn = this.turnOf(context, desk);
+    await this.which.remember(turn, plan.agreement.id);
+    stamp.agreementId = plan.agreement.id;
+    await this.runIn(desk, turn, parseCommand(choice.data.command), plan, stamp.locale);
+    const name = agreementName(plan.agreement, stamp.locale, this.today());
+    return { card: renderCard('notice', noticeView(texts.chosenTitle, texts.chosen(name))) };
+  }
+
+  /** The served agreement a card names (stamped when it was sent), or the legacy one for older cards. */
+  private deskOfCard(data: unknown): Desk | undefined {
+    return this.which.forCard(agreementOfCard(data));
   }
 
   /** Everyone sees the latest report on the message itself, not only the person who saved it. */
@@ -208,34 +281,70 @@ export class SamverkansBot extends TeamsActivityHandler {
     if (!context.activity.text && value && typeof value === 'object') {
       // Action.Submit, the fallback of clients without Universal Actions: same handling, answered in the chat.
       const locale = localeOfCard(value) ?? (await this.personsLanguage(context.activity));
-      this.answerIn(context, locale);
-      const result = await this.cardAction(context, value.verb, withoutLocale(value), locale);
+      const stamp = this.answerIn(context, locale);
+      const result = await this.cardAction(context, value.verb, value, stamp);
       if ('message' in result) await context.sendActivity(MessageFactory.text(result.message));
       else if (result.messageCard) await this.updateCardMessage(context, result.card);
       else await sendCard(context, result.card);
       return;
     }
-    const command = parseCommand(messageText(context.activity));
-    noteSpan({ command: command.kind });
+    const text = messageText(context.activity);
+    const asked = parseCommand(text);
+    noteSpan({ command: asked.kind });
     const chosen = await this.chosenLanguage(context.activity.from?.aadObjectId);
     // The language rule (docs/commands.md, "Languages"): a choice made with `språk` wins; then the command word's
     // language; words the same in both languages and sentences the bot does not know get the agreement's.
     const locale =
-      command.kind === 'language'
-        ? (command.choice ?? chosen ?? command.locale)
-        : (chosen ?? (command.kind === 'unknown' ? undefined : command.locale) ?? this.deps.locale);
-    this.answerIn(context, locale);
-    const plan = await this.deps.plans.load(this.deps.agreementId);
-    if (!plan) {
+      asked.kind === 'language'
+        ? (asked.choice ?? chosen ?? asked.locale)
+        : (chosen ?? (asked.kind === 'unknown' ? undefined : asked.locale) ?? this.deps.locale);
+    const stamp = this.answerIn(context, locale);
+    log.info('command', {
+      kind: asked.kind,
+      conversationType: context.activity.conversation.conversationType,
+    });
+    const place = this.turnOf(context);
+    if (asked.kind === 'mine' && this.which.several) return this.mineAcross(place, locale);
+    const picked = await this.which.forMessage(place, text, fitsCommand(asked, place.person.aadObjectId));
+    if (picked.kind === 'none') {
       const m = messagesFor(locale);
       await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.noAgreement)));
       return;
     }
-    log.info('command', {
-      kind: command.kind,
-      conversationType: context.activity.conversation.conversationType,
-    });
-    await runCommand(this.commands, this.turnOf(context), command, plan, locale);
+    if (picked.kind === 'ask' && !withoutChoosing.has(asked.kind)) {
+      await sendCard(context, agreementChoiceCard(picked.plans, text, locale, this.today()));
+      return;
+    }
+    const plan = picked.kind === 'one' ? picked.plan : picked.plans[0];
+    const desk = plan && this.which.byAgreementId(plan.agreement.id);
+    if (!plan || !desk) return;
+    stamp.agreementId = plan.agreement.id;
+    await this.runIn(desk, this.turnOf(context, desk), parseCommand(picked.text), plan, locale);
+  }
+
+  /** A command in one agreement, its log lines and span naming it. */
+  private async runIn(desk: Desk, turn: Turn, command: Command, plan: Plan, locale: Locale): Promise<void> {
+    noteSpan({ 'agreement.id': plan.agreement.id });
+    await runCommand(desk.commands, turn, command, plan, locale);
+  }
+
+  /** `mina` with several agreements: the person's measures in each of theirs, on one card. */
+  private async mineAcross(turn: Turn, locale: Locale): Promise<void> {
+    const plans = await this.which.plansOf(turn);
+    const [first] = this.deps.agreements;
+    if (!first) return;
+    const texts = agreementTextsFor(locale);
+    const today = this.today();
+    const card = await first.features.status.mineAcross(
+      plans,
+      { aadObjectId: turn.person.aadObjectId },
+      locale,
+      {
+        headingOf: (plan) => agreementName(plan.agreement, locale, today),
+        none: texts.mineNone,
+      },
+    );
+    await turn.reply(card);
   }
 
   /** A meeting started or ended: the features decide whether it is the steering group's and what to post. */
@@ -246,7 +355,10 @@ export class SamverkansBot extends TeamsActivityHandler {
       noteOutcome('unreadable');
       return;
     }
-    const meetings = this.deps.meetingEvents;
+    const desk = await this.which.forChannel(event.channelId);
+    if (!desk) return;
+    noteSpan({ 'agreement.id': desk.features.agreementId });
+    const meetings = desk.features.meetingEvents;
     const outcome = kind === 'start' ? await meetings.started(event) : await meetings.ended(event);
     noteOutcome(outcome);
   }
@@ -255,14 +367,17 @@ export class SamverkansBot extends TeamsActivityHandler {
     const activity = context.activity;
     const conversationId = channelIdOf(activity.conversation.id);
     if (!(await this.deps.conversations.claimWelcome(conversationId, this.deps.now().toISOString()))) return;
-    const plan = await this.deps.plans.load(this.deps.agreementId);
     const inChannel = activity.conversation.conversationType !== 'personal';
+    // The agreement this place is about when that is clear without asking; otherwise the card names none.
+    const picked = await this.which.forMessage(this.turnOf(context), '');
+    const plan = picked.kind === 'one' ? picked.plan : undefined;
     // A channel or group chat is shared: it gets the agreement's language. A person gets theirs, or their Teams'.
     const locale = inChannel
       ? this.deps.locale
       : ((await this.chosenLanguage(activity.from?.aadObjectId)) ??
         localeFrom(activity.locale, this.deps.locale));
-    const card = withLocale(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), locale);
+    const stamp = { locale, ...(plan ? { agreementId: plan.agreement.id } : {}) };
+    const card = withStamp(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), stamp);
     await sendCard(context, card);
   }
 
@@ -288,7 +403,7 @@ export class SamverkansBot extends TeamsActivityHandler {
   }
 
   /** The turn as the features see it, without botbuilder. */
-  private turnOf(context: TurnContext): Turn {
+  private turnOf(context: TurnContext, desk?: ServedAgreement): Turn {
     const activity = context.activity;
     const kind = activity.conversation?.conversationType;
     const channelData = activity.channelData as TeamsChannelData | undefined;
@@ -311,7 +426,11 @@ export class SamverkansBot extends TeamsActivityHandler {
       replyText: async (text) => {
         await context.sendActivity(MessageFactory.text(text));
       },
-      offerFile: (offer) => this.deps.files.offer(context, offer),
+      offerFile: async (offer) => {
+        // Only a turn about one agreement offers files: its consent flow knows the agreement's files.
+        if (!desk) throw new Error('A file was offered in a turn about no agreement');
+        return desk.files.offer(context, offer);
+      },
       member: async (idOrEmail) => {
         try {
           const member = await TeamsInfo.getMember(context, idOrEmail);
@@ -347,18 +466,27 @@ export class SamverkansBot extends TeamsActivityHandler {
     return (await this.chosenLanguage(activity.from?.aadObjectId)) ?? this.deps.locale;
   }
 
-  /** Every card this turn sends or updates carries the turn's language into its buttons. */
-  private answerIn(context: TurnContext, locale: Locale): void {
+  /**
+   * Every card this turn sends or updates carries the turn's language, and the agreement it is about once that
+   * is known (set on the stamp returned), into its buttons.
+   */
+  private answerIn(context: TurnContext, locale: Locale): CardStamp {
+    const stamp: CardStamp = { locale };
     context.onSendActivities(async (_context, activities, next) => {
       for (const activity of activities) {
-        if (activity.attachments) activity.attachments = withLocale(activity.attachments, locale);
+        if (activity.attachments) activity.attachments = withStamp(activity.attachments, stamp);
       }
       return next();
     });
     context.onUpdateActivity(async (_context, activity, next) => {
-      if (activity.attachments) activity.attachments = withLocale(activity.attachments, locale);
+      if (activity.attachments) activity.attachments = withStamp(activity.attachments, stamp);
       return next();
     });
+    return stamp;
+  }
+
+  private today(): string {
+    return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.timeZone).toISODate() ?? '';
   }
 }
 
@@ -422,4 +550,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 async function sendCard(context: TurnContext, card: AdaptiveCardJson): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/**
+ * What narrows the agreements a command may be about: `koppla <grupp>` is about those where the person is a
+ * coordinator and the group exists.
+ */
+function fitsCommand(
+  command: Command,
+  aadObjectId: string | undefined,
+): ((plan: Plan) => boolean) | undefined {
+  if (command.kind !== 'bind') return undefined;
+  return (plan) => isCoordinator(plan.agreement, aadObjectId) && findGroup(plan, command.group) !== undefined;
 }

@@ -1,5 +1,4 @@
-import type { Locale } from '../domain/locale.js';
-import { withLocale } from './cardLanguage.js';
+import { withStamp, type CardStamp } from './cardStamp.js';
 import {
   CardFactory,
   MessageFactory,
@@ -34,8 +33,11 @@ export class TeamsMessenger implements Messenger {
     private readonly appId: string,
     private readonly conversations: ConversationRepository,
     private readonly pacer: SendPacer,
-    /** The agreement's language, which every card the bot posts on its own is written in. */
-    private readonly locale: Locale,
+    /**
+     * The agreement's language, which every card the bot posts on its own is written in, and the agreement it
+     * posts for (one messenger per agreement, sharing the pacer).
+     */
+    private readonly stamp: CardStamp,
   ) {}
 
   async postToChannel(
@@ -55,7 +57,7 @@ export class TeamsMessenger implements Messenger {
             isGroup: true,
             bot: context.activity.recipient,
             channelData: { channel: { id: channelId } },
-            activity: toActivity(message, this.locale) as Activity,
+            activity: toActivity(message, this.stamp) as Activity,
           }),
         ),
         this.pacer,
@@ -103,7 +105,7 @@ export class TeamsMessenger implements Messenger {
     return this.inConversation(reference, async (context) => {
       const response = await sendWithRetry(
         threadKey,
-        countingThrottles(() => context.sendActivity(toActivity(message, this.locale))),
+        countingThrottles(() => context.sendActivity(toActivity(message, this.stamp))),
         this.pacer,
         beforeSending ? { beforeFirstAttempt: beforeSending } : {},
       );
@@ -194,9 +196,9 @@ interface ConnectorClientLike {
   };
 }
 
-function toActivity(message: OutgoingMessage, locale: Locale) {
+function toActivity(message: OutgoingMessage, stamp: CardStamp) {
   const activity = message.card
-    ? MessageFactory.attachment(CardFactory.adaptiveCard(withLocale(message.card, locale)), message.text)
+    ? MessageFactory.attachment(CardFactory.adaptiveCard(withStamp(message.card, stamp)), message.text)
     : MessageFactory.text(message.text ?? '');
   if (message.mentions && message.mentions.length > 0) {
     activity.entities = message.mentions.map((person) => ({

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { messagesFor } from '../../src/features/shared/messages.js';
 import { parseCommand } from '../../src/domain/command.js';
-import { localeOfCard } from '../../src/teams/cardLanguage.js';
+import { localeOfCard } from '../../src/teams/cardStamp.js';
 import { localeFrom, type Locale } from '../../src/domain/locale.js';
 import { tableNames, type TableName } from '../../src/storage/tableStore.js';
 import { fixture, users, type Activity, type ChannelPlace, type TeamsUser } from '../harness/activities.js';

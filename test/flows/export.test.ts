@@ -225,7 +225,13 @@ describe('coordinators export the reports as a CSV file', () => {
     assert.match(String(content.description), new RegExp(`med varje version \\(${stored.length} rader\\)`));
     assert.match(String(activity.body.text), /Här är rapporterna som CSV-fil för Excel/);
     // Only what builds the file again, and the language the upload's answer is to be in.
-    assert.deepEqual(content.acceptContext, { kind: 'offered', source: 'export', args: {}, locale: 'sv' });
+    assert.deepEqual(content.acceptContext, {
+      kind: 'offered',
+      source: 'export',
+      args: {},
+      locale: 'sv',
+      agreementId: 'upplands-vasby-sollentuna-2021-2022',
+    });
 
     const { sent, uniqueId } = await fileConsent('accept', content.acceptContext);
     const upload = theUpload();
@@ -271,6 +277,7 @@ describe('coordinators export the reports as a CSV file', () => {
       source: 'export',
       args: { roundId: 'q2' },
       locale: 'en',
+      agreementId: 'upplands-vasby-sollentuna-2021-2022',
     });
     assert.match(String(content.description), /The reports of the round 2021 kvartal 2 .*\(2 rows\)/);
 

@@ -343,6 +343,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       source: 'personalData',
       args: { aadObjectId: frida.aadObjectId },
       locale: 'sv',
+      agreementId: 'upplands-vasby-sollentuna-2021-2022',
     });
 
     const accepted = await fileConsent('accept', context);
@@ -490,6 +491,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       source: 'personalData',
       args: { aadObjectId: kims[1] },
       locale: 'sv',
+      agreementId: 'upplands-vasby-sollentuna-2021-2022',
     });
 
     assert.match(

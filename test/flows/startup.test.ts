@@ -4,8 +4,6 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableServiceClient } from '@azure/data-tables';
-import { loadConfig } from '../../src/config/env.js';
-import { startApp } from '../../src/app.js';
 import { startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';
 import { startTestBot } from '../harness/testBot.js';
@@ -108,31 +106,28 @@ describe('startup with AGREEMENTS_DIR', () => {
     await cp('agreements/medborgarlofte-exempel.yaml', join(dir, 'medborgarlofte-exempel.yaml'));
     const bot = await startTestBot({ env: { AGREEMENT_FILE: '', AGREEMENTS_DIR: dir } });
     try {
-      assert.equal(bot.app.agreementId, 'upplands-vasby-medborgarlofte-2023');
-      const plan = await new PlanRepository(bot.store).load(bot.app.agreementId);
+      assert.deepEqual(bot.app.agreementIds, ['upplands-vasby-medborgarlofte-2023']);
+      const plan = await new PlanRepository(bot.store).load('upplands-vasby-medborgarlofte-2023');
       assert.equal(plan?.agreement.kind, 'medborgarlöfte');
     } finally {
       await bot.close();
     }
   });
 
-  it('refuses a folder of several agreements until they can be served, before anything is written', async () => {
-    const azurite = await startLocalAzurite();
+  it('serves every agreement in the folder, each synced into its own partition', async () => {
+    const bot = await startTestBot({ env: { AGREEMENT_FILE: '', AGREEMENTS_DIR: 'agreements' } });
     try {
-      const config = loadConfig({
-        NODE_ENV: 'test',
-        PORT: '0',
-        STORAGE_CONNECTION_STRING: azurite.connectionString,
-        AGREEMENTS_DIR: 'agreements',
-      });
-      await assert.rejects(startApp(config, { exampleHistory: false }), {
-        name: 'ConfigError',
-        message:
-          'Invalid configuration: AGREEMENTS_DIR holds 2 agreements (upplands-vasby-sollentuna-2021-2022, upplands-vasby-medborgarlofte-2023); a deployment serves one agreement for now',
-      });
-      assert.deepEqual(await tablesIn(azurite.connectionString), []);
+      assert.deepEqual(bot.app.agreementIds, [
+        'upplands-vasby-sollentuna-2021-2022',
+        'upplands-vasby-medborgarlofte-2023',
+      ]);
+      const plans = new PlanRepository(bot.store);
+      const agreement = await plans.load('upplands-vasby-sollentuna-2021-2022');
+      const promise = await plans.load('upplands-vasby-medborgarlofte-2023');
+      assert.equal(agreement?.agreement.kind, 'samverkansöverenskommelse');
+      assert.equal(promise?.agreement.kind, 'medborgarlöfte');
     } finally {
-      await azurite.stop();
+      await bot.close();
     }
   });
 });

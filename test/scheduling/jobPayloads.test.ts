@@ -73,7 +73,7 @@ describe('stored jobs of an older shape', function () {
       assert.equal(line?.kind, spec.kind);
       assert.equal(line?.level, 'warn');
       // A job stored before jobs named their agreement is logged as the agreement's the deployment served then.
-      assert.equal(line?.agreementId, bot.app.agreementId);
+      assert.equal(line?.agreementId, bot.app.agreementIds[0]);
       const problems = line?.problems as string[];
       assert.ok(Array.isArray(problems) && problems.length > 0);
       // Where and what, never the stored values.
@@ -109,6 +109,6 @@ describe('jobs the bot plans', function () {
     for (const kind of ['reminder', 'missingSummary', 'meetingSummary', 'midTermReview', 'renewalReminder']) {
       assert.ok(kinds.has(kind), `a ${kind} job is pending: ${[...kinds].join(', ')}`);
     }
-    for (const job of pending) assert.equal(job.payload.agreementId, bot.app.agreementId, job.id);
+    for (const job of pending) assert.equal(job.payload.agreementId, bot.app.agreementIds[0], job.id);
   });
 });

@@ -11,6 +11,7 @@ const cardsDir = fileURLToPath(new URL('../../../cards/', import.meta.url));
  * gives fails a test, and a view that leaves one out fails to compile.
  */
 export const cardFields = {
+  agreementChoice: ['button', 'choices', 'command', 'label', 'required', 'text', 'title'],
   checkInForm: [
     'baseRevision',
     'decisions',

@@ -115,10 +115,47 @@ export class StatusAnswers {
 
   async mine(plan: Plan, asker: Asker, locale: Locale): Promise<AdaptiveCardJson> {
     const m = messagesFor(locale);
+    const { sections, buttons } = await this.mineIn(plan, asker, m);
+    if (sections.length === 0)
+      return this.card({ title: m.status.mineTitle, lines: [m.status.mineNone] }, locale);
+    return this.render({ title: m.status.mineTitle, sections, buttons }, locale);
+  }
+
+  /**
+   * A person's measures in every agreement they take part in, on one card: each agreement's under its name
+   * (`headingOf`), its buttons naming it so that a press finds it. `none` when they own no measure in any.
+   */
+  async mineAcross(
+    plans: readonly Plan[],
+    asker: Asker,
+    locale: Locale,
+    texts: { headingOf: (plan: Plan) => string; none: string },
+  ): Promise<AdaptiveCardJson> {
+    const m = messagesFor(locale);
+    const parts = await Promise.all(plans.map((plan) => this.mineIn(plan, asker, m)));
+    const sections: Section[] = [];
+    const buttons: Button[] = [];
+    parts.forEach((part, i) => {
+      const plan = plans[i];
+      if (!plan || part.sections.length === 0) return;
+      const agreementId = plan.agreement.id;
+      sections.push({ heading: texts.headingOf(plan), counts: '', lines: [] });
+      sections.push(...part.sections);
+      buttons.push(...part.buttons.map((b) => ({ ...b, data: { ...b.data, agreementId } })));
+    });
+    if (sections.length === 0) return this.card({ title: m.status.mineTitle, lines: [texts.none] }, locale);
+    return this.render({ title: m.status.mineTitle, sections, buttons: buttons.slice(0, 5) }, locale);
+  }
+
+  /** One agreement's part of "mine": the measures due in its open round first, then the others. */
+  private async mineIn(
+    plan: Plan,
+    asker: Asker,
+    m: Messages,
+  ): Promise<{ sections: Section[]; buttons: Button[] }> {
     const [history, rounds] = await this.load(plan);
     const mine = asker.aadObjectId ? myMeasures(plan, asker.aadObjectId, history, rounds) : [];
-    if (mine.length === 0)
-      return this.card({ title: m.status.mineTitle, lines: [m.status.mineNone] }, locale);
+    if (mine.length === 0) return { sections: [], buttons: [] };
     const open = rounds.filter((r) => r.status === 'open').at(-1);
     const due = mine.filter((x) => x.dueInOpenRound);
     const line = (x: (typeof mine)[number]) =>
@@ -147,7 +184,7 @@ export class StatusAnswers {
           data: { verb: 'checkIn.refresh', roundId: open.id, measureId: x.measure.id },
         }))
       : [];
-    return this.render({ title: m.status.mineTitle, sections, buttons }, locale);
+    return { sections, buttons };
   }
 
   /** The buttons on status cards: another page, or one measure chosen from a list. */
