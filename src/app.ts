@@ -16,6 +16,7 @@ import { SendPacer } from './scheduling/pacer.js';
 import { Steering } from './features/steering/steering.js';
 import { MeetingEvents } from './features/meetings/meetingEvents.js';
 import { Retention } from './features/retention/retention.js';
+import { Succession } from './features/succession/succession.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
 import { clockFrom, realClock, type Clock } from './platform/clock.js';
@@ -109,6 +110,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         repositories,
         messengerFor: teams.messengerFor,
         legacyAgreementId,
+        loaded,
       }),
     );
     const runtimes = agreements.map((a) => a.runtime);
@@ -188,6 +190,8 @@ interface Infrastructure {
   messengerFor(agreementId: string): Messenger;
   /** The agreement whose jobs were planned before jobs named their agreement (see AgreementContext.jobIdPrefix). */
   legacyAgreementId: string;
+  /** Every agreement the deployment serves: an agreement's predecessor and successor, if loaded, are among them. */
+  loaded: readonly LoadedAgreement[];
 }
 
 /**
@@ -197,9 +201,12 @@ interface Infrastructure {
 function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastructure) {
   const { config, now, repositories } = infra;
   const messenger = infra.messengerFor(agreement.id);
+  const successor = infra.loaded.find((l) => l.agreement.follows === agreement.id)?.agreement;
+  const predecessor = infra.loaded.find((l) => l.agreement.id === agreement.follows)?.agreement;
   const context: AgreementContext = {
     agreementId: agreement.id,
     jobIdPrefix: agreement.id === infra.legacyAgreementId ? '' : `${agreement.id}|`,
+    ...(successor ? { successorStartsOn: successor.validFrom } : {}),
     timeZone: config.timeZone,
     calendar: { timeZone: config.timeZone, officeHours: config.officeHours },
     locale: config.defaultLocale,
@@ -212,11 +219,14 @@ function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastruct
   const retention = new Retention({ ...shared, messenger, settings: config.retention });
   const reportExport = new ReportExport(shared);
   const personalData = new PersonalDataRequests({ ...shared, agreementFile: { path: file, agreement } });
+  const succession = new Succession({ ...shared, predecessorId: predecessor?.id });
   const runtime: AgreementRuntime = {
     context,
     file,
     handlers: { ...checkIns.handlers(), ...steering.handlers(), ...retention.handlers() },
     planDue: async (at: Date) => {
+      // First, so that the rounds of a successor's first day go to the channels it has taken over.
+      await succession.planDue(at);
       if (config.automaticRounds) await checkIns.openDueAutomaticRounds(at);
       if (config.steering.notices) await steering.planDueNotices(at);
       await retention.planDue(at);

@@ -13,6 +13,11 @@ export interface AgreementContext {
    * served before it served several, so that its jobs keep the ids they were planned and completed under.
    */
   jobIdPrefix: string;
+  /**
+   * The first day of the agreement that follows this one, when the deployment has that one loaded: this agreement
+   * has ended by then (no more rounds or notices), whatever its own dates say (`lastDay`).
+   */
+  successorStartsOn?: string;
   /** Where the people are: every time a person sees is shown in this zone. */
   timeZone: string;
   /** The zone and its office hours: when the bot posts on its own. */

@@ -15,7 +15,10 @@ export interface AgreementRuntime {
   file: string;
   /** One handler per job kind, for this agreement's jobs only. */
   handlers: Record<string, JobHandler>;
-  /** Enqueues what has become due by the calendar: automatic rounds, steering notices, retention. */
+  /**
+   * Does what has become due by the calendar: taking over the channels of the agreement this one follows, and
+   * enqueueing automatic rounds, steering notices and retention.
+   */
   planDue(at: Date): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { odata, type TableClient, type TransactionAction } from '@azure/data-tab
 import type { Agreement, Measure, SteeringMeeting } from '../domain/agreement.js';
 import type { ChannelBinding } from '../domain/channelBinding.js';
 import type { Plan } from '../domain/plan.js';
+import type { BindingTakeOver, SuccessionRecord } from '../domain/succession.js';
 import { isStatus, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Someone else changed the row since it was read; nothing was written. */
@@ -13,7 +14,8 @@ export class PlanConflictError extends Error {
 /**
  * The agreement and its action plan: one partition per agreement, so every screen that shows the plan is one
  * partition query. Rows: `agreement`, `goalArea|NN`, `measure|NN.NN`, `group|id`, `meeting|date`,
- * `binding|groupId`. Every row holds its domain object as JSON in `data`.
+ * `binding|groupId`, and `succession|predecessorId` once the agreement has taken over the channels of the one it
+ * follows. Every row holds its domain object as JSON in `data`.
  *
  * One more row, `!version`, changes with every write to the partition, in the same entity-group transaction as
  * the write. `load` reads only that row when the plan it read last is still current, so a card press costs one
@@ -21,7 +23,7 @@ export class PlanConflictError extends Error {
  * every other instance. Loads at the same time share version reads (`FreshRead`), never one sent before they
  * were asked for, so under load a card press costs less than a read.
  */
-type RowKind = 'agreement' | 'goalArea' | 'measure' | 'group' | 'meeting' | 'binding';
+type RowKind = 'agreement' | 'goalArea' | 'measure' | 'group' | 'meeting' | 'binding' | 'succession';
 
 type PlanRow = {
   partitionKey: string;
@@ -56,6 +58,19 @@ type VersionRow = {
 };
 
 const pad = (n: number | string) => String(n).padStart(2, '0');
+const successionRowKey = (predecessorId: string) => `succession|${predecessorId}`;
+
+function bindingRow(agreementId: string, binding: ChannelBinding, updatedAt: string): PlanRow {
+  return {
+    partitionKey: agreementId,
+    rowKey: `binding|${binding.groupId}`,
+    kind: 'binding',
+    position: 0,
+    data: JSON.stringify(binding),
+    origin: 'teams',
+    updatedAt,
+  };
+}
 const measureRowKey = (id: string) => `measure|${id.split('.').map(pad).join('.')}`;
 
 export class PlanRepository {
@@ -185,6 +200,9 @@ export class PlanRepository {
         case 'binding':
           bindings.push(value as ChannelBinding);
           break;
+        case 'succession':
+          // A record of what was taken over, not part of the plan; read with `succession`.
+          break;
       }
     }
     if (!header) return undefined;
@@ -230,19 +248,65 @@ export class PlanRepository {
 
   /** Binds a group to a channel, replacing any earlier channel of that group. */
   async bind(agreementId: string, binding: ChannelBinding): Promise<void> {
-    const row: PlanRow = {
-      partitionKey: agreementId,
-      rowKey: `binding|${binding.groupId}`,
-      kind: 'binding',
-      position: 0,
-      data: JSON.stringify(binding),
-      origin: 'teams',
-      updatedAt: binding.boundAt,
-    };
     await this.table.submitTransaction([
-      ['upsert', row, 'Replace'],
+      ['upsert', bindingRow(agreementId, binding, binding.boundAt), 'Replace'],
       this.bump(agreementId, new Date(binding.boundAt)),
     ]);
+  }
+
+  /** What the agreement took over from the one it follows, if it has. */
+  async succession(agreementId: string, predecessorId: string): Promise<SuccessionRecord | undefined> {
+    try {
+      const row = await this.table.getEntity<PlanRow>(agreementId, successionRowKey(predecessorId));
+      return JSON.parse(row.data) as SuccessionRecord;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Takes over the predecessor's channels: the bindings and the record of the succession, in one transaction on the
+   * successor's partition, so that either all of it is stored or none. Every row is a new one: if another instance
+   * recorded the succession first, or a group was bound meanwhile, nothing is written and `false` is returned (read
+   * both plans again). Nothing of the predecessor's partition is written.
+   */
+  async takeOverBindings(
+    agreementId: string,
+    predecessorId: string,
+    takeOvers: readonly BindingTakeOver[],
+    now: Date,
+  ): Promise<SuccessionRecord | false> {
+    const record: SuccessionRecord = {
+      predecessorId,
+      at: now.toISOString(),
+      bindings: takeOvers.map(({ binding, fromGroupId }) => ({
+        groupId: binding.groupId,
+        fromGroupId,
+        channelId: binding.channelId,
+      })),
+    };
+    const recordRow: PlanRow = {
+      partitionKey: agreementId,
+      rowKey: successionRowKey(predecessorId),
+      kind: 'succession',
+      position: 0,
+      data: JSON.stringify(record),
+      origin: 'teams',
+      updatedAt: record.at,
+    };
+    // An agreement has at most 50 groups, so this is well within a transaction's 100 operations.
+    try {
+      await this.table.submitTransaction([
+        ['create', recordRow],
+        ...takeOvers.map((t): TransactionAction => ['create', bindingRow(agreementId, t.binding, record.at)]),
+        this.bump(agreementId, now),
+      ]);
+      return record;
+    } catch (err) {
+      if (isStatus(err, 409)) return false;
+      throw err;
+    }
   }
 
   /** A measure with the version (ETag) an edit must be based on. */

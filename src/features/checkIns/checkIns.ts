@@ -18,12 +18,8 @@ import {
   type RoundTrigger,
 } from '../../domain/checkInRound.js';
 import type { Plan } from '../../domain/plan.js';
-import {
-  automaticRoundsDue,
-  effectiveValidTo,
-  periodIsOver,
-  type PlannedRound,
-} from '../../domain/roundSchedule.js';
+import { hasEnded, lastDay } from '../../domain/agreementPeriod.js';
+import { automaticRoundsDue, periodIsOver, type PlannedRound } from '../../domain/roundSchedule.js';
 import { addWorkingDays, nextAllowedMoment } from '../../domain/workingCalendar.js';
 import { describeError, log } from '../../platform/log.js';
 import type { CheckInCard } from './checkInCard.js';
@@ -42,7 +38,10 @@ export interface CheckInSettings {
 
 export interface CheckInDependencies
   extends
-    Pick<AgreementContext, 'agreementId' | 'jobIdPrefix' | 'calendar' | 'locale' | 'now'>,
+    Pick<
+      AgreementContext,
+      'agreementId' | 'jobIdPrefix' | 'successorStartsOn' | 'calendar' | 'locale' | 'now'
+    >,
     Pick<Repositories, 'plans' | 'rounds' | 'reports' | 'jobs'> {
   messenger: Messenger;
   cards: CheckInCard;
@@ -56,7 +55,7 @@ export type OpenRoundResult =
   /** Some of the measures are in these open rounds already; nothing was opened. */
   | { kind: 'busy'; open: CheckInRound[] }
   | { kind: 'noAgreement' }
-  /** The agreement has expired without an extension: rounds stop. */
+  /** The agreement has expired without an extension, or the one that follows it has started: rounds stop. */
   | { kind: 'ended'; validTo: string };
 
 const promptTargetSchema = z.discriminatedUnion('kind', [
@@ -116,8 +115,9 @@ export class CheckIns {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'noAgreement' };
     const now = this.localNow();
-    const validTo = effectiveValidTo(plan.agreement);
-    if ((now.toISODate() ?? '') > validTo) return { kind: 'ended', validTo };
+    const validTo = lastDay(plan.agreement, this.deps.successorStartsOn);
+    if (hasEnded(plan.agreement, now.toISODate() ?? '', this.deps.successorStartsOn))
+      return { kind: 'ended', validTo };
     const measureIds =
       request.measureIds ?? plan.agreement.measures.filter((m) => !m.retired).map((m) => m.id);
     const busy = overlappingOpenRounds(await this.deps.rounds.list(plan.agreement.id), measureIds);
@@ -154,12 +154,10 @@ export class CheckIns {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return [];
     const local = DateTime.fromJSDate(now).setZone(this.deps.calendar.timeZone);
-    const due = automaticRoundsDue(
-      plan.agreement,
-      local,
-      this.deps.calendar,
-      this.deps.settings.leadWorkingDays,
-    );
+    // automaticRoundsDue knows the agreement's own dates; a successor that has started ends it earlier.
+    const due = hasEnded(plan.agreement, local.toISODate() ?? '', this.deps.successorStartsOn)
+      ? []
+      : automaticRoundsDue(plan.agreement, local, this.deps.calendar, this.deps.settings.leadWorkingDays);
     let rounds = await this.deps.rounds.list(plan.agreement.id);
     const over = rounds.filter(
       (r) => r.status === 'open' && periodIsOver(r, local, this.deps.calendar.timeZone),

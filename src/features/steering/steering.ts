@@ -6,6 +6,7 @@ import { jobAgreementId, type Planned } from '../jobAgreement.js';
 import { coordinatorsOf, type GroupKind, type SteeringMeeting } from '../../domain/agreement.js';
 import type { Locale } from '../../domain/locale.js';
 import type { Plan } from '../../domain/plan.js';
+import { hasEnded, lastDay } from '../../domain/agreementPeriod.js';
 import { effectiveValidTo } from '../../domain/roundSchedule.js';
 import {
   consultationDeadline,
@@ -53,7 +54,10 @@ export interface SteeringSettings {
 
 export interface SteeringDependencies
   extends
-    Pick<AgreementContext, 'agreementId' | 'jobIdPrefix' | 'calendar' | 'locale' | 'now'>,
+    Pick<
+      AgreementContext,
+      'agreementId' | 'jobIdPrefix' | 'successorStartsOn' | 'calendar' | 'locale' | 'now'
+    >,
     Pick<Repositories, 'plans' | 'reports' | 'jobs' | 'decisions'> {
   messenger: Messenger;
   settings: SteeringSettings;
@@ -66,6 +70,8 @@ const planEveryMs = 10 * 60_000;
  * The steering group's side of the agreement: a summary before each meeting, a warning when a year has fewer
  * than two meetings, the renewal reminder, and the notice when the agreement has ended. Each is a stored job
  * whose id names what it is about, so it is sent once, and again only when that changes (a new end date).
+ * Once the agreement has ended (`lastDay`: its own end, or the day before the agreement that follows it starts)
+ * only the notice that it has ended is planned and sent.
  */
 export class Steering {
   private plannedAt = 0;
@@ -81,7 +87,8 @@ export class Steering {
     const agreementId = plan.agreement.id;
     const local = DateTime.fromJSDate(now).setZone(calendar.timeZone);
     const today = local.toISODate() ?? '';
-    const validTo = effectiveValidTo(plan.agreement);
+    const { successorStartsOn } = this.deps;
+    const validTo = lastDay(plan.agreement, successorStartsOn);
     const soon = iso(nextAllowedMoment(local, calendar));
 
     if (today <= validTo) {
@@ -99,7 +106,9 @@ export class Steering {
           payload: { agreementId, date: meeting.date } satisfies Planned<MeetingSummaryPayload>,
         });
       }
-      for (const gap of meetingGaps(plan.agreement).filter((g) => g.year >= local.year)) {
+      const lastYear = Number(validTo.slice(0, 4));
+      const gaps = meetingGaps(plan.agreement).filter((g) => g.year >= local.year && g.year <= lastYear);
+      for (const gap of gaps) {
         await this.deps.jobs.enqueue({
           id: `${this.deps.jobIdPrefix}meetingGap|${gap.year}|${gap.planned}`,
           kind: 'meetingGap',
@@ -110,7 +119,8 @@ export class Steering {
       const reviewMonth = DateTime.fromFormat(midTermMonth(plan.agreement), 'yyyy-LL', {
         zone: calendar.timeZone,
       });
-      if (today <= (reviewMonth.endOf('month').toISODate() ?? '')) {
+      const reviewStarts = reviewMonth.startOf('month').toISODate() ?? '';
+      if (today <= (reviewMonth.endOf('month').toISODate() ?? '') && reviewStarts <= validTo) {
         const [hour = 8, minute = 0] = calendar.officeHours.start.split(':').map(Number);
         await this.deps.jobs.enqueue({
           id: `${this.deps.jobIdPrefix}midTermReview|${reviewMonth.toFormat('yyyy-LL')}`,
@@ -119,7 +129,8 @@ export class Steering {
           payload: { agreementId } satisfies Planned<MidTermReviewPayload>,
         });
       }
-      if (today <= consultationDeadline(plan.agreement)) {
+      // An agreement that another follows is not renewed: the parties have agreed on the next one.
+      if (successorStartsOn === undefined && today <= consultationDeadline(plan.agreement)) {
         await this.deps.jobs.enqueue({
           id: `${this.deps.jobIdPrefix}renewal|${validTo}`,
           kind: 'renewalReminder',
@@ -211,6 +222,11 @@ export class Steering {
     return m.manage.noUpcomingMeeting(last?.date, exampleMeetingDay(today, effectiveValidTo(plan.agreement)));
   }
 
+  /** A notice planned while the agreement ran is not sent once it has ended (a successor started meanwhile, say). */
+  private hasEnded(plan: Plan): boolean {
+    return hasEnded(plan.agreement, this.today(), this.deps.successorStartsOn);
+  }
+
   private today(): string {
     return DateTime.fromJSDate(this.deps.now()).setZone(this.deps.calendar.timeZone).toISODate() ?? '';
   }
@@ -222,6 +238,7 @@ export class Steering {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     const meeting = plan?.agreement.steeringMeetings.find((m) => m.date === date);
     if (!plan || !meeting) return { kind: 'done', outcome: 'noMeeting' };
+    if (this.hasEnded(plan)) return { kind: 'done', outcome: 'ended' };
     const card = await this.summaryCard(plan, meeting, this.deps.locale);
     await this.tell(plan, ['styrgrupp', 'beredningsgrupp'], { card });
     return { kind: 'done', outcome: 'posted' };
@@ -233,6 +250,7 @@ export class Steering {
     const { year } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'done', outcome: 'noAgreement' };
+    if (this.hasEnded(plan)) return { kind: 'done', outcome: 'ended' };
     // Meetings may have been planned since the job was made.
     const gap = meetingGaps(plan.agreement).find((g) => g.year === year);
     if (!gap) return { kind: 'done', outcome: 'planned since' };
@@ -249,6 +267,7 @@ export class Steering {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan || effectiveValidTo(plan.agreement) !== validTo)
       return { kind: 'done', outcome: 'extended since' };
+    if (this.deps.successorStartsOn !== undefined) return { kind: 'done', outcome: 'succeeded' };
     const text = messagesFor(this.deps.locale).steering.renewal(
       validTo,
       consultationDeadline(plan.agreement),
@@ -264,6 +283,7 @@ export class Steering {
     if (!read.ok) return read.outcome;
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan) return { kind: 'done', outcome: 'noAgreement' };
+    if (this.hasEnded(plan)) return { kind: 'done', outcome: 'ended' };
     const card = reviewCard(plan, this.deps.locale);
     await this.tell(plan, ['beredningsgrupp', 'arbetsgrupp'], { card });
     return { kind: 'done', outcome: 'asked' };
@@ -274,7 +294,7 @@ export class Steering {
     if (!read.ok) return read.outcome;
     const { validTo } = read.payload;
     const plan = await this.deps.plans.load(this.deps.agreementId);
-    if (!plan || effectiveValidTo(plan.agreement) !== validTo)
+    if (!plan || lastDay(plan.agreement, this.deps.successorStartsOn) !== validTo)
       return { kind: 'done', outcome: 'extended since' };
     await this.tell(plan, ['styrgrupp', 'beredningsgrupp'], {
       text: messagesFor(this.deps.locale).steering.ended(validTo),
