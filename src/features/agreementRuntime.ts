@@ -48,21 +48,66 @@ export function routeJobs(
   return Object.fromEntries([...kinds].map((kind) => [kind, route(kind)]));
 }
 
+/** Agreements planned at once: enough that a slow one does not hold up the rest, few enough to spare storage. */
+export const planningConcurrency = 4;
 /**
- * Plans what is due for every agreement, one after the other. An agreement whose planning fails is logged and
- * skipped, so that it does not keep the others' rounds and notices from being planned.
+ * How long a tick waits for the agreements' planning before it runs the jobs that are due. An agreement still
+ * planning then goes on by itself; the jobs it enqueues run in a later tick, and it is not planned again until
+ * it has finished.
  */
-export function planDueForAll(runtimes: readonly AgreementRuntime[]): (at: Date) => Promise<void> {
+export const planningWaitMs = 30_000;
+
+/**
+ * Plans what is due for every agreement, `concurrency` at a time, and resolves when all have finished or after
+ * `waitMs`, whichever is first. One agreement whose planning fails is logged and skipped; one whose planning hangs
+ * (storage answering slowly for its partitions, say) takes one of the lanes and is left running after `waitMs`, so
+ * that neither keeps the other agreements' rounds and notices from being planned, nor the scheduler from sending
+ * what is due.
+ */
+export function planDueForAll(
+  runtimes: readonly AgreementRuntime[],
+  options: { concurrency?: number; waitMs?: number } = {},
+): (at: Date) => Promise<void> {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? planningConcurrency));
+  const waitMs = options.waitMs ?? planningWaitMs;
+  /** Agreements whose planning of an earlier tick has not finished yet. */
+  const planning = new Set<string>();
+
+  const planOne = async (runtime: AgreementRuntime, at: Date) => {
+    try {
+      await runtime.planDue(at);
+    } catch (err) {
+      log.error('agreement.planDueFailed', {
+        agreementId: runtime.context.agreementId,
+        ...describeError(err),
+      });
+    } finally {
+      planning.delete(runtime.context.agreementId);
+    }
+  };
+
   return async (at) => {
-    for (const runtime of runtimes) {
-      try {
-        await runtime.planDue(at);
-      } catch (err) {
-        log.error('agreement.planDueFailed', {
-          agreementId: runtime.context.agreementId,
-          ...describeError(err),
-        });
-      }
+    // Counted as planning from now on, the queued ones too: a tick that stops waiting leaves its lanes to go on
+    // through the queue, and the next tick must not start the same agreements beside them.
+    const queue = runtimes.filter((r) => !planning.has(r.context.agreementId));
+    for (const runtime of queue) planning.add(runtime.context.agreementId);
+    const lane = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await planOne(next, at);
+    };
+    const everyone = Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, lane));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<'waited'>((resolve) => {
+      timer = setTimeout(() => resolve('waited'), waitMs);
+    });
+    const outcome = await Promise.race([everyone.then(() => 'done' as const), waited]);
+    clearTimeout(timer);
+    if (outcome === 'waited') {
+      const still = [...planning].sort();
+      log.warn('agreement.planDueSlow', {
+        waitedMs: waitMs,
+        stillPlanning: still.length,
+        agreementIds: still.slice(0, 20),
+      });
     }
   };
 }

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import type { AgreementContext } from '../../src/features/agreementContext.js';
 import { planDueForAll, routeJobs, type AgreementRuntime } from '../../src/features/agreementRuntime.js';
 import type { JobOutcome } from '../../src/scheduling/scheduler.js';
 import type { ClaimedJob } from '../../src/storage/jobStore.js';
 import { logsDuring } from '../harness/logs.js';
 
-/** A runtime whose handlers say which agreement ran the job, and whose planning records the time or fails. */
-function runtime(agreementId: string, planned: string[], fails = false): AgreementRuntime {
+/**
+ * A runtime whose handlers say which agreement ran the job, and whose planning records the time, fails, or (with
+ * `until`) records the time only once `until` has resolved.
+ */
+function runtime(
+  agreementId: string,
+  planned: string[],
+  fails = false,
+  until?: Promise<void>,
+): AgreementRuntime {
   const context: AgreementContext = {
     agreementId,
     jobIdPrefix: `${agreementId}|`,
@@ -21,10 +30,10 @@ function runtime(agreementId: string, planned: string[], fails = false): Agreeme
     context,
     file: `${agreementId}.yaml`,
     handlers: { prompt: ran('prompt'), meetingSummary: ran('meetingSummary') },
-    planDue: (at) => {
-      if (fails) return Promise.reject(new Error(`${agreementId} cannot plan`));
+    planDue: async (at) => {
+      if (fails) throw new Error(`${agreementId} cannot plan`);
+      if (until) await until;
       planned.push(`${agreementId} ${at.toISOString()}`);
-      return Promise.resolve();
     },
   };
 }
@@ -81,5 +90,84 @@ describe('several agreements in one scheduler', () => {
       lines.filter((l) => l.event === 'agreement.planDueFailed').map((l) => l.agreementId),
       ['a'],
     );
+  });
+
+  describe('when one agreement’s planning hangs (sinon fake timers)', () => {
+    let clock: sinon.SinonFakeTimers;
+    beforeEach(() => {
+      clock = sinon.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => {
+      clock.restore();
+    });
+    const at = new Date('2023-01-02T07:00:00.000Z');
+    const later = new Date('2023-01-02T07:01:00.000Z');
+
+    it('plans the others in the lanes left, and lets the tick go on after waitMs', async () => {
+      const log: string[] = [];
+      let release = () => {};
+      const hangs = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      // Two lanes: the hanging agreement takes one, the other four are planned one after the other in the second.
+      const planAll = planDueForAll(
+        [
+          runtime('slow', log, false, hangs),
+          runtime('b', log),
+          runtime('broken', log, true),
+          runtime('c', log),
+          runtime('d', log),
+        ],
+        { concurrency: 2, waitMs: 30_000 },
+      );
+      let finished = false;
+      const lines = await logsDuring(async () => {
+        const tick = planAll(at).then(() => {
+          finished = true;
+        });
+        await clock.tickAsync(0);
+        assert.deepEqual(log, [
+          'b 2023-01-02T07:00:00.000Z',
+          'c 2023-01-02T07:00:00.000Z',
+          'd 2023-01-02T07:00:00.000Z',
+        ]);
+        assert.equal(finished, false, 'the tick waits a while for the slow agreement');
+        await clock.tickAsync(30_000);
+        await tick;
+      });
+      assert.equal(finished, true, 'the tick goes on without it after waitMs');
+      assert.deepEqual(
+        lines.filter((l) => l.event === 'agreement.planDueFailed').map((l) => l.agreementId),
+        ['broken'],
+      );
+      assert.deepEqual(
+        lines
+          .filter((l) => l.event === 'agreement.planDueSlow')
+          .map((l) => [l.stillPlanning, l.agreementIds]),
+        [[1, ['slow']]],
+      );
+
+      // The next tick plans the others again but does not start the one still planning beside its first run.
+      await planAll(later);
+      assert.deepEqual(log.slice(3), [
+        'b 2023-01-02T07:01:00.000Z',
+        'c 2023-01-02T07:01:00.000Z',
+        'd 2023-01-02T07:01:00.000Z',
+      ]);
+
+      // Once it has finished it is planned again like the others.
+      release();
+      await clock.tickAsync(0);
+      assert.equal(log[6], 'slow 2023-01-02T07:00:00.000Z');
+      await planAll(later);
+      assert.ok(log.includes('slow 2023-01-02T07:01:00.000Z'));
+    });
+
+    it('does not wait out waitMs when every agreement is done sooner', async () => {
+      const log: string[] = [];
+      await planDueForAll([runtime('a', log), runtime('b', log)], { waitMs: 30_000 })(at);
+      assert.equal(log.length, 2);
+      assert.equal(clock.countTimers(), 0, 'the wait is cleared');
+    });
   });
 });
