@@ -23,6 +23,8 @@ export interface PendingJob extends JobSpec {
 export interface ClaimedJob extends JobSpec {
   attempts: number;
   etag: string;
+  /** The partition the job waits in (see pendingPartitionOf), as it was read. */
+  partitionKey: string;
   leaseOwner: string;
   leaseUntil: string;
 }
@@ -73,6 +75,8 @@ interface DoneRow {
 }
 
 const pendingPartition = 'pending';
+/** Every pending partition sorts from `pending` up to here: `pending` itself and `pending|<agreementId>`. */
+const pendingPartitionsEnd = 'pending}';
 const donePartition = 'done';
 /** Table Storage takes at most 100 operations in one transaction. */
 const transactionMax = 100;
@@ -86,8 +90,11 @@ const listingReusedMs = 10_000;
 const maxErrorLength = 500;
 
 /**
- * Durable scheduled jobs. Every pending job is a row in one partition (the due query is one partition read);
- * every completed or failed job leaves a marker in another, which is what makes enqueueing idempotent.
+ * Durable scheduled jobs. A pending job is a row in its agreement's partition (`pending|<agreementId>`, or
+ * `pending`: see pendingPartitionOf), so that agreements opening their rounds at the same moment write to as many
+ * partitions, each within Table Storage's 2,000 entities a second; the due query reads the range of pending
+ * partitions. Every completed or failed job leaves a marker in one more partition, which is what makes enqueueing
+ * idempotent.
  *
  * Claiming is an ETag-conditional update of the lease, so of two instances that see the same due job only
  * one gets it; a job whose holder died is claimed again once the lease has run out. Lease times are compared
@@ -120,7 +127,7 @@ export class JobStore {
     // The job may have completed between the check above and the insert (its pending row was deleted just
     // before ours went in). Look again, so the caller is told the truth; claimDue would skip it either way.
     if (await this.completion(spec.id)) {
-      await this.deleteQuietly(row.rowKey, etag ?? '*');
+      await this.deleteQuietly(row.partitionKey, row.rowKey, etag ?? '*');
       return false;
     }
     return true;
@@ -129,26 +136,30 @@ export class JobStore {
   /**
    * Adds the jobs of something just created, whose ids were never used (the jobs of a round this call opened), in
    * transactions of a hundred instead of three requests each: no completion marker can exist for them, so none is
-   * looked for, neither here nor when they are first claimed (`PendingRow.newId`). A transaction that meets a job
-   * already pending adds nothing; its jobs then go one by one through `enqueue`.
+   * looked for, neither here nor when they are first claimed (`PendingRow.newId`). A transaction holds the rows of
+   * one partition only, so the jobs are split by partition first (a round's jobs all go to its agreement's). A
+   * transaction that meets a job already pending adds nothing; its jobs then go one by one through `enqueue`.
    */
   async enqueueNew(specs: readonly JobSpec[]): Promise<void> {
-    for (let i = 0; i < specs.length; i += transactionMax) {
-      const chunk = specs.slice(i, i + transactionMax);
-      try {
-        await this.table.submitTransaction(
-          chunk.map((spec) => ['create', { ...pendingRowOf(spec), newId: true }]),
-        );
-      } catch (err) {
-        if (!isStatus(err, 409)) throw err;
-        for (const spec of chunk) await this.enqueue(spec);
+    const jobs = specs.map((spec) => ({ spec, row: { ...pendingRowOf(spec), newId: true } }));
+    for (const ofPartition of byPartition(jobs, (job) => job.row.partitionKey)) {
+      for (let i = 0; i < ofPartition.length; i += transactionMax) {
+        const chunk = ofPartition.slice(i, i + transactionMax);
+        try {
+          await this.table.submitTransaction(chunk.map(({ row }) => ['create', row]));
+        } catch (err) {
+          if (!isStatus(err, 409)) throw err;
+          for (const { spec } of chunk) await this.enqueue(spec);
+        }
       }
     }
   }
 
   /**
-   * Claims up to `limit` jobs that are due at `now` and not held by a live lease, oldest dueAt first. Jobs that
-   * another instance claims first are skipped; a leftover row of a job that already completed is removed.
+   * Claims up to `limit` jobs that are due at `now` and not held by a live lease: the partitions' jobs in turn
+   * (the first of each, then the second of each, …), each partition's oldest dueAt first, so that an agreement
+   * with a thousand cards due does not hold up another's five. Jobs that another instance claims first are
+   * skipped; a leftover row of a job that already completed is removed.
    *
    * The due jobs one listing finds are handed out by the claims after it for up to ten seconds (`listingReusedMs`)
    * while they last, instead of listing them all again for every batch. Each is claimed only as it was listed
@@ -173,61 +184,85 @@ export class JobStore {
   }
 
   /**
-   * Leases listed jobs, each only as it was listed (ETag): all of them in one transaction, which either takes
-   * every lease or none; when one of them changed meanwhile (another instance claimed it, say), one by one.
-   * Then drops those that completed; see claimDue.
+   * Leases listed jobs, each only as it was listed (ETag): those of one partition in one transaction, which either
+   * takes every lease or none (the partitions' transactions at once); when one of them changed meanwhile (another
+   * instance claimed it, say), that partition's one by one. Then drops those that completed; see claimDue.
+   * Returns them in the order listed.
    */
   private async claimAll(
     rows: readonly PendingCandidate[],
     owner: string,
     leaseUntil: string,
   ): Promise<ClaimedJob[]> {
-    let leased: Array<{ row: PendingCandidate; etag: string }> = [];
-    try {
-      const response = await this.table.submitTransaction(
-        rows.map((row) => [
-          'update',
-          { partitionKey: pendingPartition, rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
-          'Merge',
-          { etag: row.etag },
-        ]),
-      );
-      // The answers come in the order of the operations (Table Storage names no row in an update's answer).
-      for (const [i, row] of rows.entries()) {
-        const etag = response.subResponses[i]?.etag;
-        // Table Storage always answers with an ETag; without one the lease could not be proven later.
-        if (!etag) throw new Error('Table Storage answered a lease without an ETag');
-        leased.push({ row, etag });
-      }
-    } catch (err) {
-      if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
-      leased = [];
-      for (const row of rows) {
-        try {
-          const etag = await this.merge(
-            { rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
-            row.etag,
-            row.jobId,
-          );
-          leased.push({ row, etag });
-        } catch (single) {
-          if (!(single instanceof LeaseLostError)) throw single;
-        }
-      }
-    }
+    const leasedByPartition = await Promise.all(
+      byPartition(rows, (row) => row.partitionKey).map((ofPartition) =>
+        this.leaseAll(ofPartition, owner, leaseUntil),
+      ),
+    );
+    const etags = new Map(leasedByPartition.flat().map(({ row, etag }) => [row, etag]));
     const claimed: ClaimedJob[] = [];
-    for (const { row, etag } of leased) {
+    for (const row of rows) {
+      const etag = etags.get(row);
+      if (etag === undefined) continue;
       // Checked only once the lease is ours, so a holder that finished meanwhile cannot slip past: a job
       // that crashed between its completion marker and the removal of its row must never run again. A new job
       // nobody has held yet cannot have completed (see PendingRow.newId).
       const neverHeld = row.newId === true && row.leaseOwner === '' && row.attempts === 0;
       if (!neverHeld && (await this.completion(row.jobId))) {
-        await this.deleteQuietly(row.rowKey, etag);
+        await this.deleteQuietly(row.partitionKey, row.rowKey, etag);
         continue;
       }
-      claimed.push({ ...toSpec(row), attempts: row.attempts, etag, leaseOwner: owner, leaseUntil });
+      claimed.push({
+        ...toSpec(row),
+        attempts: row.attempts,
+        etag,
+        partitionKey: row.partitionKey,
+        leaseOwner: owner,
+        leaseUntil,
+      });
     }
     return claimed;
+  }
+
+  /** Leases listed jobs of one partition; those another instance changed meanwhile are left out. */
+  private async leaseAll(
+    rows: readonly PendingCandidate[],
+    owner: string,
+    leaseUntil: string,
+  ): Promise<Array<{ row: PendingCandidate; etag: string }>> {
+    try {
+      const response = await this.table.submitTransaction(
+        rows.map((row) => [
+          'update',
+          { partitionKey: row.partitionKey, rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
+          'Merge',
+          { etag: row.etag },
+        ]),
+      );
+      // The answers come in the order of the operations (Table Storage names no row in an update's answer).
+      return rows.map((row, i) => {
+        const etag = response.subResponses[i]?.etag;
+        // Table Storage always answers with an ETag; without one the lease could not be proven later.
+        if (!etag) throw new Error('Table Storage answered a lease without an ETag');
+        return { row, etag };
+      });
+    } catch (err) {
+      if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
+    }
+    const leased: Array<{ row: PendingCandidate; etag: string }> = [];
+    for (const row of rows) {
+      try {
+        const etag = await this.merge(
+          { partitionKey: row.partitionKey, rowKey: row.rowKey, leaseOwner: owner, leaseUntil },
+          row.etag,
+          row.jobId,
+        );
+        leased.push({ row, etag });
+      } catch (single) {
+        if (!(single instanceof LeaseLostError)) throw single;
+      }
+    }
+    return leased;
   }
 
   /** What the last listing left unclaimed, if it is recent enough to hand out (see claimDue). */
@@ -238,25 +273,36 @@ export class JobStore {
     return age >= 0 && age < listingReusedMs ? listed.rows : undefined;
   }
 
-  /** The due jobs not under a live lease, oldest first; kept for the claims after this one. */
+  /**
+   * The due jobs not under a live lease, in the order claimDue hands them out (the partitions in turn, each
+   * partition's oldest first); kept for the claims after this one.
+   */
   private async listDue(now: Date): Promise<PendingCandidate[]> {
     const at = now.toISOString();
     const rows: PendingCandidate[] = [];
     for await (const row of this.table.listEntities<PendingRow>({
       queryOptions: {
-        filter: odata`PartitionKey eq ${pendingPartition} and dueAt le ${at} and leaseUntil le ${at}`,
+        filter: odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd} and dueAt le ${at} and leaseUntil le ${at}`,
       },
     }))
       rows.push(row);
-    rows.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.rowKey, b.rowKey));
-    this.listed = { at: now.getTime(), rows };
-    return rows;
+    const inTurn = inTurns(
+      byPartition(rows, (row) => row.partitionKey).map((ofPartition) =>
+        ofPartition.sort((a, b) => compare(a.dueAt, b.dueAt) || compare(a.rowKey, b.rowKey)),
+      ),
+    );
+    this.listed = { at: now.getTime(), rows: inTurn };
+    return inTurn;
   }
 
   /** Extends the lease of a long-running job; throws LeaseLostError if another instance has taken it. */
   async renew(job: ClaimedJob, now: Date, leaseMs: number): Promise<ClaimedJob> {
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-    const etag = await this.merge({ rowKey: keyOf(job.id), leaseUntil }, job.etag, job.id);
+    const etag = await this.merge(
+      { partitionKey: job.partitionKey, rowKey: keyOf(job.id), leaseUntil },
+      job.etag,
+      job.id,
+    );
     return { ...job, etag, leaseUntil };
   }
 
@@ -272,6 +318,7 @@ export class JobStore {
   async retryAt(job: ClaimedJob, at: Date, error: string): Promise<void> {
     await this.merge(
       {
+        partitionKey: job.partitionKey,
         rowKey: keyOf(job.id),
         dueAt: at.toISOString(),
         attempts: job.attempts + 1,
@@ -296,8 +343,8 @@ export class JobStore {
   async pending(kind?: string): Promise<PendingJob[]> {
     const filter =
       kind === undefined
-        ? odata`PartitionKey eq ${pendingPartition}`
-        : odata`PartitionKey eq ${pendingPartition} and kind eq ${kind}`;
+        ? odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd}`
+        : odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd} and kind eq ${kind}`;
     const jobs: PendingJob[] = [];
     for await (const row of this.table.listEntities<PendingRow>({ queryOptions: { filter } })) {
       jobs.push({
@@ -332,19 +379,17 @@ export class JobStore {
     };
     // Marker first: a crash between the two writes leaves a row that claimDue recognises and removes.
     await this.table.upsertEntity(marker, 'Replace');
-    await this.deleteQuietly(marker.rowKey, job.etag);
+    await this.deleteQuietly(job.partitionKey, marker.rowKey, job.etag);
   }
 
   /** ETag-conditional merge into a pending row; returns the new ETag. */
   private async merge(
-    fields: Partial<PendingRow> & { rowKey: string },
+    fields: Partial<PendingRow> & { partitionKey: string; rowKey: string },
     etag: string,
     jobId: string,
   ): Promise<string> {
     try {
-      const response = await this.table.updateEntity({ partitionKey: pendingPartition, ...fields }, 'Merge', {
-        etag,
-      });
+      const response = await this.table.updateEntity(fields, 'Merge', { etag });
       // Table Storage always answers with an ETag; without one the lease could not be proven later.
       if (!response.etag) throw new Error('Table Storage answered an update without an ETag');
       return response.etag;
@@ -356,9 +401,9 @@ export class JobStore {
   }
 
   /** Removes a pending row if it is still the version we hold. */
-  private async deleteQuietly(rowKey: string, etag: string): Promise<void> {
+  private async deleteQuietly(partitionKey: string, rowKey: string, etag: string): Promise<void> {
     try {
-      await this.table.deleteEntity(pendingPartition, rowKey, { etag });
+      await this.table.deleteEntity(partitionKey, rowKey, { etag });
     } catch (err) {
       if (isStatus(err, 412) || isStatus(err, 404)) return;
       throw err;
@@ -372,7 +417,9 @@ export class JobStore {
   async everyJob(): Promise<JobRecord[]> {
     const jobs: JobRecord[] = [];
     for await (const row of this.table.listEntities<PendingRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${pendingPartition}` },
+      queryOptions: {
+        filter: odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd}`,
+      },
     })) {
       jobs.push({ ...toSpec(row), state: 'pending', at: row.dueAt });
     }
@@ -392,7 +439,9 @@ export class JobStore {
   async deleteJobs(matches: (job: Pick<JobSpec, 'id' | 'payload'>) => boolean): Promise<number> {
     const rows: Array<ReadRow<PendingRow | DoneRow>> = [];
     for await (const row of this.table.listEntities<PendingRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${pendingPartition}` },
+      queryOptions: {
+        filter: odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd}`,
+      },
     })) {
       if (matches(toSpec(row))) rows.push(row);
     }
@@ -410,10 +459,24 @@ export class JobStore {
 /** A pending row as a listing read it, with the version a claim must match. */
 type PendingCandidate = PendingRow & { etag: string };
 
+/**
+ * Where a pending job waits: the jobs of an agreement whose ids name it (`<agreementId>|…`, the id prefix every
+ * agreement but the legacy one puts before its jobs' ids; see AgreementContext.jobIdPrefix) in that agreement's
+ * partition, `pending|<agreementId>`; every other job in `pending`, where every job waited before there were
+ * several agreements. So nothing stored moves: the legacy agreement's jobs keep their ids and their partition, and
+ * a job's id always leads to the same partition, which keeps enqueueing the same id idempotent.
+ */
+export function pendingPartitionOf(job: Pick<JobSpec, 'id' | 'payload'>): string {
+  const agreementId = job.payload.agreementId;
+  if (typeof agreementId === 'string' && agreementId !== '' && job.id.startsWith(`${agreementId}|`))
+    return `${pendingPartition}|${agreementId}`;
+  return pendingPartition;
+}
+
 /** A job as it waits to run: nobody holds it, no attempt made. */
 function pendingRowOf(spec: JobSpec): PendingRow {
   return {
-    partitionKey: pendingPartition,
+    partitionKey: pendingPartitionOf(spec),
     rowKey: keyOf(spec.id),
     jobId: spec.id,
     kind: spec.kind,
@@ -444,6 +507,39 @@ function normalise(iso: string): string {
 
 function shorten(text: string): string {
   return text.length > maxErrorLength ? `${text.slice(0, maxErrorLength - 1)}…` : text;
+}
+
+/** Items grouped by partition, each group in the order given, the groups in the order of their first item. */
+function byPartition<T>(items: readonly T[], partitionOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = partitionOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The first of every group, then the second of every group, and so on; the groups taken in the order of their
+ * first items (oldest dueAt first), so the order of several groups reads like one group's.
+ */
+function inTurns(groups: readonly PendingCandidate[][]): PendingCandidate[] {
+  const ordered = [...groups].sort(
+    (a, b) =>
+      compare(a[0]?.dueAt ?? '', b[0]?.dueAt ?? '') ||
+      compare(a[0]?.partitionKey ?? '', b[0]?.partitionKey ?? ''),
+  );
+  const rows: PendingCandidate[] = [];
+  const longest = Math.max(0, ...ordered.map((g) => g.length));
+  for (let turn = 0; turn < longest; turn++) {
+    for (const group of ordered) {
+      const row = group[turn];
+      if (row) rows.push(row);
+    }
+  }
+  return rows;
 }
 
 function compare(a: string, b: string): number {

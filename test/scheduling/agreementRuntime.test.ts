@@ -46,6 +46,7 @@ function job(kind: string, payload: Record<string, unknown>): ClaimedJob {
     payload,
     attempts: 0,
     etag: 'W/"1"',
+    partitionKey: 'pending',
     leaseOwner: 'test',
     leaseUntil: '2023-01-02T08:05:00.000Z',
   };

@@ -293,4 +293,112 @@ describe('durable jobs with ETag leases (Azurite)', () => {
   it('refuses a due time that is not a time', async () => {
     await assert.rejects(jobs.enqueue({ ...job('bad', t0), dueAt: 'next tuesday' }), RangeError);
   });
+
+  describe('with several agreements', () => {
+    /** A job of `agreementId`, with the id prefix every agreement but the legacy one gives its jobs. */
+    const ofAgreement = (agreementId: string, id: string, dueAt: Date, prefixed = true): JobSpec => ({
+      id: prefixed ? `${agreementId}|${id}` : id,
+      kind: 'prompt',
+      dueAt: dueAt.toISOString(),
+      payload: { agreementId, measureId: '1.1' },
+    });
+    const partitions = async () => {
+      const rows: string[] = [];
+      for await (const row of store.table(tableNames.jobs).listEntities<Keys & { jobId: string }>())
+        rows.push(`${row.partitionKey} ${row.jobId}`);
+      return rows.sort();
+    };
+
+    it('keeps each agreement’s jobs in a partition of its own; the legacy agreement’s and older jobs in pending', async () => {
+      assert.equal(await jobs.enqueue(ofAgreement('vasby-2021', 'prompt|r1|1.1', t0, false)), true);
+      assert.equal(await jobs.enqueue(ofAgreement('lofte-2023', 'prompt|r1|1.1', t0)), true);
+      // Stored before jobs named their agreement.
+      assert.equal(await jobs.enqueue(job('reminder|r0|1.1|1', t0, 'reminder')), true);
+      assert.deepEqual(await partitions(), [
+        'pending prompt|r1|1.1',
+        'pending reminder|r0|1.1|1',
+        'pending|lofte-2023 lofte-2023|prompt|r1|1.1',
+      ]);
+      // The same id leads to the same partition: enqueued once.
+      assert.equal(await jobs.enqueue(ofAgreement('lofte-2023', 'prompt|r1|1.1', at(minute))), false);
+      assert.deepEqual(
+        (await jobs.pending()).map((j) => j.id),
+        ['lofte-2023|prompt|r1|1.1', 'prompt|r1|1.1', 'reminder|r0|1.1|1'],
+      );
+      assert.deepEqual(
+        (await jobs.pending('reminder')).map((j) => j.id),
+        ['reminder|r0|1.1|1'],
+      );
+      assert.equal((await jobs.everyJob()).length, 3);
+    });
+
+    it('adds the new jobs of several agreements a hundred to a transaction per partition', async () => {
+      const a = counted();
+      const specs = [
+        ...Array.from({ length: 150 }, (_, i) => ofAgreement('a-2023', `prompt|r|${i}`, t0)),
+        ...Array.from({ length: 30 }, (_, i) => ofAgreement('b-2023', `prompt|r|${i}`, t0)),
+        ...Array.from({ length: 5 }, (_, i) => ofAgreement('legacy', `prompt|r|${i}`, t0, false)),
+      ];
+      // a-2023: 100 + 50; b-2023: 30; pending: 5.
+      assert.equal(await requestsOf(a.store, () => a.jobs.enqueueNew(specs)), 4);
+      const stored = await partitions();
+      assert.equal(stored.filter((r) => r.startsWith('pending|a-2023 ')).length, 150);
+      assert.equal(stored.filter((r) => r.startsWith('pending|b-2023 ')).length, 30);
+      assert.equal(stored.filter((r) => r.startsWith('pending ')).length, 5);
+    });
+
+    it('hands out the agreements’ due jobs in turn, each agreement’s oldest first', async () => {
+      await jobs.enqueueNew(
+        Array.from({ length: 6 }, (_, i) => ofAgreement('busy', `prompt|r|${i}`, at((i - 6) * minute))),
+      );
+      await jobs.enqueueNew([0, 1].map((i) => ofAgreement('quiet', `prompt|r|${i}`, at(-i))));
+      await jobs.enqueue(ofAgreement('legacy', 'prompt|r|0', at(-3 * minute), false));
+      const first = await jobs.claimDue(t0, 'instance-a', minute, 4);
+      assert.deepEqual(
+        first.map((j) => j.id),
+        ['busy|prompt|r|0', 'prompt|r|0', 'quiet|prompt|r|1', 'busy|prompt|r|1'],
+      );
+      assert.deepEqual(
+        (await jobs.claimDue(t0, 'instance-a', minute, 10)).map((j) => j.id),
+        ['quiet|prompt|r|0', 'busy|prompt|r|2', 'busy|prompt|r|3', 'busy|prompt|r|4', 'busy|prompt|r|5'],
+      );
+    });
+
+    it('renews, retries and completes a job in its agreement’s partition', async () => {
+      await jobs.enqueueNew([ofAgreement('lofte-2023', 'prompt|r1|1.1', t0)]);
+      const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 1);
+      assert.equal(claimed?.partitionKey, 'pending|lofte-2023');
+      const renewed = await jobs.renew(claimed, at(30_000), minute);
+      await jobs.retryAt(renewed, at(2 * minute), 'HTTP 503');
+      assert.deepEqual(await jobs.claimDue(at(minute), 'instance-a', minute, 1), []);
+      const [again] = await jobs.claimDue(at(2 * minute), 'instance-a', minute, 1);
+      assert.equal(again?.attempts, 1);
+      assert.ok(again);
+      await jobs.complete(again, at(3 * minute), 'sent');
+      assert.deepEqual(await partitions(), ['done lofte-2023|prompt|r1|1.1']);
+    });
+
+    it('gives each of 60 due jobs of five agreements to exactly one of two instances claiming at once', async () => {
+      await jobs.enqueueNew(
+        Array.from({ length: 60 }, (_, i) => ofAgreement(`a${i % 5}`, `prompt|r|${i}`, at(-i * 1000))),
+      );
+      const instances = [
+        { name: 'instance-a', jobs },
+        { name: 'instance-b', jobs: otherInstance() },
+      ];
+      const claimedBy = await Promise.all(
+        instances.map(async (instance) => {
+          const ids: string[] = [];
+          for (;;) {
+            const batch = await instance.jobs.claimDue(t0, instance.name, minute, 7);
+            if (batch.length === 0) return ids;
+            ids.push(...batch.map((j) => j.id));
+          }
+        }),
+      );
+      const all = claimedBy.flat();
+      assert.equal(all.length, 60);
+      assert.equal(new Set(all).size, 60);
+    });
+  });
 });
