@@ -26,7 +26,12 @@ interface DeliveryRow {
 
 /**
  * Check-in rounds (partition per agreement, so "which rounds are open" is one read) and the deliveries of each
- * round's cards (partition per round).
+ * round's cards (partition per round of an agreement).
+ *
+ * Round ids are unique within an agreement only (every agreement has a `monthly-2021-11`), so the deliveries and
+ * reminders of a round are kept under the round's id with its agreement's prefix before it: `agreementPrefix` is
+ * AgreementContext.jobIdPrefix, `<agreementId>|`, and empty for the agreement a deployment served before it
+ * served several, whose deliveries stay where they were.
  */
 export class RoundRepository {
   private readonly table: TableClient;
@@ -150,10 +155,10 @@ export class RoundRepository {
    * Records a delivery that is about to be sent, only if the card has no delivery yet: the insert is the check,
    * so a first attempt costs one request. False, and nothing written, when one exists (read it to decide).
    */
-  async startDelivery(delivery: Delivery): Promise<boolean> {
+  async startDelivery(agreementPrefix: string, delivery: Delivery): Promise<boolean> {
     try {
       await this.table.createEntity<DeliveryRow>({
-        partitionKey: deliveriesPartition(delivery.roundId),
+        partitionKey: deliveriesPartition(agreementPrefix, delivery.roundId),
         rowKey: deliveryKey(delivery.measureId, delivery.target),
         data: JSON.stringify(delivery),
       });
@@ -164,10 +169,10 @@ export class RoundRepository {
     }
   }
 
-  async recordDelivery(delivery: Delivery): Promise<void> {
+  async recordDelivery(agreementPrefix: string, delivery: Delivery): Promise<void> {
     await this.table.upsertEntity<DeliveryRow>(
       {
-        partitionKey: deliveriesPartition(delivery.roundId),
+        partitionKey: deliveriesPartition(agreementPrefix, delivery.roundId),
         rowKey: deliveryKey(delivery.measureId, delivery.target),
         data: JSON.stringify(delivery),
       },
@@ -175,10 +180,15 @@ export class RoundRepository {
     );
   }
 
-  async delivery(roundId: string, measureId: string, target: PromptTarget): Promise<Delivery | undefined> {
+  async delivery(
+    agreementPrefix: string,
+    roundId: string,
+    measureId: string,
+    target: PromptTarget,
+  ): Promise<Delivery | undefined> {
     try {
       const row = await this.table.getEntity<DeliveryRow>(
-        deliveriesPartition(roundId),
+        deliveriesPartition(agreementPrefix, roundId),
         deliveryKey(measureId, target),
       );
       return JSON.parse(row.data) as Delivery;
@@ -190,26 +200,36 @@ export class RoundRepository {
 
   /** Records that reminder `number` reached this target, so a retried reminder job does not send it again. */
   async markReminded(
+    agreementPrefix: string,
     roundId: string,
     measureId: string,
     number: number,
     target: PromptTarget,
     at: string,
   ): Promise<void> {
-    await this.table.upsertEntity(
-      { partitionKey: remindersPartition(roundId), rowKey: reminderKey(measureId, number, target), at },
+    await this.table.upsertEntity<ReminderRow>(
+      {
+        partitionKey: remindersPartition(agreementPrefix, roundId),
+        rowKey: reminderKey(measureId, number, target),
+        roundId,
+        at,
+      },
       'Replace',
     );
   }
 
   async wasReminded(
+    agreementPrefix: string,
     roundId: string,
     measureId: string,
     number: number,
     target: PromptTarget,
   ): Promise<boolean> {
     try {
-      await this.table.getEntity(remindersPartition(roundId), reminderKey(measureId, number, target));
+      await this.table.getEntity(
+        remindersPartition(agreementPrefix, roundId),
+        reminderKey(measureId, number, target),
+      );
       return true;
     } catch (err) {
       if (isStatus(err, 404)) return false;
@@ -218,10 +238,10 @@ export class RoundRepository {
   }
 
   /** Every delivery of a round. */
-  async deliveries(roundId: string): Promise<Delivery[]> {
+  async deliveries(agreementPrefix: string, roundId: string): Promise<Delivery[]> {
     const deliveries: Delivery[] = [];
     const rows = this.table.listEntities<DeliveryRow>({
-      queryOptions: { filter: odata`PartitionKey eq ${deliveriesPartition(roundId)}` },
+      queryOptions: { filter: odata`PartitionKey eq ${deliveriesPartition(agreementPrefix, roundId)}` },
     });
     for await (const row of rows) deliveries.push(JSON.parse(row.data) as Delivery);
     return deliveries;
@@ -312,13 +332,15 @@ export class RoundRepository {
 interface ReminderRow {
   partitionKey: string;
   rowKey: string;
+  /** Missing on marks written before there were several agreements: their partition names the round. */
+  roundId?: string;
   at: string;
 }
 
 /** Reads a reminder mark back from its keys (`reminders|<round>`, `<measure>|<number>|<target>`). */
 function reminderOf(row: ReminderRow): Reminder | undefined {
   const roundKey = row.partitionKey.slice('reminders|'.length);
-  const roundId = Buffer.from(roundKey, 'base64url').toString('utf8');
+  const roundId = row.roundId ?? Buffer.from(roundKey, 'base64url').toString('utf8');
   const key = /^(\d{1,2}\.\d{1,2})\|(\d+)\|(channel|personal):(.+)$/s.exec(
     Buffer.from(row.rowKey, 'base64url').toString('utf8'),
   );
@@ -336,8 +358,10 @@ const seenKey = (agreementId: string, roundId: string) => `${agreementId}|${roun
 const roundReusedMs = 10_000;
 /** Rounds remembered; beyond this the memory starts over (a read each, no harm). */
 const roundsSeenMax = 1_000;
-const deliveriesPartition = (roundId: string) => `deliveries|${keyOf(roundId)}`;
-const remindersPartition = (roundId: string) => `reminders|${keyOf(roundId)}`;
+const deliveriesPartition = (agreementPrefix: string, roundId: string) =>
+  `deliveries|${keyOf(`${agreementPrefix}${roundId}`)}`;
+const remindersPartition = (agreementPrefix: string, roundId: string) =>
+  `reminders|${keyOf(`${agreementPrefix}${roundId}`)}`;
 const reminderKey = (measureId: string, number: number, target: PromptTarget) =>
   keyOf(`${measureId}|${number}|${targetKey(target)}`);
 const deliveryKey = (measureId: string, target: PromptTarget) => keyOf(`${measureId}|${targetKey(target)}`);

@@ -163,7 +163,7 @@ async function populate(
     },
     log: options.log,
     async failedDeliveries(roundId) {
-      return (await rounds.deliveries(roundId)).filter((d) => d.status === 'failed').length;
+      return (await rounds.deliveries('', roundId)).filter((d) => d.status === 'failed').length;
     },
     async close() {
       await Promise.all([bot.stop(), echo.stop()]);

@@ -106,7 +106,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       );
       assert.equal(Object.keys(arrived).length, 5);
       const round = await onlyRound(b.store);
-      const deliveries = await new RoundRepository(b.store).deliveries(round.id);
+      const deliveries = await new RoundRepository(b.store).deliveries('', round.id);
       const byStatus = Object.values(statuses(deliveries, places)).sort();
       assert.deepEqual(byStatus, [...Array(5).fill('sent'), ...Array(6).fill('unconfirmed')].sort());
       assert.deepEqual(await new JobStore(b.store).pending('prompt'), []);
@@ -167,7 +167,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
       assert.deepEqual({ twice, missing }, { twice: 0, missing: 0 });
       assert.deepEqual(cards, everyCardOnce);
       const round = await onlyRound(b.store);
-      const deliveries = await new RoundRepository(b.store).deliveries(round.id);
+      const deliveries = await new RoundRepository(b.store).deliveries('', round.id);
       const unconfirmed = deliveries.filter((d) => d.status === 'unconfirmed').length;
       assert.equal(unconfirmed, 11 - 5, 'the six whose answers never came are marked, not sent again');
       assert.deepEqual(await new JobStore(b.store).pending('prompt'), []);
@@ -240,7 +240,10 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
 
         assert.equal(bot.connector.faultsServed, 3);
         assert.deepEqual(tally(checkInCards(bot.connector.sent, places)), everyCardOnce);
-        const deliveries = await new RoundRepository(bot.store).deliveries((await onlyRound(bot.store)).id);
+        const deliveries = await new RoundRepository(bot.store).deliveries(
+          '',
+          (await onlyRound(bot.store)).id,
+        );
         assert.deepEqual(statuses(deliveries, places), statusesOf(everyCardOnce, 'sent'));
       } finally {
         await bot.close();
@@ -300,7 +303,7 @@ describe('check-in rounds when things go wrong (over HTTP, Azurite and the loopb
 
       // Stored as failed with the reason, and given up on rather than retried for ever.
       const round = await onlyRound(bot.store);
-      const deliveries = await new RoundRepository(bot.store).deliveries(round.id);
+      const deliveries = await new RoundRepository(bot.store).deliveries('', round.id);
       const failed = deliveries
         .filter((d) => d.status === 'failed')
         .map((d) => `${d.measureId} ${placeName(d, places)} ${d.error ?? ''}`)
@@ -495,7 +498,7 @@ async function sentRecorded(azurite: LocalAzurite, count: number, timeoutMs = 20
   const started = Date.now();
   for (;;) {
     const rounds = await new RoundRepository(store).list(agreementId);
-    const deliveries = rounds[0] ? await new RoundRepository(store).deliveries(rounds[0].id) : [];
+    const deliveries = rounds[0] ? await new RoundRepository(store).deliveries('', rounds[0].id) : [];
     if (deliveries.filter((d) => d.status === 'sent').length >= count) return;
     if (Date.now() - started > timeoutMs) throw new Error(`fewer than ${count} deliveries recorded as sent`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -106,7 +106,7 @@ describe('pacing of a round’s sends (over HTTP, Azurite and the loopback conne
     const rounds = new RoundRepository(bot.store);
     const [round] = await rounds.list('upplands-vasby-sollentuna-2021-2022');
     assert.ok(round);
-    const failed = (await rounds.deliveries(round.id)).filter((d) => d.status === 'failed');
+    const failed = (await rounds.deliveries('', round.id)).filter((d) => d.status === 'failed');
     assert.deepEqual(failed.map((d) => `${d.measureId} ${d.error ?? ''}`).sort(), [
       '2.1 HTTP 503',
       '2.2 HTTP 503',

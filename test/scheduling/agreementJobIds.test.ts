@@ -6,6 +6,7 @@ import { CheckInCard } from '../../src/features/checkIns/checkInCard.js';
 import { CheckIns } from '../../src/features/checkIns/checkIns.js';
 import { Steering } from '../../src/features/steering/steering.js';
 import type { Messenger } from '../../src/scheduling/messenger.js';
+import type { ClaimedJob } from '../../src/storage/jobStore.js';
 import { openRepositories, type Repositories } from '../../src/storage/repositories.js';
 import { startTestStore, type TestStore } from '../harness/store.js';
 
@@ -40,7 +41,7 @@ describe('the jobs of two agreements in one deployment', () => {
     await storage.close();
   });
 
-  function servicesFor(agreement: Agreement, jobIdPrefix: string) {
+  function servicesFor(agreement: Agreement, jobIdPrefix: string, sender: Messenger = messenger) {
     const context: AgreementContext = {
       agreementId: agreement.id,
       jobIdPrefix,
@@ -52,7 +53,7 @@ describe('the jobs of two agreements in one deployment', () => {
     const shared = { ...context, ...repositories };
     const checkIns = new CheckIns({
       ...shared,
-      messenger,
+      messenger: sender,
       cards: new CheckInCard(shared),
       settings: { reminderAfterWorkingDays: 3, maxReminders: 2, leadWorkingDays: 10 },
     });
@@ -88,5 +89,66 @@ describe('the jobs of two agreements in one deployment', () => {
       ofSecond.map((j) => j.id.slice('vasby-copy|'.length)).sort(),
       ofFirst.map((j) => j.id).sort(),
     );
+  });
+
+  it('sends both agreements’ cards of rounds with the same id to an owner of the same measure in each, and reminds each of its own', async () => {
+    const sent: string[] = [];
+    const recording: Messenger = {
+      ...messenger,
+      sendToPerson: async (aadObjectId, message, beforeSending) => {
+        await beforeSending?.();
+        sent.push(`${aadObjectId} ${message.text ? 'reminder' : 'card'}`);
+        return { conversationId: `a:${aadObjectId}`, activityId: String(sent.length) };
+      },
+    };
+    const legacy = servicesFor(first, '', recording);
+    const other = servicesFor(second, `${second.id}|`, recording);
+    const handlersOf = (agreementId: string) =>
+      (agreementId === first.id ? legacy : other).checkIns.handlers();
+    const run = async (job: ClaimedJob) => {
+      const handler = handlersOf(String(job.payload.agreementId))[job.kind];
+      assert.ok(handler, job.kind);
+      assert.equal((await handler(job)).kind, 'done', job.id);
+    };
+    for (const { checkIns } of [legacy, other]) {
+      // The round of the test before is still open.
+      await checkIns.closeNewestOpenRound();
+      assert.equal((await checkIns.openRound({ trigger: 'manual', id: 'manual-2021-11' })).kind, 'opened');
+    }
+    const prompts = (await repositories.jobs.pending('prompt')).filter((j) =>
+      j.id.includes('|manual-2021-11|'),
+    );
+    for (const job of prompts) {
+      await run({ ...job, attempts: 0, etag: '*', partitionKey: '', leaseOwner: 'test', leaseUntil: '' });
+    }
+    const cards = sent.filter((s) => s.endsWith(' card'));
+    assert.equal(cards.length, prompts.length, 'every prompt of both agreements sent a card');
+    const owner = first.measures.find((m) => m.id === '1.1')?.owners[0]?.aadObjectId ?? '';
+    const ownersCards = cards.filter((c) => c.startsWith(owner)).length;
+    const deliveriesOf = (prefix: string) => repositories.rounds.deliveries(prefix, 'manual-2021-11');
+    const [ofFirst, ofSecond] = await Promise.all([deliveriesOf(''), deliveriesOf(`${second.id}|`)]);
+    assert.equal(ofFirst.length + ofSecond.length, prompts.length);
+    assert.equal(ofFirst.length, ofSecond.length);
+    assert.ok(ofFirst.every((d) => d.status === 'sent') && ofSecond.every((d) => d.status === 'sent'));
+    assert.equal(
+      ownersCards,
+      2 * first.measures.filter((m) => m.owners.some((o) => o.aadObjectId === owner)).length,
+      'the owner of 1.1 in both got a card of each',
+    );
+
+    // The first agreement's reminder for 1.1 reminds its own deliveries of 1.1, not the second's too.
+    sent.length = 0;
+    await run({
+      id: 'reminder|manual-2021-11|1.1|1',
+      kind: 'reminder',
+      dueAt: at.toISOString(),
+      payload: { agreementId: first.id, roundId: 'manual-2021-11', measureId: '1.1', number: 1 },
+      attempts: 0,
+      etag: '*',
+      partitionKey: '',
+      leaseOwner: 'test',
+      leaseUntil: '',
+    });
+    assert.equal(sent.length, ofFirst.filter((d) => d.measureId === '1.1').length);
   });
 });

@@ -293,6 +293,8 @@ export class CheckIns {
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
 
     const locale = this.deps.locale;
+    // Deliveries are kept per round of this agreement: another agreement's round may have the same id.
+    const prefix = this.deps.jobIdPrefix;
     const attempt = {
       roundId: round.id,
       measureId: measure.id,
@@ -304,10 +306,10 @@ export class CheckIns {
     // insert is also the check that this card was never sent before (a retried job, after a crash or a lost
     // lease): when a delivery exists, it decides, and whatever it says other than "failed" stops the send.
     const beforeSending = async () => {
-      if (await this.deps.rounds.startDelivery(attempt)) return;
-      const earlier = await this.deps.rounds.delivery(round.id, measure.id, target);
+      if (await this.deps.rounds.startDelivery(prefix, attempt)) return;
+      const earlier = await this.deps.rounds.delivery(prefix, round.id, measure.id, target);
       if (earlier && earlier.status !== 'failed') throw new DeliveredBefore(earlier);
-      await this.deps.rounds.recordDelivery(attempt);
+      await this.deps.rounds.recordDelivery(prefix, attempt);
     };
     try {
       const sent =
@@ -322,7 +324,7 @@ export class CheckIns {
               { card: await this.deps.cards.formCard(plan, round, measure, locale) },
               beforeSending,
             );
-      await this.deps.rounds.recordDelivery({
+      await this.deps.rounds.recordDelivery(prefix, {
         roundId: round.id,
         measureId: measure.id,
         target,
@@ -346,7 +348,7 @@ export class CheckIns {
     // The last attempt left for Teams and no answer came back (the process died waiting): the card may be there.
     // Teams has no way to ask, and no id to update, so it is not posted again; a reminder to a personal chat
     // carries the card anyway.
-    await this.deps.rounds.recordDelivery({ ...earlier, status: 'unconfirmed' });
+    await this.deps.rounds.recordDelivery(this.deps.jobIdPrefix, { ...earlier, status: 'unconfirmed' });
     log.warn('checkIn.promptUnconfirmed', {
       roundId: earlier.roundId,
       measureId: earlier.measureId,
@@ -377,7 +379,8 @@ export class CheckIns {
       round.label,
     );
     // An unconfirmed card in a personal chat is reminded too: the reminder there carries the card.
-    const deliveries = (await this.deps.rounds.deliveries(round.id)).filter(
+    const prefix = this.deps.jobIdPrefix;
+    const deliveries = (await this.deps.rounds.deliveries(prefix, round.id)).filter(
       (d) =>
         d.measureId === measure.id &&
         (d.status === 'sent' || (d.status === 'unconfirmed' && d.target.kind === 'personal')),
@@ -385,7 +388,7 @@ export class CheckIns {
     let failed = 0;
     for (const delivery of deliveries) {
       // A retried job reminds only those it has not reached yet.
-      if (await this.deps.rounds.wasReminded(round.id, measure.id, number, delivery.target)) continue;
+      if (await this.deps.rounds.wasReminded(prefix, round.id, measure.id, number, delivery.target)) continue;
       try {
         await this.sendReminder(plan, round, measure, delivery, text, mentions);
       } catch (err) {
@@ -401,6 +404,7 @@ export class CheckIns {
         );
       }
       await this.deps.rounds.markReminded(
+        prefix,
         round.id,
         measure.id,
         number,
@@ -444,7 +448,7 @@ export class CheckIns {
     if (!plan || !round) return { kind: 'done', outcome: 'gone' };
     if (round.status === 'closed') return { kind: 'done', outcome: 'roundClosed' };
     const missing = missingMeasures(round, plan, await this.deps.reports.current(plan.agreement.id));
-    const deliveries = await this.deps.rounds.deliveries(round.id);
+    const deliveries = await this.deps.rounds.deliveries(this.deps.jobIdPrefix, round.id);
     const failed = deliveries.filter((d) => d.status === 'failed');
     // Cards that may not have arrived (sent as the bot died, never answered): the coordinators can check.
     const unconfirmed = deliveries.filter((d) => d.status === 'unconfirmed');
@@ -482,7 +486,7 @@ export class CheckIns {
       target: target.kind,
       statusCode: err.statusCode,
     });
-    await this.deps.rounds.recordDelivery({
+    await this.deps.rounds.recordDelivery(this.deps.jobIdPrefix, {
       roundId: round.id,
       measureId: measure.id,
       target,
