@@ -80,6 +80,8 @@ const pendingPartitionsEnd = 'pending}';
 const donePartition = 'done';
 /** Table Storage takes at most 100 operations in one transaction. */
 const transactionMax = 100;
+/** Table Storage's scalability target for one partition: enqueueNew writes no faster. */
+const partitionEntitiesPerSecond = 2_000;
 /**
  * How long the due jobs one claim listed are handed out by the claims after it before storage is asked again.
  * A round's thousand prompts are claimed 25 at a time: listing every due job for every batch would read the whole
@@ -137,14 +139,19 @@ export class JobStore {
    * Adds the jobs of something just created, whose ids were never used (the jobs of a round this call opened), in
    * transactions of a hundred instead of three requests each: no completion marker can exist for them, so none is
    * looked for, neither here nor when they are first claimed (`PendingRow.newId`). A transaction holds the rows of
-   * one partition only, so the jobs are split by partition first (a round's jobs all go to its agreement's). A
-   * transaction that meets a job already pending adds nothing; its jobs then go one by one through `enqueue`.
+   * one partition only, so the jobs are split by partition first (a round's jobs all go to its agreement's), and
+   * one partition gets at most 2,000 a second: a round of 1,500 jobs would otherwise go in in under half a second.
+   * A transaction that meets a job already pending adds nothing; its jobs then go one by one through `enqueue`.
    */
   async enqueueNew(specs: readonly JobSpec[]): Promise<void> {
     const jobs = specs.map((spec) => ({ spec, row: { ...pendingRowOf(spec), newId: true } }));
     for (const ofPartition of byPartition(jobs, (job) => job.row.partitionKey)) {
+      let nextAt = -Infinity;
       for (let i = 0; i < ofPartition.length; i += transactionMax) {
         const chunk = ofPartition.slice(i, i + transactionMax);
+        const wait = nextAt - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        nextAt = performance.now() + (chunk.length * 1000) / partitionEntitiesPerSecond;
         try {
           await this.table.submitTransaction(chunk.map(({ row }) => ['create', row]));
         } catch (err) {
