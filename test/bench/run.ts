@@ -8,17 +8,22 @@ import { teamsPerBotLimits, teamsPerThreadLimits } from '../../src/scheduling/pa
 import { botNodeFlags } from './benchProcess.js';
 import { runCardSubmit, type SubmitResult } from './cardSubmit.js';
 import { runFanOut, type FanOutResult } from './fanOut.js';
+import { runManyAgreements, type ManyAgreementsResult } from './manyAgreements.js';
 import { runStatus, type StatusRun } from './statusScreen.js';
 import { startBenchWorld } from './world.js';
 
 /**
- * `npm run bench`: the bot against a bare botbuilder echo bot, over loopback HTTP, in one run. Never part of
- * `npm test`. Prints one table and writes everything measured to `.data/bench/results.json`. The bot runs with
- * the Node flags of `npm run serve` (BENCH_BOT_NODE_FLAGS replaces them). It fails (exit code 1) when the
- * revisions a run stored do not match what the bot answered (see cardSubmit.ts).
+ * `npm run bench`: the bot against a bare botbuilder echo bot, over loopback HTTP, in one run, then one deployment
+ * of 300 agreements (manyAgreements.ts). Never part of `npm test`. Prints one table and writes everything
+ * measured to `.data/bench/results.json`. The bot runs with the Node flags of `npm run serve`
+ * (BENCH_BOT_NODE_FLAGS replaces them). It fails (exit code 1) when the revisions a run stored do not match what
+ * the bot answered (see cardSubmit.ts), or when the 300 agreements' rounds send a card twice or not at all, go
+ * faster than Teams allows, change the storage queries of one agreement's status or take more than 2,000
+ * entities a second from one partition.
  *
- * BENCH_QUICK=1 shortens the runs (for trying the benchmark out, not for figures); BENCH_CPU_PROF=1 writes CPU
- * profiles of the bot and the echo bot to `.data/bench/profiles` (open them in Chrome DevTools or speedscope).
+ * BENCH_QUICK=1 shortens the runs and serves 20 agreements instead of 300 (for trying the benchmark out, not for
+ * figures); BENCH_CPU_PROF=1 writes CPU profiles of the bot and the echo bot to `.data/bench/profiles` (open them
+ * in Chrome DevTools or speedscope).
  */
 const dataDir = '.data/bench';
 const quick = process.env.BENCH_QUICK === '1';
@@ -36,7 +41,11 @@ const goals = {
   fanOutCpuMsPerCard: 9.9,
   idleRssBytes: 150 * mib,
   submitPeakRssBytes: 250 * mib,
+  /** Azure Table Storage's scalability target for one partition. */
+  partitionEntitiesPerSecond: 2_000,
 };
+/** Arrival times jitter by a millisecond or two around the pacer's grants. */
+const jitter = 2;
 
 interface Results {
   startedAt: string;
@@ -46,6 +55,7 @@ interface Results {
   submit: SubmitResult;
   status: StatusRun[];
   fanOut: Omit<FanOutResult, 'sent'>;
+  agreements: ManyAgreementsResult;
   memory: {
     /** Once started, bound to 20 channels and installed for 100 owners, before any load. */
     idleRssBytes: number;
@@ -81,7 +91,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  let results: Results;
+  let results: Omit<Results, 'agreements'>;
   try {
     const idleRssBytes = world.bot.memory().rss;
     const idle = await world.bot.memoryUsage();
@@ -123,13 +133,29 @@ async function main(): Promise<void> {
     await world.close();
   }
 
+  const count = quick ? 20 : 300;
+  log(`several agreements: ${count} agreements of 60 measures in one deployment`);
+  const agreements = await runManyAgreements(example, {
+    agreements: count,
+    statusRepeats: quick ? 3 : 10,
+    log,
+  });
+  const all: Results = { ...results, agreements };
+
   await mkdir(dataDir, { recursive: true });
-  await writeFile(join(dataDir, 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(table(results) + '\n');
+  await writeFile(join(dataDir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
+  process.stdout.write(table(all) + '\n');
   log(
     `written to ${join(dataDir, 'results.json')}${cpuProfileDir ? `; CPU profiles in ${cpuProfileDir}` : ''}`,
   );
-  const broken = results.submit.counts.filter((c) => !c.holds);
+  const failed = agreementChecks(agreements).filter((c) => !c.holds);
+  if (failed.length > 0) {
+    process.stderr.write(
+      `\nSEVERAL AGREEMENTS CHECK FAILED:\n${failed.map((c) => `  ${c.what}: ${c.found}\n`).join('')}`,
+    );
+    process.exitCode = 1;
+  }
+  const broken = all.submit.counts.filter((c) => !c.holds);
   if (broken.length > 0) {
     process.stderr.write(
       `\nCOUNT CHECK FAILED: the revisions stored do not match what the bot answered.\n` +
@@ -154,14 +180,12 @@ function compile(): void {
 }
 
 function table(r: Results): string {
-  const mark = (ok: boolean) => (ok ? 'yes' : '**no**');
   const ms = (n: number) => `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`;
   const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
   const cpu = (n: number) => `${n.toFixed(2)} ms`;
   const secs = (n: number) => `${(n / 1000).toFixed(1)} s`;
   const perBot = teamsPerBotLimits[0]?.limit ?? 50;
   const perThread = teamsPerThreadLimits[0]?.limit ?? 7;
-  const jitter = 2;
   const rps = (n: number) => `${Math.round(n).toLocaleString('en-US')} req/s`;
   const { submit, fanOut, memory } = r;
   const queries = new Set(r.status.map((s) => s.queries));
@@ -239,6 +263,7 @@ function table(r: Results): string {
         memory.idleRssBytes <= goals.idleRssBytes && memory.submitPeakRssBytes <= goals.submitPeakRssBytes,
       ),
     ],
+    ...agreementRows(r, ms, secs),
   ];
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
@@ -259,11 +284,133 @@ function table(r: Results): string {
       `Count check (saved ≤ stored ≤ saved + unanswered, every run, warm-up and storage count included): ` +
       `${submit.counts.every((c) => c.holds) ? 'holds' : '**FAILED**'}. ` +
       `Bot process peak RSS since start ${mb(memory.processPeakRssBytes)}.`,
+    `Several agreements: ${r.agreements.agreements} agreements of ${r.agreements.measuresEach} measures; busiest ` +
+      `partitions in one second (written + read): ` +
+      r.agreements.partitions
+        .map((p) => `${p.table} \`${p.partition}\` ${p.written} + ${p.read}`)
+        .join(', ') +
+      `; entities written / read per table: ` +
+      Object.entries(r.agreements.totals)
+        .map(([table, t]) => `${table} ${t.written} / ${t.read}`)
+        .join(', ') +
+      `; jobs trigger run ${r.agreements.rounds.triggers} time(s); steps ` +
+      Object.entries(r.agreements.stepMs)
+        .map(([step, t]) => `${step} ${secs(t)}`)
+        .join(', ') +
+      '.',
     `Storage requests per card submit: ${submit.storage.perSubmit.toFixed(1)} one at a time ` +
       `(${kindsPer(submit.storage.kinds, submit.storage.submits)}); ` +
       `${submit.storage.atOnce.perSubmit.toFixed(1)} with ${submit.storage.atOnce.concurrency} at once ` +
       `(${kindsPer(submit.storage.atOnce.kinds, submit.storage.atOnce.submits)}).`,
   ].join('\n');
+}
+
+interface Check {
+  what: string;
+  found: string;
+  holds: boolean;
+}
+
+/** What the several-agreements stage must show; the bench fails when one does not hold. */
+function agreementChecks(a: ManyAgreementsResult): Check[] {
+  const { rounds, status } = a;
+  const perBot = teamsPerBotLimits[0]?.limit ?? 45;
+  const perThread = teamsPerThreadLimits[0]?.limit ?? 7;
+  const busiest = a.partitions.reduce<ManyAgreementsResult['partitions'][number] | undefined>(
+    (most, p) => (most && most.total >= p.total ? most : p),
+    undefined,
+  );
+  return [
+    {
+      what: 'every card of every round exactly once',
+      found: `${rounds.cards} of ${rounds.expected} cards; ${rounds.duplicates} twice, ${rounds.missing} missing, ${rounds.unexpected} unexpected`,
+      holds: rounds.duplicates === 0 && rounds.missing === 0 && rounds.unexpected === 0,
+    },
+    {
+      what: `at most ${perBot} requests a second per app and ${perThread} per thread (+${jitter} jitter)`,
+      found: `${rounds.busiestSecond} / ${rounds.busiestThreadSecond}`,
+      holds: rounds.busiestSecond <= perBot + jitter && rounds.busiestThreadSecond <= perThread + jitter,
+    },
+    {
+      what: `status of one agreement: the same storage queries with ${a.agreements} agreements as alone`,
+      found: `${status.withAll.queries} with ${a.agreements}, ${status.alone.queries} alone`,
+      holds: status.withAll.queries === status.alone.queries,
+    },
+    {
+      what: `at most ${goals.partitionEntitiesPerSecond.toLocaleString('en-US')} entities a second in any partition`,
+      found: busiest
+        ? `${busiest.table} ${busiest.partition}: ${busiest.total} (${busiest.written} written, ${busiest.read} read)`
+        : 'nothing counted',
+      holds: busiest !== undefined && busiest.total <= goals.partitionEntitiesPerSecond,
+    },
+  ];
+}
+
+function agreementRows(r: Results, ms: (n: number) => string, secs: (n: number) => string): string[][] {
+  const a = r.agreements;
+  const [cards, pace, status, partitions] = agreementChecks(a).map((c) => (c.holds ? 'yes' : '**no**'));
+  const { rounds } = a;
+  const limit = goals.partitionEntitiesPerSecond.toLocaleString('en-US');
+  const busiestOf = (table: string) => a.partitions.find((p) => p.table === table);
+  const partitionCell = (table: string) => {
+    const p = busiestOf(table);
+    return p ? `\`${p.partition}\`: ${p.total} (${p.written} written, ${p.read} read)` : 'none';
+  };
+  const reportsPerSecond = Math.round(currentReportsPerSecond(r.submit));
+  return [
+    [
+      `Status, one agreement of ${a.measuresEach} measures: alone / with ${a.agreements} agreements`,
+      `${ms(a.status.alone.medianMs)}, ${a.status.alone.queries} queries / ` +
+        `${ms(a.status.withAll.medianMs)}, ${a.status.withAll.queries} queries`,
+      'the same queries',
+      status ?? '',
+    ],
+    [
+      `Rounds of ${rounds.opened} agreements at once, ${rounds.expected.toLocaleString('en-US')} cards in ` +
+        `${rounds.threads.toLocaleString('en-US')} threads`,
+      `${secs(rounds.wallMs)} vs minimum ${secs(rounds.minimumMs)} = ${rounds.ratioToMinimum.toFixed(2)}×; ` +
+        `${rounds.duplicates} twice, ${rounds.missing} missing`,
+      'each once',
+      cards ?? '',
+    ],
+    [
+      'Their pace: busiest second, all / one thread',
+      `${rounds.busiestSecond} / ${rounds.busiestThreadSecond} requests`,
+      `≤ ${teamsPerBotLimits[0]?.limit ?? 45} / ${teamsPerThreadLimits[0]?.limit ?? 7} (+${jitter} jitter)`,
+      pace ?? '',
+    ],
+    [
+      'Trigger to first card; first card to every agreement’s first',
+      `${secs(rounds.firstCardMs)}; ${secs(rounds.lastFirstCardMs)}`,
+      '–',
+      '',
+    ],
+    ['Busiest partition in one second, Jobs', partitionCell('Jobs'), `≤ ${limit} entities`, partitions ?? ''],
+    [
+      'Busiest partition in one second, Reports: rounds / card submit',
+      `${partitionCell('Reports')} / \`current|…\`: ${reportsPerSecond} written (a run's average)`,
+      `≤ ${limit} entities`,
+      mark(
+        reportsPerSecond <= goals.partitionEntitiesPerSecond &&
+          (busiestOf('Reports')?.total ?? 0) <= goals.partitionEntitiesPerSecond,
+      ),
+    ],
+  ];
+}
+
+/**
+ * Card submits write one row of the measure's history and the agreement's `current|<agreement>` row: revisions a
+ * second in the busiest run are entities a second written to that one partition.
+ */
+function currentReportsPerSecond(submit: SubmitResult): number {
+  return Math.max(
+    0,
+    ...submit.runs.map((run) => (run.revisions ? run.revisions.gained / submit.runSeconds : 0)),
+  );
+}
+
+function mark(ok: boolean): string {
+  return ok ? 'yes' : '**no**';
 }
 
 function kindsPer(kinds: Record<string, number>, submits: number): string {

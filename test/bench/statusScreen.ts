@@ -52,64 +52,76 @@ export async function runStatus(
     const history = benchHistory(agreement, { rounds: 8, firstOpenedAt, answeredInOpen: 0.9 });
     const now = new Date(firstOpenedAt.getTime() + 7 * 30 * day + 10 * day);
 
-    const seeding = new TableStore({ connectionString });
-    await seed(seeding, agreement, history);
-
-    const store = new TableStore({ connectionString }, { countRequests: true });
-    const plans = new PlanRepository(store);
-    const reports = new ReportRepository(store);
-    const rounds = new RoundRepository(store);
-    const status = new StatusAnswers({
-      agreementId: agreement.id,
-      plans,
-      reports,
-      rounds,
-      decisions: new DecisionRepository(store),
-      timeZone: 'Europe/Stockholm',
-      now: () => now,
-    });
-    const coordinator = example.groups.find((g) => g.kind === 'beredningsgrupp')?.members[0]?.aadObjectId;
-    const asker = coordinator ? { aadObjectId: coordinator } : {};
-
-    let planLoadMs = 0;
-    let planLoadRequests = 0;
-    const times: number[] = [];
-    let queries = 0;
-    let requests = 0;
-    for (let i = 0; i < options.repeats + 2; i++) {
-      const loadStarted = performance.now();
-      const beforeLoad = store.requestCount;
-      const plan = await plans.load(agreement.id);
-      if (!plan) throw new Error(`No plan ${agreement.id}`);
-      planLoadMs = performance.now() - loadStarted;
-      planLoadRequests = store.requestCount - beforeLoad;
-
-      const requestsBefore = store.requestCount;
-      const continuationsBefore = store.continuationCount;
-      const started = performance.now();
-      const card = await status.status(plan, { kind: 'all' }, asker, 'sv');
-      const elapsed = performance.now() - started;
-      requests = store.requestCount - requestsBefore;
-      queries = requests - (store.continuationCount - continuationsBefore);
-      if (i >= 2) times.push(elapsed);
-      checkCard(card, history.rounds.length, measures);
-    }
-    times.sort((a, b) => a - b);
-    runs.push({
-      measures,
-      reports: history.reports.length,
-      medianMs: times[Math.floor(times.length / 2)] ?? 0,
-      maxMs: times.at(-1) ?? 0,
-      queries,
-      requests,
-      planLoadMs,
-      planLoadRequests,
-    });
+    await seedStatus(new TableStore({ connectionString }), agreement, history);
+    const measured = await measureStatus(connectionString, agreement, history, now, options.repeats);
+    runs.push({ measures, reports: history.reports.length, ...measured });
   }
   return runs;
 }
 
-async function seed(
+/**
+ * `status` for the whole plan of a seeded agreement (`seedStatus`), as a coordinator asks it, `repeats` times
+ * after two warm-up calls: the median and slowest time, and the storage requests of one call.
+ */
+export async function measureStatus(
+  connectionString: string,
+  agreement: Agreement,
+  history: ReturnType<typeof benchHistory>,
+  now: Date,
+  repeats: number,
+): Promise<Omit<StatusRun, 'measures' | 'reports'>> {
+  const store = new TableStore({ connectionString }, { countRequests: true });
+  const plans = new PlanRepository(store);
+  const reports = new ReportRepository(store);
+  const rounds = new RoundRepository(store);
+  const status = new StatusAnswers({
+    agreementId: agreement.id,
+    plans,
+    reports,
+    rounds,
+    decisions: new DecisionRepository(store),
+    timeZone: 'Europe/Stockholm',
+    now: () => now,
+  });
+  const coordinator = agreement.groups.find((g) => g.kind === 'beredningsgrupp')?.members[0]?.aadObjectId;
+  const asker = coordinator ? { aadObjectId: coordinator } : {};
+
+  let planLoadMs = 0;
+  let planLoadRequests = 0;
+  const times: number[] = [];
+  let queries = 0;
+  let requests = 0;
+  for (let i = 0; i < repeats + 2; i++) {
+    const loadStarted = performance.now();
+    const beforeLoad = store.requestCount;
+    const plan = await plans.load(agreement.id);
+    if (!plan) throw new Error(`No plan ${agreement.id}`);
+    planLoadMs = performance.now() - loadStarted;
+    planLoadRequests = store.requestCount - beforeLoad;
+
+    const requestsBefore = store.requestCount;
+    const continuationsBefore = store.continuationCount;
+    const started = performance.now();
+    const card = await status.status(plan, { kind: 'all' }, asker, 'sv');
+    const elapsed = performance.now() - started;
+    requests = store.requestCount - requestsBefore;
+    queries = requests - (store.continuationCount - continuationsBefore);
+    if (i >= 2) times.push(elapsed);
+    checkCard(card, history.rounds.length, agreement.measures.length);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    medianMs: times[Math.floor(times.length / 2)] ?? 0,
+    maxMs: times.at(-1) ?? 0,
+    queries,
+    requests,
+    planLoadMs,
+    planLoadRequests,
+  };
+}
+
+/** Stores the plan, its rounds and its reports the way the bot stores them. */
+export async function seedStatus(
   store: TableStore,
   agreement: Agreement,
   history: ReturnType<typeof benchHistory>,
