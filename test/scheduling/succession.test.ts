@@ -1,3 +1,4 @@
+import { pendingPartitionOf } from '../../src/storage/jobStore.js';
 import assert from 'node:assert/strict';
 import { odata } from '@azure/data-tables';
 import { loadAgreementFile } from '../../src/config/agreementFile.js';
@@ -321,7 +322,13 @@ describe('an agreement that follows another (succession)', () => {
       for (const job of planned.filter((j) => j.kind !== 'agreementEnded')) {
         const handler = handlers[job.kind];
         assert.ok(handler, job.kind);
-        const claimed = { ...job, etag: '*', leaseOwner: 'test', leaseUntil: firstMonday.toISOString() };
+        const claimed = {
+          ...job,
+          etag: '*',
+          partitionKey: pendingPartitionOf(job),
+          leaseOwner: 'test',
+          leaseUntil: firstMonday.toISOString(),
+        };
         const outcome = await handler(claimed);
         outcomes.push(`${job.kind} ${outcome.kind === 'done' ? (outcome.outcome ?? '') : outcome.kind}`);
       }
