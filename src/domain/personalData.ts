@@ -7,6 +7,7 @@ import type { Decision } from './decision.js';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from './checkInRound.js';
 import { normalizeForMatching } from './wordMatching.js';
 import type { StoredConversation } from './conversation.js';
+import type { AgreementChoice } from './agreementChoice.js';
 import type { LanguageChoice } from './languageChoice.js';
 import type { ReviewAnswer } from './midTermReview.js';
 import type { Plan } from './plan.js';
@@ -43,6 +44,8 @@ export interface StoredData {
   rounds: readonly CheckInRound[];
   conversations: readonly StoredConversation[];
   languageChoices: readonly LanguageChoice[];
+  /** The agreement each person last chose; none when absent. */
+  agreementChoices?: readonly AgreementChoice[];
   deliveries: readonly Delivery[];
   reminders: readonly Reminder[];
   jobs: readonly JobRecord[];
@@ -206,6 +209,8 @@ export interface PersonalData {
   lastWriterIn: StoredConversation[];
   /** The language they chose with `språk` (deleted on erasure: it only served to answer them). */
   languageChoice: LanguageChoice[];
+  /** The agreement they last chose, when they take part in several (deleted on erasure, as the language). */
+  agreementChoice: AgreementChoice[];
   /** Check-in cards delivered to their personal chat, and the reminders that reached it. */
   deliveries: Delivery[];
   reminders: Reminder[];
@@ -244,6 +249,7 @@ export function collectPersonalData(data: StoredData, person: KnownPerson): Pers
       (c) => c.kind !== 'personal' && isThem(userOf(c)?.aadObjectId ?? userOf(c)?.id ?? ''),
     ),
     languageChoice: data.languageChoices.filter((c) => isThem(c.aadObjectId)),
+    agreementChoice: (data.agreementChoices ?? []).filter((c) => isThem(c.aadObjectId)),
     deliveries: data.deliveries.filter((d) => isPersonalTarget(d.target, isThem)),
     reminders: data.reminders.filter((r) => isPersonalTarget(r.target, isThem)),
     jobs: data.jobs.filter((j) => isThem(personalTargetOf(j) ?? '')),
@@ -267,6 +273,7 @@ export interface PersonalDataCounts {
   conversations: number;
   deliveries: number;
   languageChoice: number;
+  agreementChoice: number;
   decisions: number;
 }
 
@@ -281,6 +288,7 @@ export function countsOf(data: PersonalData): PersonalDataCounts {
     conversations: data.personalChat.length + data.lastWriterIn.length,
     deliveries: data.deliveries.length + data.reminders.length + data.jobs.length,
     languageChoice: data.languageChoice.length,
+    agreementChoice: data.agreementChoice.length,
     decisions: data.decisions.length,
   };
 }
@@ -347,6 +355,7 @@ export function exportDocument(data: PersonalData, header: ExportHeader): Record
     roundsOpened: data.rounds,
     personalChat: data.personalChat,
     languageChoice: data.languageChoice,
+    agreementChoice: data.agreementChoice,
     lastWriterInConversations: data.lastWriterIn.map((c) => ({
       kind: c.kind,
       id: c.id,

@@ -1,12 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
+import type { AgreementChoice } from '../domain/agreementChoice.js';
 import { deleteAsRead, isStatus, keyOf, tableNames, type TableStore } from './tableStore.js';
-
-/** The agreement a person last chose in their chat with the bot, when they take part in several. */
-export interface AgreementChoice {
-  aadObjectId: string;
-  agreementId: string;
-  chosenAt: string;
-}
 
 interface AgreementChoiceRow extends AgreementChoice {
   partitionKey: string;

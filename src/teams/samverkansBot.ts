@@ -234,6 +234,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     const desk = this.deskOfCard(data);
     if (!desk) return { message: messagesFor(locale).unknownAction };
     stamp.agreementId = desk.features.agreementId;
+    noteSpan({ 'agreement.id': desk.features.agreementId });
     const turn = this.turnOf(context, desk);
     return runCardAction(desk.cardActions, desk.features, verb, { turn, data: withoutStamp(data), locale });
   }

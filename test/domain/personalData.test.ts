@@ -155,6 +155,14 @@ function stored(agreement: Agreement): StoredData {
       { aadObjectId: frida.aadObjectId, locale: 'en', chosenAt: '2021-05-01T08:00:00.000Z' },
       { aadObjectId: megan.aadObjectId, locale: 'sv', chosenAt: '2021-05-01T08:00:00.000Z' },
     ],
+    agreementChoices: [
+      {
+        aadObjectId: frida.aadObjectId,
+        agreementId: 'upplands-vasby-medborgarlofte-2023',
+        chosenAt: '2021-05-01T08:00:00.000Z',
+      },
+      { aadObjectId: megan.aadObjectId, agreementId: 'x', chosenAt: '2021-05-01T08:00:00.000Z' },
+    ],
     deliveries: [
       {
         roundId: 'q2',
@@ -326,8 +334,13 @@ describe('personal data: what is stored about one person', () => {
         conversations: 2,
         deliveries: 3,
         languageChoice: 1,
+        agreementChoice: 1,
         decisions: 0,
       });
+      assert.deepEqual(
+        mine.agreementChoice.map((c) => c.agreementId),
+        ['upplands-vasby-medborgarlofte-2023'],
+      );
       assert.deepEqual(mine.languageChoice, [
         { aadObjectId: frida.aadObjectId, locale: 'en', chosenAt: '2021-05-01T08:00:00.000Z' },
       ]);
@@ -478,6 +491,7 @@ describe('personal data: what is stored about one person', () => {
           .filter((c) => !isPersonalChatOf(c, person))
           .map((c) => or(pseudonymiseConversation(c, person, pseudonym), c)),
         languageChoices: data.languageChoices.filter((c) => c.aadObjectId !== person.aadObjectId),
+        agreementChoices: data.agreementChoices?.filter((c) => c.aadObjectId !== person.aadObjectId),
         deliveries: data.deliveries.filter((d) => !isDeliveryTo(d.target, person)),
         reminders: data.reminders.filter((r) => !isDeliveryTo(r.target, person)),
         jobs: data.jobs.filter((j) => !isJobFor(j, person)),
@@ -492,6 +506,7 @@ describe('personal data: what is stored about one person', () => {
         conversations: 0,
         deliveries: 0,
         languageChoice: 0,
+        agreementChoice: 0,
         decisions: 0,
       });
       assert.ok(isEmpty(countsOf(collectPersonalData(erased, person))), 'nothing left');

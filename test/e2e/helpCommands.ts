@@ -101,7 +101,7 @@ export function expectedAnswers(command: Command): Answer[] | undefined {
       return [card((m) => m.measuresTitle)];
     case 'status': {
       const scope = command.scope;
-      if (scope.kind === 'all') return [card((m) => m.status.title)];
+      if (scope.kind === 'all') return [card((m) => m.status.title.samverkansöverenskommelse)];
       if (scope.kind === 'goalArea') return [card((m) => m.status.goalTitle(scope.number, ANY))];
       return [card((m) => m.status.measureTitle(scope.query, ANY))];
     }
@@ -112,7 +112,7 @@ export function expectedAnswers(command: Command): Answer[] | undefined {
       return [
         card((m) => m.status.missingTitle(ANY)),
         card(
-          (m) => m.status.title,
+          (m) => m.status.title.samverkansöverenskommelse,
           (m) => m.status.noOpenRound,
         ),
       ];

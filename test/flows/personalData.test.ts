@@ -633,6 +633,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
       conversations: 2,
       deliveries: 6,
       languageChoice: 1,
+      agreementChoice: 0,
       decisions: 0,
     });
 

@@ -53,6 +53,7 @@ export interface PersonalDataDependencies
       | 'rounds'
       | 'conversations'
       | 'languages'
+      | 'agreementChoices'
       | 'jobs'
       | 'decisions'
     > {
@@ -221,6 +222,7 @@ export class PersonalDataRequests {
       rounds,
       conversations,
       languageChoices,
+      agreementChoices,
       deliveries,
       reminders,
       jobs,
@@ -232,6 +234,7 @@ export class PersonalDataRequests {
       this.deps.rounds.list(agreementId),
       this.deps.conversations.all(),
       this.deps.languages.all(),
+      this.deps.agreementChoices.all(),
       this.deps.rounds.allDeliveries(),
       this.deps.rounds.allReminders(),
       this.deps.jobs.everyJob(),
@@ -245,6 +248,7 @@ export class PersonalDataRequests {
       rounds,
       conversations,
       languageChoices,
+      agreementChoices,
       deliveries,
       reminders,
       jobs,
@@ -427,6 +431,7 @@ export class PersonalDataRequests {
     );
     const personal = await deps.conversations.forgetPersonal(person.aadObjectId);
     const languageChoice = await deps.languages.forget(person.aadObjectId);
+    const agreementChoice = await deps.agreementChoices.forget(person.aadObjectId);
     return {
       reports,
       measures: planRows.measures.length,
@@ -437,6 +442,7 @@ export class PersonalDataRequests {
       conversations: shared + personal,
       deliveries: deliveries + jobs,
       languageChoice,
+      agreementChoice,
       decisions,
     };
   }

@@ -1,4 +1,4 @@
-import type { OwnerOrganisation } from '../../domain/agreement.js';
+import type { AgreementKind, OwnerOrganisation } from '../../domain/agreement.js';
 import type { Cadence } from '../../domain/agreement.js';
 import { DateTime } from 'luxon';
 import type { FieldProblem } from '../../domain/checkInSubmission.js';
@@ -210,7 +210,10 @@ const sv = {
     declined: 'Okej, jag sparar ingen fil. Skriv exportera när du vill ha den.',
   },
   status: {
-    title: 'Läget i samverkansöverenskommelsen',
+    title: {
+      samverkansöverenskommelse: 'Läget i samverkansöverenskommelsen',
+      medborgarlöfte: 'Läget i medborgarlöftet',
+    } satisfies Record<AgreementKind, string>,
     goalTitle: (n: number, title: string) => `Läget i målområde ${n}: ${title}`,
     computed: (when: string) => `Beräknat ${when}`,
     openRound: (label: string, answered: number, total: number) =>
@@ -391,6 +394,7 @@ const sv = {
       conversations: 'Sparade chattar och kanaler (den personliga chatten raderas)',
       deliveries: 'Kort och påminnelser till den personliga chatten (raderas)',
       languageChoice: 'Valt språk (raderas)',
+      agreementChoice: 'Vald överenskommelse (raderas)',
       decisions: 'Styrgruppsbeslut som personen skrev in, ändrade eller är ansvarig för',
     },
     contentsKept:
@@ -621,7 +625,10 @@ const en: Messages = {
     declined: 'All right, I will not save a file. Type export when you want it.',
   },
   status: {
-    title: 'Where the cooperation agreement stands',
+    title: {
+      samverkansöverenskommelse: 'Where the cooperation agreement stands',
+      medborgarlöfte: 'Where the citizen promise stands',
+    },
     goalTitle: (n: number, title: string) => `Goal area ${n}: ${title}`,
     computed: (when: string) => `Computed ${when}`,
     openRound: (label: string, answered: number, total: number) =>
@@ -799,6 +806,7 @@ const en: Messages = {
       conversations: 'Stored chats and channels (the personal chat is deleted)',
       deliveries: 'Cards and reminders to the personal chat (deleted)',
       languageChoice: 'Chosen language (deleted)',
+      agreementChoice: 'Chosen agreement (deleted)',
       decisions: 'Steering group decisions the person recorded, changed or is responsible for',
     },
     contentsKept:

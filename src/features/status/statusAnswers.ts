@@ -91,7 +91,7 @@ export class StatusAnswers {
     const m = messagesFor(locale);
     const [history, rounds] = await this.load(plan);
     const open = rounds.filter((r) => r.status === 'open').at(-1);
-    if (!open) return this.card({ title: m.status.title, lines: [m.status.noOpenRound] }, locale);
+    if (!open) return this.card({ title: m.status.title[plan.agreement.kind], lines: [m.status.noOpenRound] }, locale);
     const latest = latestByMeasure(history);
     const missing = missingMeasures(open, plan, [...latest.values()]);
     const names = may(plan, asker, 'readNames');
@@ -220,7 +220,7 @@ export class StatusAnswers {
     const m = messagesFor(locale);
     if (goalArea !== undefined && !plan.agreement.goalAreas.some((g) => g.number === goalArea)) {
       const goals = plan.agreement.goalAreas.map((g) => g.number).join(', ');
-      return this.card({ title: m.status.title, lines: [m.status.unknownGoal(goalArea, goals)] }, locale);
+      return this.card({ title: m.status.title[plan.agreement.kind], lines: [m.status.unknownGoal(goalArea, goals)] }, locale);
     }
     const [history, rounds] = await this.load(plan);
     const overview = statusOverview(plan, history, rounds, this.deps.now(), goalArea);
@@ -236,7 +236,7 @@ export class StatusAnswers {
       const shown = overview.goalAreas.slice((current - 1) * goalAreasPerPage, current * goalAreasPerPage);
       return this.render(
         {
-          title: m.status.title,
+          title: m.status.title[plan.agreement.kind],
           computedAt: overview.computedAt,
           round,
           sections: shown.map((g) => this.goalSummary(g, m, names)),
@@ -248,7 +248,7 @@ export class StatusAnswers {
     }
 
     const area = overview.goalAreas[0];
-    if (!area) return this.card({ title: m.status.title, lines: [] }, locale);
+    if (!area) return this.card({ title: m.status.title[plan.agreement.kind], lines: [] }, locale);
     const pages = Math.max(1, Math.ceil(area.measures.length / measuresPerPage));
     const current = Math.min(page, pages);
     const shown = area.measures.slice((current - 1) * measuresPerPage, current * measuresPerPage);
@@ -322,7 +322,7 @@ export class StatusAnswers {
       ];
       return this.render(
         {
-          title: m.status.title,
+          title: m.status.title[plan.agreement.kind],
           sections: [{ heading: '', counts: '', lines }],
           buttons: match.suggestions.map((x) => this.measureButton(x)),
         },

@@ -1,0 +1,319 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { agreementTextsFor } from '../../src/features/agreements/agreementTexts.js';
+import { messagesFor } from '../../src/features/shared/messages.js';
+import { PlanRepository } from '../../src/storage/planRepository.js';
+import { ReportRepository } from '../../src/storage/reportRepository.js';
+import { RoundRepository } from '../../src/storage/roundRepository.js';
+import {
+  cardAction,
+  channelMessage,
+  newChannel,
+  personalInstall,
+  personalMessage,
+  users,
+  type Activity,
+  type ChannelPlace,
+  type TeamsUser,
+} from '../harness/activities.js';
+import { cardsIn, cardText, type SentActivity } from '../harness/connector.js';
+import { asTeamsShows } from '../harness/teamsText.js';
+import { startTestBot, type TestBot } from '../harness/testBot.js';
+
+const sv = messagesFor('sv');
+const choice = agreementTextsFor('sv');
+const agreementId = 'upplands-vasby-sollentuna-2021-2022';
+const promiseId = 'upplands-vasby-medborgarlofte-2023';
+/** The status answer of each: its title, by the agreement's kind. */
+const agreementStatus = sv.status.title.samverkansöverenskommelse;
+const promiseStatus = sv.status.title.medborgarlöfte;
+/** Measure 1.1 of each, as "mina" lists it. */
+const agreementMeasure = 'Trygghetsvandringar';
+const promiseMeasure = 'Gemensam kvällsnärvaro av polis och kommunens trygghetsvärdar';
+
+/** What a person reads in what was sent (cards and plain messages), as Teams renders it. */
+function textOf(sent: readonly SentActivity[]): string {
+  return sent
+    .flatMap((s) => [
+      ...(typeof s.body.text === 'string' ? [s.body.text] : []),
+      ...cardText(s.body.attachments),
+    ])
+    .map(asTeamsShows)
+    .join('\n');
+}
+
+/** The bot's answers to a message: its replies to it, not what jobs post meanwhile. */
+async function answersTo(bot: TestBot, message: Activity): Promise<SentActivity[]> {
+  await bot.post(message);
+  return bot.connector.sent.filter((s) => s.kind === 'reply' && s.activityId === message.id);
+}
+
+/** Every Action.Execute/Submit's data on the cards sent. */
+function actionData(sent: readonly SentActivity[]): Array<Record<string, unknown>> {
+  const found: Array<Record<string, unknown>> = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if ((record.type === 'Action.Execute' || record.type === 'Action.Submit') && record.data)
+      found.push(record.data as Record<string, unknown>);
+    Object.values(record).forEach(visit);
+  };
+  for (const s of sent) cardsIn(s.body).forEach(visit);
+  return found;
+}
+
+describe('several agreements in one deployment, over HTTP', () => {
+  /** Wednesday 1 February 2023, 09:00 in Stockholm: the agreement has ended, the citizen promise runs. */
+  const at = new Date('2023-02-01T08:00:00Z');
+  let bot: TestBot;
+  const agreementChannel = newChannel();
+  const promiseChannel = newChannel();
+
+  before(async () => {
+    bot = await startTestBot({
+      env: {
+        AGREEMENT_FILE: '',
+        AGREEMENTS_DIR: 'agreements',
+        SCHEDULER_INTERVAL_SECONDS: '0',
+        AUTOMATIC_ROUNDS: 'off',
+        JOBS_TRIGGER_SECRET: 'a-test-secret-of-enough-length',
+      },
+      now: () => at,
+    });
+    // Owners' personal chats: the promise has no working group, so its cards go there.
+    for (const from of [users.alex, users.megan, users.patti]) {
+      await bot.post(
+        personalInstall('installationUpdate', {
+          serviceUrl: bot.connector.serviceUrl,
+          from,
+          conversationId: `a:${from.aadObjectId}`,
+        }),
+      );
+    }
+  });
+  after(async () => {
+    await bot.close();
+  });
+
+  const inChannel = async (text: string, where: ChannelPlace, from: TeamsUser) =>
+    answersTo(bot, channelMessage(text, where, { serviceUrl: bot.connector.serviceUrl, from }));
+  const inChat = async (text: string, from: TeamsUser) =>
+    answersTo(bot, personalMessage(text, { serviceUrl: bot.connector.serviceUrl, from }));
+  const plans = () => new PlanRepository(bot.store);
+
+  it('binds a channel in the agreement whose coordinator binds it, and keeps each agreement’s roles to itself', async () => {
+    // Patti coordinates only the promise, Alex only the agreement: each `koppla` needs no question.
+    const pattiBinds = await inChannel('koppla styrgrupp', promiseChannel, users.patti);
+    assert.match(textOf(pattiBinds), /kopplad till Styrgrupp för medborgarlöftet/);
+    const alexBinds = await inChannel('koppla styrgrupp', agreementChannel, users.alex);
+    assert.match(textOf(alexBinds), /kopplad till Strategiskt samverkansforum \(styrgrupp\)/);
+
+    const promise = await plans().load(promiseId);
+    const agreement = await plans().load(agreementId);
+    assert.deepEqual(
+      promise?.bindings.map((b) => b.channelId),
+      [promiseChannel.channelId],
+    );
+    assert.deepEqual(
+      agreement?.bindings.map((b) => b.channelId),
+      [agreementChannel.channelId],
+    );
+
+    // In the promise's channel Alex is nobody who may open a round; in the agreement's, Patti is not either.
+    assert.match(textOf(await inChannel('ny runda', promiseChannel, users.alex)), /Bara samordnarna/);
+    assert.match(textOf(await inChannel('ny runda', agreementChannel, users.patti)), /Bara samordnarna/);
+    assert.deepEqual(await new RoundRepository(bot.store).list(promiseId), []);
+  });
+
+  it('opens no round in the agreement that has ended, and still answers status about it', async () => {
+    const refused = textOf(await inChannel('ny runda', agreementChannel, users.alex));
+    assert.ok(refused.includes(sv.steering.roundsEnded('2022-12-31')), refused);
+    const status = textOf(await inChannel('status', agreementChannel, users.alex));
+    assert.ok(status.includes(agreementStatus), status);
+  });
+
+  it('opens the promise’s round in its channel; its cards name it, and a report is stored in the promise only', async () => {
+    const opened = textOf(await inChannel('ny runda', promiseChannel, users.patti));
+    assert.match(opened, /Omgången .* är öppnad/);
+    await bot.runJobs();
+    const alexChat = `a:${users.alex.aadObjectId}`;
+    await bot.connector.waitFor((sent) =>
+      sent.some((s) => s.conversationId === alexChat && textOf([s]).includes('Lägesrapport 1.1')),
+    );
+    const cards = bot.connector.sent.filter((s) => textOf([s]).includes('Lägesrapport'));
+    assert.ok(cards.length > 0, 'the check-in card of 1.1 was sent');
+    for (const data of actionData(cards)) assert.equal(data.agreementId, promiseId);
+
+    // Alex owns 1.1 in both; he opens the promise's card in his chat and saves a report.
+    const card = cards.find((s) => s.conversationId === alexChat && textOf([s]).includes('1.1'));
+    assert.ok(card, 'Alex got the card in his personal chat');
+    const where = { conversationId: card.conversationId, replyToId: card.id };
+    const [refresh] = actionData([card]);
+    const form = await bot.post(
+      cardAction('checkIn.refresh', refresh ?? {}, where, {
+        serviceUrl: bot.connector.serviceUrl,
+        from: users.alex,
+      }),
+    );
+    const formCard = (JSON.parse(form.body) as { value: { actions: Array<{ data: object }> } }).value;
+    const save = formCard.actions[0]?.data;
+    const saved = await bot.post(
+      cardAction(
+        'checkIn.submit',
+        { ...save, status: 'onTrack', narrative: 'Två kvällar i veckan, som lovat.' },
+        where,
+        { serviceUrl: bot.connector.serviceUrl, from: users.alex },
+      ),
+    );
+    assert.equal(saved.status, 200);
+    const reports = new ReportRepository(bot.store);
+    const promiseReports = await reports.allHistory(promiseId);
+    assert.deepEqual(
+      promiseReports.map((r) => [r.measureId, r.narrative]),
+      [['1.1', 'Två kvällar i veckan, som lovat.']],
+    );
+    const agreementReports = await reports.allHistory(agreementId);
+    assert.ok(agreementReports.every((r) => r.narrative !== 'Två kvällar i veckan, som lovat.'));
+  });
+
+  it('lists Alex’s measures of both agreements on one card, each under its agreement’s name', async () => {
+    const text = textOf(await inChat('mina', users.alex));
+    const agreementHeading = text.indexOf('Samverkansöverenskommelse');
+    assert.match(text, /\(samverkansöverenskommelse, 2021-01-01 – 2022-12-31, avslutad\)/);
+    assert.match(text, /\(medborgarlöfte, 2023-01-01 – 2023-12-31\)/);
+    assert.ok(agreementHeading >= 0 || text.includes('samverkansöverenskommelse'), text);
+    assert.match(text, new RegExp(promiseMeasure));
+    assert.match(text, new RegExp(agreementMeasure));
+  });
+
+  it('asks Patti which agreement status is about, answers in the one she chooses and remembers it', async () => {
+    const asked = await inChat('status', users.patti);
+    const text = textOf(asked);
+    assert.ok(text.includes(choice.chooseTitle), text);
+    const [button] = actionData(asked);
+    assert.equal(button?.verb, 'agreement.choose');
+    assert.equal(button?.command, 'status');
+    const choices = JSON.stringify(cardsIn(asked[0]?.body ?? {}));
+    assert.ok(choices.includes(promiseId) && choices.includes(agreementId), choices);
+
+    bot.connector.clear();
+    const chosen = await bot.post(
+      cardAction(
+        'agreement.choose',
+        { ...button, chosenAgreement: promiseId },
+        { conversationId: `a:${users.patti.aadObjectId}`, replyToId: asked[0]?.id ?? '' },
+        { serviceUrl: bot.connector.serviceUrl, from: users.patti },
+      ),
+    );
+    const notice = JSON.stringify(JSON.parse(chosen.body));
+    assert.ok(notice.includes(choice.chosenTitle), notice);
+    const status = textOf(bot.connector.sent);
+    assert.ok(status.includes(promiseStatus), status);
+
+    const again = await inChat('status', users.patti);
+    assert.ok(!textOf(again).includes(choice.chooseTitle), 'not asked again');
+    assert.ok(textOf(again).includes(promiseStatus), textOf(again));
+
+    // Naming the other one answers about it, and is remembered in turn.
+    const named = textOf(await inChat(`status ${agreementId}`, users.patti));
+    assert.ok(named.includes(agreementStatus), named);
+    assert.ok(textOf(await inChat('status', users.patti)).includes(agreementStatus));
+  });
+});
+
+describe('an agreement and its successor in one deployment, over HTTP', () => {
+  const successorId = 'upplands-vasby-sollentuna-2023-2024';
+  let at = new Date('2022-12-20T08:00:00Z');
+  let bot: TestBot;
+  const channel = newChannel();
+
+  before(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'agreements-'));
+    const old = parse(await readFile('agreements/example.yaml', 'utf8')) as Record<string, unknown>;
+    await writeFile(join(dir, 'old.yaml'), stringify(old));
+    await writeFile(
+      join(dir, 'successor.yaml'),
+      stringify({
+        ...old,
+        id: successorId,
+        follows: agreementId,
+        title: 'Samverkansöverenskommelse 2023–2024',
+        signedOn: '2022-12-15',
+        validFrom: '2023-01-01',
+        validTo: '2024-12-31',
+        extensions: [],
+        midTermReview: { ...(old.midTermReview as object), month: '2023-12' },
+        steeringMeetings: [
+          { date: '2023-05-11', time: '13:00' },
+          { date: '2023-11-23', time: '13:00' },
+        ],
+      }),
+    );
+    bot = await startTestBot({
+      env: {
+        AGREEMENT_FILE: '',
+        AGREEMENTS_DIR: dir,
+        SCHEDULER_INTERVAL_SECONDS: '0',
+        AUTOMATIC_ROUNDS: 'off',
+        JOBS_TRIGGER_SECRET: 'a-test-secret-of-enough-length',
+      },
+      now: () => at,
+    });
+  });
+  after(async () => {
+    await bot.close();
+  });
+
+  const inChannel = async (text: string, from: TeamsUser = users.alex) =>
+    answersTo(bot, channelMessage(text, channel, { serviceUrl: bot.connector.serviceUrl, from }));
+
+  it('asks which agreement a channel is bound in when both could be, and binds it in the one chosen', async () => {
+    const asked = await inChannel('koppla styrgrupp');
+    assert.ok(textOf(asked).includes(choice.chooseTitle), textOf(asked));
+    const [button] = actionData(asked);
+    bot.connector.clear();
+    await bot.post(
+      cardAction(
+        'agreement.choose',
+        { ...button, chosenAgreement: agreementId },
+        { conversationId: channel.channelId, replyToId: asked[0]?.id ?? '', channel },
+        { serviceUrl: bot.connector.serviceUrl, from: users.alex },
+      ),
+    );
+    assert.match(textOf(bot.connector.sent), /kopplad till/);
+    const plans = new PlanRepository(bot.store);
+    assert.deepEqual(
+      (await plans.load(agreementId))?.bindings.map((b) => b.channelId),
+      [channel.channelId],
+    );
+    assert.deepEqual((await plans.load(successorId))?.bindings, []);
+  });
+
+  it('hands the channel to the successor when it starts; the old agreement stays readable, without rounds', async () => {
+    const plans = new PlanRepository(bot.store);
+    const oldRows = JSON.stringify(await plans.load(agreementId));
+    at = new Date('2023-01-02T08:00:00Z');
+    await bot.runJobs();
+    assert.deepEqual(
+      (await plans.load(successorId))?.bindings.map((b) => [b.groupId, b.channelId]),
+      [['styrgrupp', channel.channelId]],
+    );
+    assert.equal(JSON.stringify(await plans.load(agreementId)), oldRows, 'the old plan is unchanged');
+
+    // The channel is the successor's now: a round opens there.
+    const opened = textOf(await inChannel('ny runda'));
+    assert.match(opened, /Omgången .* är öppnad/);
+    assert.equal((await new RoundRepository(bot.store).list(successorId)).length, 1);
+    assert.deepEqual(await new RoundRepository(bot.store).list(agreementId), []);
+
+    // The old one answers when named, and opens nothing.
+    const oldStatus = textOf(await inChannel(`status ${agreementId}`));
+    assert.ok(oldStatus.includes(agreementStatus), oldStatus);
+    const refused = textOf(await inChannel(`ny runda ${agreementId}`));
+    assert.ok(refused.includes(sv.steering.roundsEnded('2022-12-31')), refused);
+  });
+});
