@@ -91,7 +91,8 @@ export class StatusAnswers {
     const m = messagesFor(locale);
     const [history, rounds] = await this.load(plan);
     const open = rounds.filter((r) => r.status === 'open').at(-1);
-    if (!open) return this.card({ title: m.status.title[plan.agreement.kind], lines: [m.status.noOpenRound] }, locale);
+    if (!open)
+      return this.card({ title: m.status.title[plan.agreement.kind], lines: [m.status.noOpenRound] }, locale);
     const latest = latestByMeasure(history);
     const missing = missingMeasures(open, plan, [...latest.values()]);
     const names = may(plan, asker, 'readNames');
@@ -220,7 +221,10 @@ export class StatusAnswers {
     const m = messagesFor(locale);
     if (goalArea !== undefined && !plan.agreement.goalAreas.some((g) => g.number === goalArea)) {
       const goals = plan.agreement.goalAreas.map((g) => g.number).join(', ');
-      return this.card({ title: m.status.title[plan.agreement.kind], lines: [m.status.unknownGoal(goalArea, goals)] }, locale);
+      return this.card(
+        { title: m.status.title[plan.agreement.kind], lines: [m.status.unknownGoal(goalArea, goals)] },
+        locale,
+      );
     }
     const [history, rounds] = await this.load(plan);
     const overview = statusOverview(plan, history, rounds, this.deps.now(), goalArea);
