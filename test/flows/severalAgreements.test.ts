@@ -190,6 +190,22 @@ describe('several agreements in one deployment, over HTTP', () => {
     assert.match(text, new RegExp(agreementMeasure));
   });
 
+  it('answers help and language without asking, and someone in neither agreement without a choice', async () => {
+    // Megan takes part in both and has chosen none.
+    for (const text of ['hjälp', 'språk']) {
+      const answer = textOf(await inChat(text, users.megan));
+      assert.ok(answer.length > 0 && !answer.includes(choice.chooseTitle), `${text}: ${answer}`);
+    }
+    assert.ok(textOf(await inChat('status', users.megan)).includes(choice.chooseTitle));
+    const outsider = {
+      id: '29:outsider',
+      name: 'Olle Utanför',
+      aadObjectId: '00000000-0000-0000-0000-0000000000099',
+    };
+    const answer = textOf(await inChat('status', outsider));
+    assert.ok(answer.length > 0 && !answer.includes(choice.chooseTitle), answer);
+  });
+
   it('asks Patti which agreement status is about, answers in the one she chooses and remembers it', async () => {
     const asked = await inChat('status', users.patti);
     const text = textOf(asked);
