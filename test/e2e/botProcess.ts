@@ -17,6 +17,10 @@ export async function startBot(options: {
   port: number;
   dataDir: string;
   logFile: string;
+  /** AGREEMENTS_DIR: a folder of agreement files instead of the example agreement. */
+  agreementsDir?: string;
+  /** CLOCK_START; unset, the bot picks its own clock (the example clock for the example agreement). */
+  clockStart?: string;
 }): Promise<BotProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -27,7 +31,8 @@ export async function startBot(options: {
     // agreement its example clock), embedded Azurite and no authentication. Set here, not left out, so that a
     // developer's .env (read by src/index.ts for anything not already set) cannot point the run elsewhere.
     NODE_ENV: 'development',
-    AGREEMENT_FILE: 'agreements/example.yaml',
+    AGREEMENT_FILE: options.agreementsDir ? '' : 'agreements/example.yaml',
+    AGREEMENTS_DIR: options.agreementsDir ?? '',
     STORAGE_CONNECTION_STRING: '',
     STORAGE_ACCOUNT_URL: '',
     MicrosoftAppId: '',
@@ -37,8 +42,8 @@ export async function startBot(options: {
     BotOpenIdMetadata: '',
     DEFAULT_LOCALE: 'sv',
   };
-  // Unset, so the bot picks its own clock (the example clock for the example agreement).
-  delete env.CLOCK_START;
+  if (options.clockStart) env.CLOCK_START = options.clockStart;
+  else delete env.CLOCK_START;
   const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
   const child = Child.start(
     'the bot',

@@ -107,4 +107,24 @@ export class Card {
       async () => `${String(label)} shows "${await combobox.inputValue()}" instead of ${String(option)}`,
     );
   }
+
+  /** The options of an expanded Input.ChoiceSet (radio buttons), by their labels. */
+  async options(): Promise<string[]> {
+    const names = [];
+    for (const radio of await this.locator.getByRole('radio').all()) {
+      const id = await radio.getAttribute('id');
+      const label = id ? this.locator.locator(`label[for="${id}"]`) : undefined;
+      names.push(label ? squash(await label.innerText()) : '');
+    }
+    return names;
+  }
+
+  /** Picks `option` in an expanded Input.ChoiceSet, as a person clicks a radio button. */
+  async pick(option: Matcher): Promise<void> {
+    const radio = this.locator.getByRole(
+      'radio',
+      typeof option === 'string' ? { name: option, exact: true } : { name: option },
+    );
+    await radio.check();
+  }
 }

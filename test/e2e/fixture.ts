@@ -1,7 +1,8 @@
 /**
  * Mocha root hooks for `npm run test:e2e`: one bot, one Agents Playground and one headless browser for the whole run,
- * shared by every spec through `e2e()`. A failing test leaves a screenshot and the page's text in
- * .data/e2e/failures/, every test a screenshot in .data/e2e/screens/.
+ * shared by every spec through `e2e()`. A spec that needs the bot started otherwise (several agreements, another
+ * clock) gets a bot and playground of its own for its tests with `ownWorld()`, in the same browser. A failing test
+ * leaves a screenshot and the page's text in .data/e2e/failures/, every test a screenshot in .data/e2e/screens/.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Artifacts } from './artifacts.js';
 import { startBot, type BotProcess } from './botProcess.js';
 import { launchBrowser, newPage } from './browser.js';
+import { copyAgreements } from './exampleAgreement.js';
 import { Playground } from './playgroundPage.js';
 import { startPlayground, type PlaygroundProcess } from './playgroundProcess.js';
 import { freePort } from './ports.js';
@@ -25,40 +27,116 @@ export interface World {
   artifacts: Artifacts;
 }
 
-let world: World | undefined;
-let cleanup: Array<() => Promise<void> | void> = [];
+/** How a world's bot is started; nothing set is `npm start` with the example agreement and its example clock. */
+export interface WorldOptions {
+  /** Names its log files (`<name>-bot.log`, …), beside the shared world's. */
+  name: string;
+  /** Files of agreements/ (with their example histories) copied into a folder the bot gets as AGREEMENTS_DIR. */
+  agreementFiles?: string[];
+  /** CLOCK_START: the local time (`YYYY-MM-DDTHH:mm`, Stockholm) the bot's clock starts at. */
+  clockStart?: string;
+}
+
+type Cleanup = Array<() => Promise<void> | void>;
+
+let shared: { world: World; browser: Browser } | undefined;
+/** The world of the spec running now, if it has its own: the one screenshots are taken of. */
+let own: World | undefined;
+let cleanup: Cleanup = [];
 
 /** The running bot, playground and page; only inside tests and hooks. */
 export function e2e(): World {
-  if (!world) throw new Error('The e2e fixture is not running (see test/e2e/fixture.ts).');
-  return world;
+  return sharedState().world;
 }
 
-async function start(): Promise<World> {
+/**
+ * A bot and playground of the calling `describe`'s own, started before its first test and stopped after its last,
+ * with a tab of their own in the shared browser. Its tests get the running world from the function it returns.
+ */
+export function ownWorld(options: WorldOptions): () => World {
+  let world: World | undefined;
+  let stops: Cleanup = [];
+  before(async function (this: Mocha.Context) {
+    this.timeout(240_000);
+    const started = Date.now();
+    const { browser, world: sharedWorld } = sharedState();
+    try {
+      world = await startWorld(browser, sharedWorld.artifacts, options, stops);
+    } catch (err) {
+      await runCleanup(stops);
+      stops = [];
+      throw err;
+    }
+    own = world;
+    console.log(`    (${options.name}: bot and playground ready in ${seconds(started)} s)`);
+  });
+  after(async function (this: Mocha.Context) {
+    this.timeout(60_000);
+    own = undefined;
+    world = undefined;
+    await runCleanup(stops);
+    stops = [];
+  });
+  return () => {
+    if (!world)
+      throw new Error(`The world ${options.name} is not running (see ownWorld in test/e2e/fixture.ts).`);
+    return world;
+  };
+}
+
+function sharedState(): { world: World; browser: Browser } {
+  if (!shared) throw new Error('The e2e fixture is not running (see test/e2e/fixture.ts).');
+  return shared;
+}
+
+async function start(): Promise<{ world: World; browser: Browser }> {
   const artifacts = new Artifacts(path.join(repoRoot, '.data', 'e2e'));
   artifacts.reset();
+  const browser: Browser = await launchBrowser();
+  cleanup.push(() => browser.close());
+  const world = await startWorld(browser, artifacts, undefined, cleanup);
+  return { world, browser };
+}
+
+/** A bot, a playground against it and a tab showing it, each stop pushed onto `stops`. */
+async function startWorld(
+  browser: Browser,
+  artifacts: Artifacts,
+  options: WorldOptions | undefined,
+  stops: Cleanup,
+): Promise<World> {
+  const logName = (file: string) => artifacts.file(options ? `${options.name}-${file}` : file);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'samverkansbot-e2e-'));
-  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  stops.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  let agreementsDir: string | undefined;
+  if (options?.agreementFiles) {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'samverkansbot-e2e-agreements-'));
+    stops.push(() => rmSync(folder, { recursive: true, force: true }));
+    copyAgreements(options.agreementFiles, folder);
+    agreementsDir = folder;
+  }
 
   const bot = await startBot({
     repoRoot,
     port: await freePort(),
     dataDir,
-    logFile: artifacts.file('bot.log'),
+    logFile: logName('bot.log'),
+    ...(agreementsDir ? { agreementsDir } : {}),
+    ...(options?.clockStart ? { clockStart: options.clockStart } : {}),
   });
-  cleanup.push(() => bot.stop());
+  stops.push(() => bot.stop());
 
   const playgroundProcess: PlaygroundProcess = await startPlayground({
     botEndpoint: bot.endpoint,
     port: await freePort(),
-    logFile: artifacts.file('playground.out'),
-    playgroundLogFile: artifacts.file('agentsplayground.log'),
+    logFile: logName('playground.out'),
+    playgroundLogFile: logName('agentsplayground.log'),
   });
-  cleanup.push(() => playgroundProcess.stop());
+  stops.push(() => playgroundProcess.stop());
 
-  const browser: Browser = await launchBrowser();
-  cleanup.push(() => browser.close());
   const page = await newPage(browser);
+  stops.push(() => page.context().close());
   const playground = await Playground.open(page, playgroundProcess.url);
 
   // The storage is new, so the bot welcomes Alex in the personal chat; from then on it can write to him there.
@@ -72,16 +150,17 @@ export const mochaHooks = {
     this.timeout(240_000);
     const started = Date.now();
     try {
-      world = await start();
+      shared = await start();
     } catch (err) {
       await stop();
       throw err;
     }
-    console.log(`    (bot, playground and browser ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`    (bot, playground and browser ready in ${seconds(started)} s)`);
   },
 
   async afterEach(this: Mocha.Context) {
     const test = this.currentTest;
+    const world = own ?? shared?.world;
     if (!world || !test) return;
     const name = test.fullTitle();
     if (test.state === 'failed') {
@@ -99,14 +178,23 @@ export const mochaHooks = {
 };
 
 async function stop(): Promise<void> {
-  const steps = cleanup.reverse();
+  const steps = cleanup;
   cleanup = [];
-  world = undefined;
-  for (const step of steps) {
+  shared = undefined;
+  await runCleanup(steps);
+}
+
+/** Runs the stops last first; one failing does not keep the others from running. */
+async function runCleanup(steps: Cleanup): Promise<void> {
+  for (const step of [...steps].reverse()) {
     try {
       await step();
     } catch (err) {
       console.error('e2e cleanup:', err);
     }
   }
+}
+
+function seconds(since: number): string {
+  return ((Date.now() - since) / 1000).toFixed(1);
 }
