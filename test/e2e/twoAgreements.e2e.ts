@@ -98,14 +98,18 @@ describe(suite, () => {
     assert.deepEqual(await choice.buttons(), [agreementTexts.chooseButton]);
 
     const at = (await chat.cards().count()) - 1;
-    const statusBefore = await chat.cardsTitled(exactly(sv.status.title)).count();
+    const statusBefore = await chat.cardsTitled(exactly(sv.status.title.medborgarlöfte)).count();
     await step('the promise chosen, Välj', async () => {
       await choice.pick(promiseName);
       await artifacts.screen(page, `${suite} status the choice card`);
       await choice.press(agreementTexts.chooseButton);
     });
     await step("the promise's status arrives", async () => {
-      const status = await chat.waitForCard(exactly(sv.status.title), statusBefore, "the promise's status");
+      const status = await chat.waitForCard(
+        exactly(sv.status.title.medborgarlöfte),
+        statusBefore,
+        "the promise's status",
+      );
       for (const goal of goalAreasShown(promise)) await status.waitForText(goal);
       const text = await status.text();
       for (const goal of goalAreasShown(cooperation))
@@ -121,17 +125,21 @@ describe(suite, () => {
   it('status again answers in the citizen promise without asking', async () => {
     const chat = await world().playground.chat('Personal Chat');
     const reply = await chat.askAny('status', [
-      { card: exactly(sv.status.title), showing: goalAreasShown(promise) },
+      { card: exactly(sv.status.title.medborgarlöfte), showing: goalAreasShown(promise) },
       { card: exactly(agreementTexts.chooseTitle) },
     ]);
     assert.ok('card' in reply);
-    assert.equal(await reply.card.heading(), sv.status.title, 'answered, not asked which agreement');
+    assert.equal(
+      await reply.card.heading(),
+      sv.status.title.medborgarlöfte,
+      'answered, not asked which agreement',
+    );
   });
 
   it("status with the 2021–2022 agreement's id answers about that one", async () => {
     const chat = await world().playground.chat('Personal Chat');
     const card = await chat.ask(`status ${cooperation.id}`, {
-      card: exactly(sv.status.title),
+      card: exactly(sv.status.title.samverkansöverenskommelse),
       showing: goalAreasShown(cooperation),
     });
     const text = await card.text();

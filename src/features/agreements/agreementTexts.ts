@@ -7,9 +7,9 @@ const sv = {
     samverkansöverenskommelse: 'samverkansöverenskommelse',
     medborgarlöfte: 'medborgarlöfte',
   } satisfies Record<AgreementKind, string>,
-  /** An agreement as a choice or a heading: its title, kind and period, and whether it has ended. */
-  named: (title: string, kind: string, from: string, to: string, ended: boolean) =>
-    `${title} (${kind}, ${from} – ${to}${ended ? ', avslutad' : ''})`,
+  /** An agreement as a choice or a heading: its title, then its kind (when the title does not say it), period, end. */
+  named: (title: string, about: string[], ended: boolean) =>
+    [title, [...about, ...(ended ? ['avslutad'] : [])].join(', ')].filter((x) => x !== '').join(' · '),
   chooseTitle: 'Vilken överenskommelse?',
   chooseText: (command: string, example: string) =>
     `Du är med i flera överenskommelser. Välj den som **${command}** gäller, så kommer jag ihåg valet. Du kan också skriva namnet efter kommandot, till exempel **${command} ${example}**.`,
@@ -29,7 +29,8 @@ const en: AgreementTexts = {
     samverkansöverenskommelse: 'cooperation agreement',
     medborgarlöfte: 'citizen promise',
   },
-  named: (title, kind, from, to, ended) => `${title} (${kind}, ${from} – ${to}${ended ? ', ended' : ''})`,
+  named: (title, about, ended) =>
+    [title, [...about, ...(ended ? ['ended'] : [])].join(', ')].filter((x) => x !== '').join(' · '),
   chooseTitle: 'Which agreement?',
   chooseText: (command, example) =>
     `You take part in several agreements. Choose the one **${command}** is about and I will remember it. You can also type its name after the command, for example **${command} ${example}**.`,
