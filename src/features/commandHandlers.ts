@@ -271,6 +271,9 @@ export function commandHandlers(deps: CommandServices): CommandHandlers {
     extend: {
       refused: (m) => m.steering.extendOnlyCoordinators,
       run: async ({ turn, plan, m }) => {
+        // It ends the day before its successor starts, whatever its dates: an extension would change nothing.
+        if (deps.successorStartsOn)
+          return turn.reply(notice(m.problemTitle, m.steering.extendSucceeded(deps.successorStartsOn)));
         const decidedOn = deps.now().toISOString().slice(0, 10);
         const extended = await deps.plans.recordExtension(
           plan.agreement.id,

@@ -164,7 +164,8 @@ export class SamverkansBot extends TeamsActivityHandler {
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
     const desk = this.deskOfCard(response.context);
-    await desk?.files.accepted(context, { ...response, context: withoutStamp(response.context) }, locale);
+    if (!desk) return this.unknownAction(context, locale);
+    await desk.files.accepted(context, { ...response, context: withoutStamp(response.context) }, locale);
   }
 
   protected override async handleTeamsFileConsentDecline(
@@ -173,7 +174,8 @@ export class SamverkansBot extends TeamsActivityHandler {
   ): Promise<void> {
     const locale = localeOfCard(response.context) ?? (await this.personsLanguage(context.activity));
     const desk = this.deskOfCard(response.context);
-    await desk?.files.declined(context, { ...response, context: withoutStamp(response.context) }, locale);
+    if (!desk) return this.unknownAction(context, locale);
+    await desk.files.declined(context, { ...response, context: withoutStamp(response.context) }, locale);
   }
 
   /**
@@ -256,6 +258,12 @@ export class SamverkansBot extends TeamsActivityHandler {
     await this.runIn(desk, turn, parseCommand(choice.data.command), plan, stamp.locale);
     const name = agreementName(plan.agreement, stamp.locale, this.today());
     return { card: renderCard('notice', noticeView(texts.chosenTitle, texts.chosen(name))) };
+  }
+
+  /** A card from an agreement this deployment no longer serves: the person is told, nothing else happens. */
+  private async unknownAction(context: TurnContext, locale: Locale): Promise<void> {
+    const m = messagesFor(locale);
+    await sendCard(context, renderCard('notice', noticeView(m.problemTitle, m.unknownAction)));
   }
 
   /** The served agreement a card names (stamped when it was sent), or the legacy one for older cards. */

@@ -341,5 +341,11 @@ describe('an agreement and its successor in one deployment, over HTTP', () => {
     assert.ok(oldStatus.includes(agreementStatus), oldStatus);
     const refused = textOf(await inChannel(`ny runda ${agreementId}`));
     assert.ok(refused.includes(sv.steering.roundsEnded('2022-12-31')), refused);
+
+    // Nor can it be extended: its successor has taken over.
+    const before = JSON.stringify(await plans.load(agreementId));
+    const extend = textOf(await inChannel(`förläng ${agreementId}`));
+    assert.ok(extend.includes(sv.steering.extendSucceeded('2023-01-01')), extend);
+    assert.equal(JSON.stringify(await plans.load(agreementId)), before);
   });
 });

@@ -90,6 +90,8 @@ const sv = {
       `Överenskommelsen löpte ut ${validTo} och har inte förlängts. Inga fler omgångar öppnas. Skriv rapport för slutrapporten.`,
     extended: (validTo: string) => `Överenskommelsen är förlängd till ${validTo}.`,
     extendOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan registrera en förlängning.',
+    extendSucceeded: (startsOn: string) =>
+      `Överenskommelsen följs av en ny från ${startsOn} och kan inte förlängas. Förläng den nya i stället.`,
     noMeeting: 'Det finns inget sådant styrgruppsmöte planerat. Planera ett med möte [ÅÅÅÅ-MM-DD].',
     roundsEnded: (validTo: string) =>
       `Överenskommelsen löpte ut ${validTo}; nya omgångar kan inte öppnas. Förläng den med förläng.`,
@@ -503,6 +505,8 @@ const en: Messages = {
       `The agreement expired on ${validTo} and has not been extended. No more rounds are opened. Type report for the final report.`,
     extended: (validTo: string) => `The agreement is extended until ${validTo}.`,
     extendOnlyCoordinators: 'Only the coordinators in the preparation group can record an extension.',
+    extendSucceeded: (startsOn: string) =>
+      `The agreement is followed by a new one from ${startsOn} and cannot be extended. Extend the new one instead.`,
     noMeeting: 'No such steering meeting is planned. Plan one with meeting [YYYY-MM-DD].',
     roundsEnded: (validTo: string) =>
       `The agreement expired on ${validTo}; no new rounds can be opened. Extend it with extend.`,
