@@ -25,10 +25,10 @@ import type { Features } from '../features/features.js';
 import { WhichAgreement } from '../features/agreements/whichAgreement.js';
 import {
   agreementChoiceCard,
-  agreementName,
   chooseAgreementVerb,
   choiceData,
 } from '../features/agreements/agreementChoiceCard.js';
+import { agreementName } from '../features/agreements/agreementName.js';
 import { agreementTextsFor } from '../features/agreements/agreementTexts.js';
 import type { Plan } from '../domain/plan.js';
 import { findGroup } from '../domain/plan.js';
@@ -386,7 +386,20 @@ export class SamverkansBot extends TeamsActivityHandler {
       : ((await this.chosenLanguage(activity.from?.aadObjectId)) ??
         localeFrom(activity.locale, this.deps.locale));
     const stamp = { locale, ...(plan ? { agreementId: plan.agreement.id } : {}) };
-    const card = withStamp(renderCard('welcome', welcomeView(locale, plan?.agreement, inChannel)), stamp);
+    const card = withStamp(
+      renderCard(
+        'welcome',
+        welcomeView(
+          locale,
+          plan && {
+            name: agreementName(plan.agreement, locale, this.today()),
+            area: plan.agreement.cooperationArea,
+          },
+          inChannel,
+        ),
+      ),
+      stamp,
+    );
     await sendCard(context, card);
   }
 

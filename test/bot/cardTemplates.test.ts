@@ -103,7 +103,10 @@ describe('card templates bind only what their views give', () => {
     };
     const context = { locale: 'sv' as const, timeZone, plan, round, measure };
     views = {
-      welcome: [welcomeView('sv', agreement, true), welcomeView('en', undefined, false)],
+      welcome: [
+        welcomeView('sv', { name: agreement.title, area: agreement.cooperationArea }, true),
+        welcomeView('en', undefined, false),
+      ],
       help: [
         helpView('sv', plan, { coordinator: true }),
         helpView('en', plan, { channelId: 'c', coordinator: false }),

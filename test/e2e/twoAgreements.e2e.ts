@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Agreement } from '../../src/domain/agreement.js';
-import { agreementName } from '../../src/features/agreements/agreementChoiceCard.js';
+import { agreementName } from '../../src/features/agreements/agreementName.js';
 import { agreementTextsFor } from '../../src/features/agreements/agreementTexts.js';
 import { Card } from './card.js';
 import { shippedAgreement } from './exampleAgreement.js';

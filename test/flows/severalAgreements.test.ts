@@ -3,7 +3,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { agreementName as agreementNameOf } from '../../src/features/agreements/agreementChoiceCard.js';
+import { agreementName as agreementNameOf } from '../../src/features/agreements/agreementName.js';
 import { agreementTextsFor } from '../../src/features/agreements/agreementTexts.js';
 import { messagesFor } from '../../src/features/shared/messages.js';
 import { PlanRepository } from '../../src/storage/planRepository.js';

@@ -1,4 +1,3 @@
-import type { Agreement } from '../../domain/agreement.js';
 import { normalizeForMatching } from '../../domain/wordMatching.js';
 import { commandGroups, commandsFor, coordinatorsOnlyLabel, usage } from '../../domain/commandCatalog.js';
 import type { Locale } from '../../domain/locale.js';
@@ -8,11 +7,16 @@ import { messagesFor } from './messages.js';
 
 /** The data each card template in `cards/` is filled with. */
 
-export function welcomeView(locale: Locale, agreement: Agreement | undefined, inChannel: boolean) {
+/** The welcome card; `agreement` is the one the place is about, by its name and cooperation area, if one. */
+export function welcomeView(
+  locale: Locale,
+  agreement: { name: string; area: string } | undefined,
+  inChannel: boolean,
+) {
   const m = messagesFor(locale);
   return {
     title: m.welcomeTitle,
-    agreement: agreement ? `${agreement.title} · ${agreement.cooperationArea}` : '',
+    agreement: agreement ? `${agreement.name} · ${agreement.area}` : '',
     intro: m.welcomeIntro,
     next: inChannel ? m.welcomeNextChannel : m.welcomeNext,
   };

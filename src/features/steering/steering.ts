@@ -29,6 +29,7 @@ import type { ClaimedJob } from '../../storage/jobStore.js';
 import { parseJobPayload } from '../checkIns/checkIns.js';
 import type { Messenger, OutgoingMessage } from '../../scheduling/messenger.js';
 import type { JobHandler, JobOutcome } from '../../scheduling/scheduler.js';
+import { agreementName } from '../agreements/agreementName.js';
 
 /** The payload of each steering job kind, as enqueued and as read when the job runs. */
 const meetingSummaryPayload = z.object({ agreementId: jobAgreementId, date: z.string() });
@@ -389,7 +390,10 @@ export function summaryCardOf(
         summary.meeting.time ? `${summary.meeting.date} ${summary.meeting.time}` : summary.meeting.date,
       ),
     note: options.note ?? '',
-    subtitle: m.steering.summarySubtitle(plan.agreement.title, summary.since),
+    subtitle: m.steering.summarySubtitle(
+      agreementName(plan.agreement, locale, summary.meeting.date),
+      summary.since,
+    ),
     goal: m.steering.goal(plan.agreement.longTermGoal),
     goalAreas,
     trends,
