@@ -18,6 +18,8 @@ interface TurnIds {
   /** The activity's own id; Teams leaves it out of some activities. */
   activityId?: string;
   conversationId: string;
+  /** The agreement the turn is about, once the Teams edge has found it. */
+  agreementId?: string;
 }
 
 interface JobIds {
@@ -35,6 +37,12 @@ const correlation = new AsyncLocalStorage<LogContext>();
  */
 export function withLogContext<T>(ids: LogContext, work: () => T): T {
   return correlation.run(ids, work);
+}
+
+/** The agreement the turn running now is about: on its lines from here on (a job's names its own when it starts). */
+export function noteTurnAgreement(agreementId: string): void {
+  const ids = correlation.getStore();
+  if (ids && 'conversationId' in ids) ids.agreementId = agreementId;
 }
 
 /**

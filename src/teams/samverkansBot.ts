@@ -42,7 +42,7 @@ import { channelIdOf } from '../domain/channelBinding.js';
 import { parseCommand } from '../domain/command.js';
 import { localeFrom, type Locale } from '../domain/locale.js';
 import { agreementOfCard, localeOfCard, withStamp, withoutStamp, type CardStamp } from './cardStamp.js';
-import { describeError, log } from '../platform/log.js';
+import { describeError, log, noteTurnAgreement } from '../platform/log.js';
 import { inSpan, noteOutcome, noteSpan } from '../platform/telemetry.js';
 import type { ConversationKind } from '../domain/conversation.js';
 import { renderCard, type AdaptiveCardJson } from '../features/shared/cards.js';
@@ -236,7 +236,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     const desk = this.deskOfCard(data);
     if (!desk) return { message: messagesFor(locale).unknownAction };
     stamp.agreementId = desk.features.agreementId;
-    noteSpan({ 'agreement.id': desk.features.agreementId });
+    noteAgreement(desk.features.agreementId);
     const turn = this.turnOf(context, desk);
     return runCardAction(desk.cardActions, desk.features, verb, { turn, data: withoutStamp(data), locale });
   }
@@ -333,7 +333,7 @@ export class SamverkansBot extends TeamsActivityHandler {
 
   /** A command in one agreement, its log lines and span naming it. */
   private async runIn(desk: Desk, turn: Turn, command: Command, plan: Plan, locale: Locale): Promise<void> {
-    noteSpan({ 'agreement.id': plan.agreement.id });
+    noteAgreement(plan.agreement.id);
     await runCommand(desk.commands, turn, command, plan, locale);
   }
 
@@ -366,7 +366,7 @@ export class SamverkansBot extends TeamsActivityHandler {
     }
     const desk = await this.which.forChannel(event.channelId);
     if (!desk) return;
-    noteSpan({ 'agreement.id': desk.features.agreementId });
+    noteAgreement(desk.features.agreementId);
     const meetings = desk.features.meetingEvents;
     const outcome = kind === 'start' ? await meetings.started(event) : await meetings.ended(event);
     noteOutcome(outcome);
@@ -584,4 +584,10 @@ function fitsCommand(
 ): ((plan: Plan) => boolean) | undefined {
   if (command.kind !== 'bind') return undefined;
   return (plan) => isCoordinator(plan.agreement, aadObjectId) && findGroup(plan, command.group) !== undefined;
+}
+
+/** The agreement a turn is about, on its span and its log lines from here on. */
+function noteAgreement(agreementId: string): void {
+  noteSpan({ 'agreement.id': agreementId });
+  noteTurnAgreement(agreementId);
 }

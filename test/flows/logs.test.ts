@@ -60,6 +60,9 @@ describe('logs: every line tells its turn or its job', () => {
     for (const turn of [openRound, help]) {
       for (const line of ofTurn(turn)) assert.equal(line.conversationId, turn.conversation.id, line.event);
     }
+    // Once the turn's agreement is found, its lines name it.
+    const opened = ofTurn(openRound).find((l) => l.event === 'round.opened');
+    assert.equal(opened?.agreementId, 'upplands-vasby-sollentuna-2021-2022');
   });
 
   it('puts a turn id or a job id on every line, and never both', () => {
