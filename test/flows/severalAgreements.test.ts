@@ -329,6 +329,9 @@ describe('an agreement and its successor in one deployment, over HTTP', () => {
       [['styrgrupp', channel.channelId]],
     );
     assert.equal(JSON.stringify(await plans.load(agreementId)), oldRows, 'the old plan is unchanged');
+    // The channel is told that the old one has ended and a new one has taken over.
+    const told = sv.steering.endedFollowed('2022-12-31', '2023-01-01');
+    await bot.connector.waitFor((sent) => textOf(sent).includes(told));
 
     // The channel is the successor's now: a round opens there.
     const opened = textOf(await inChannel('ny runda'));

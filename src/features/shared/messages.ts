@@ -88,6 +88,8 @@ const sv = {
       `Överenskommelsen gäller till ${validTo}. Den kan förlängas med ${years} år i taget efter samråd, som ska ske senast ${deadline}. När parterna har kommit överens skriver en samordnare förläng.`,
     ended: (validTo: string) =>
       `Överenskommelsen löpte ut ${validTo} och har inte förlängts. Inga fler omgångar öppnas. Skriv rapport för slutrapporten.`,
+    endedFollowed: (validTo: string, startsOn: string) =>
+      `Överenskommelsen löpte ut ${validTo}. En ny överenskommelse gäller från ${startsOn} och har tagit över kanalerna; här öppnas inga fler omgångar. Skriv rapport för slutrapporten.`,
     extended: (validTo: string) => `Överenskommelsen är förlängd till ${validTo}.`,
     extendOnlyCoordinators: 'Bara samordnarna i beredningsgruppen kan registrera en förlängning.',
     extendSucceeded: (startsOn: string) =>
@@ -503,6 +505,8 @@ const en: Messages = {
       `The agreement is valid until ${validTo}. It can be extended by ${years} years at a time after consultation, which must take place by ${deadline}. Once the parties agree, a coordinator types extend.`,
     ended: (validTo: string) =>
       `The agreement expired on ${validTo} and has not been extended. No more rounds are opened. Type report for the final report.`,
+    endedFollowed: (validTo: string, startsOn: string) =>
+      `The agreement expired on ${validTo}. A new agreement applies from ${startsOn} and has taken over the channels; no more rounds are opened for this one. Type report for the final report.`,
     extended: (validTo: string) => `The agreement is extended until ${validTo}.`,
     extendOnlyCoordinators: 'Only the coordinators in the preparation group can record an extension.',
     extendSucceeded: (startsOn: string) =>

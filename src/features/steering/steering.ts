@@ -297,8 +297,10 @@ export class Steering {
     const plan = await this.deps.plans.load(this.deps.agreementId);
     if (!plan || lastDay(plan.agreement, this.deps.successorStartsOn) !== validTo)
       return { kind: 'done', outcome: 'extended since' };
+    const m = messagesFor(this.deps.locale);
+    const startsOn = this.deps.successorStartsOn;
     await this.tell(plan, ['styrgrupp', 'beredningsgrupp'], {
-      text: messagesFor(this.deps.locale).steering.ended(validTo),
+      text: startsOn ? m.steering.endedFollowed(validTo, startsOn) : m.steering.ended(validTo),
     });
     return { kind: 'done', outcome: 'posted' };
   }
