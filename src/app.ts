@@ -218,7 +218,10 @@ function buildAgreement({ file, agreement }: LoadedAgreement, infra: Infrastruct
   const steering = new Steering({ ...shared, messenger, settings: config.steering });
   const retention = new Retention({ ...shared, messenger, settings: config.retention });
   const reportExport = new ReportExport(shared);
-  const personalData = new PersonalDataRequests({ ...shared, agreementFile: { path: file, agreement } });
+  const personalData = new PersonalDataRequests({
+    ...shared,
+    agreementFiles: infra.loaded.map((l) => ({ path: l.file, agreement: l.agreement })),
+  });
   const succession = new Succession({ ...shared, predecessorId: predecessor?.id });
   const runtime: AgreementRuntime = {
     context,

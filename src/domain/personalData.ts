@@ -1,6 +1,13 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Agreement, GroupKind, Measure, OrganisationKind, TeamsUser } from './agreement.js';
+import type {
+  Agreement,
+  AgreementKind,
+  GroupKind,
+  Measure,
+  OrganisationKind,
+  TeamsUser,
+} from './agreement.js';
 import type { AuditEntry } from './auditEntry.js';
 import type { ChannelBinding } from './channelBinding.js';
 import type { Decision } from './decision.js';
@@ -128,6 +135,28 @@ export function knownPeople(data: StoredData): KnownPerson[] {
     teamsUserIds: [...person.teamsUserIds],
     emails: [],
   }));
+}
+
+/**
+ * Everyone stored in any of several agreements (each with the deployment's data), one entry per Entra object id:
+ * names and Teams ids from all of them, the first agreement's names first.
+ */
+export function knownPeopleIn(stores: readonly StoredData[]): KnownPerson[] {
+  const merged = new Map<string, KnownPerson>();
+  for (const person of stores.flatMap(knownPeople)) {
+    const seen = merged.get(person.aadObjectId);
+    if (!seen) {
+      merged.set(person.aadObjectId, {
+        ...person,
+        names: [...person.names],
+        teamsUserIds: [...person.teamsUserIds],
+      });
+      continue;
+    }
+    for (const name of person.names) if (!seen.names.includes(name)) seen.names.push(name);
+    for (const id of person.teamsUserIds) if (!seen.teamsUserIds.includes(id)) seen.teamsUserIds.push(id);
+  }
+  return [...merged.values()];
 }
 
 export type PersonMatch =
@@ -297,6 +326,58 @@ export function isEmpty(counts: PersonalDataCounts): boolean {
   return Object.values(counts).every((n) => n === 0);
 }
 
+/** The kinds of record an agreement keeps itself; the rest (chats, choices, sends) the deployment keeps once. */
+export type AgreementCounts = Pick<
+  PersonalDataCounts,
+  'reports' | 'measures' | 'bindings' | 'audit' | 'reviewAnswers' | 'rounds' | 'decisions'
+>;
+
+export function agreementCountsOf(data: PersonalData): AgreementCounts {
+  const { reports, measures, bindings, audit, reviewAnswers, rounds, decisions } = countsOf(data);
+  return { reports, measures, bindings, audit, reviewAnswers, rounds, decisions };
+}
+
+/** Whether an agreement's own records name the person: its file (a group or a measure) or anything stored in it. */
+export function appearsInAgreement(data: PersonalData): boolean {
+  return data.groups.length > 0 || !isEmpty({ ...emptyCounts, ...agreementCountsOf(data) });
+}
+
+const emptyCounts: PersonalDataCounts = {
+  reports: 0,
+  measures: 0,
+  bindings: 0,
+  audit: 0,
+  reviewAnswers: 0,
+  rounds: 0,
+  conversations: 0,
+  deliveries: 0,
+  languageChoice: 0,
+  agreementChoice: 0,
+  decisions: 0,
+};
+
+/**
+ * One person's data from several agreements as one: each agreement's records together, the deployment's once.
+ * Every part must be collected with the same deployment-wide data (the first part's is kept).
+ */
+export function combinePersonalData(parts: readonly PersonalData[]): PersonalData {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('combinePersonalData needs at least one part');
+  const merged: PersonalData = { ...first };
+  for (const part of rest) {
+    merged.reports = [...merged.reports, ...part.reports];
+    merged.measures = [...merged.measures, ...part.measures];
+    merged.groups = [...merged.groups, ...part.groups];
+    merged.bindings = [...merged.bindings, ...part.bindings];
+    merged.auditAsActor = [...merged.auditAsActor, ...part.auditAsActor];
+    merged.auditAbout = [...merged.auditAbout, ...part.auditAbout];
+    merged.reviewAnswers = [...merged.reviewAnswers, ...part.reviewAnswers];
+    merged.rounds = [...merged.rounds, ...part.rounds];
+    merged.decisions = [...merged.decisions, ...part.decisions];
+  }
+  return merged;
+}
+
 /**
  * What keeps a person from being erased: measures they still own, which someone else must take over first, and
  * groups of the agreement they still belong to (groups come from the agreement file, so the file must change).
@@ -323,49 +404,70 @@ export function placesInAgreement(agreement: Agreement, person: KnownPerson): st
 export interface ExportHeader {
   /** One sentence saying what the file is, in the coordinator's language. */
   about: string;
-  agreement: Pick<Agreement, 'id' | 'title'>;
   madeAt: Date;
   timeZone: string;
+  /** Agreements that hold something about the person but are not in the file: their coordinators must be asked. */
+  notIncluded: ReadonlyArray<{ id: string; title: string; kind: AgreementKind; name: string }>;
 }
 
-/** The export file's content: a short header, then every record stored about the person, as stored. */
-export function exportDocument(data: PersonalData, header: ExportHeader): Record<string, unknown> {
+/** One agreement's part of an export: the agreement, and what was collected from it (with the deployment's). */
+export interface AgreementPart {
+  agreement: Pick<Agreement, 'id' | 'title' | 'kind'>;
+  data: PersonalData;
+}
+
+/**
+ * The export file's content: a short header, every agreement's records about the person (as stored, agreement
+ * by agreement), then what the deployment keeps once for all agreements (their chat, choices and sends to it).
+ * The parts must be collected with the same deployment-wide data; the first part's is used.
+ */
+export function exportDocument(
+  parts: readonly AgreementPart[],
+  header: ExportHeader,
+): Record<string, unknown> {
   const local = DateTime.fromJSDate(header.madeAt).setZone(header.timeZone);
+  const all = combinePersonalData(parts.map((p) => p.data));
   return {
     about: header.about,
-    agreement: { id: header.agreement.id, title: header.agreement.title },
     madeAt: {
       local: `${local.toFormat('yyyy-LL-dd HH:mm:ss')} ${header.timeZone}`,
       utc: header.madeAt.toISOString(),
     },
     person: {
-      aadObjectId: data.person.aadObjectId,
-      names: data.person.names,
-      teamsUserIds: data.person.teamsUserIds,
-      ...(data.person.emails.length > 0 ? { emails: data.person.emails } : {}),
+      aadObjectId: all.person.aadObjectId,
+      names: all.person.names,
+      teamsUserIds: all.person.teamsUserIds,
+      ...(all.person.emails.length > 0 ? { emails: all.person.emails } : {}),
     },
-    counts: countsOf(data),
-    reports: data.reports,
-    measuresOwned: data.measures,
-    groupMemberships: data.groups,
-    channelBindings: data.bindings,
-    auditEntries: data.auditAsActor,
-    auditEntriesAboutThePerson: data.auditAbout,
-    reviewAnswers: data.reviewAnswers,
-    roundsOpened: data.rounds,
-    personalChat: data.personalChat,
-    languageChoice: data.languageChoice,
-    agreementChoice: data.agreementChoice,
-    lastWriterInConversations: data.lastWriterIn.map((c) => ({
+    counts: countsOf(all),
+    agreements: parts.map(({ agreement, data }) => ({
+      id: agreement.id,
+      title: agreement.title,
+      kind: agreement.kind,
+      counts: agreementCountsOf(data),
+      reports: data.reports,
+      measuresOwned: data.measures,
+      groupMemberships: data.groups,
+      channelBindings: data.bindings,
+      auditEntries: data.auditAsActor,
+      auditEntriesAboutThePerson: data.auditAbout,
+      reviewAnswers: data.reviewAnswers,
+      roundsOpened: data.rounds,
+      steeringGroupDecisions: data.decisions,
+    })),
+    notIncluded: header.notIncluded,
+    personalChat: all.personalChat,
+    languageChoice: all.languageChoice,
+    agreementChoice: all.agreementChoice,
+    lastWriterInConversations: all.lastWriterIn.map((c) => ({
       kind: c.kind,
       id: c.id,
       updatedAt: c.updatedAt,
       user: userOf(c),
     })),
-    checkInDeliveries: data.deliveries,
-    reminders: data.reminders,
-    scheduledSends: data.jobs,
-    steeringGroupDecisions: data.decisions,
+    checkInDeliveries: all.deliveries,
+    reminders: all.reminders,
+    scheduledSends: all.jobs,
   };
 }
 

@@ -25,10 +25,12 @@ export interface OfferedFile {
 export interface FileSource {
   /** Who may have the file; checked again on accept, since anyone can send an invoke. */
   action: Action;
+  /** `by` is who accepted: a file whose content depends on their roles is built for them. */
   build(
     plan: Plan,
     args: Record<string, unknown>,
     locale: Locale,
+    by: { aadObjectId: string; name: string },
   ): Promise<OfferedFile | { unavailable: string }>;
   texts(locale: Locale): FileSourceTexts;
 }

@@ -130,12 +130,13 @@ export class FileConsent {
       await sendNotice(context, m.notAllowedTitle, texts.notAllowed);
       return;
     }
-    const file = await source.build(plan, offered.args, locale);
+    const by = { aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' };
+    const file = await source.build(plan, offered.args, locale, by);
     if ('unavailable' in file) {
       await sendNotice(context, m.problemTitle, file.unavailable);
       return;
     }
-    await file.beforeUpload?.({ aadObjectId: from.aadObjectId ?? from.id, name: from.name ?? '' });
+    await file.beforeUpload?.(by);
     try {
       await upload(uploadInfo.uploadUrl, file.bytes);
     } catch (err) {

@@ -383,14 +383,18 @@ describe('personal data: what is stored about one person', () => {
 
   describe('the export file', () => {
     it('says what it is, for which agreement and when, in Stockholm time and UTC', () => {
-      const document = exportDocument(collectPersonalData(data, fridaKnown()), {
+      const document = exportDocument([{ agreement, data: collectPersonalData(data, fridaKnown()) }], {
         about: 'Personuppgifter om Frida',
-        agreement,
         madeAt: new Date('2021-05-20T08:30:00.000Z'),
         timeZone: 'Europe/Stockholm',
+        notIncluded: [],
       });
       assert.equal(document.about, 'Personuppgifter om Frida');
-      assert.deepEqual(document.agreement, { id: agreementId, title: agreement.title });
+      const [part, ...more] = document.agreements as Array<Record<string, unknown>>;
+      assert.deepEqual(more, []);
+      assert.equal(part?.id, agreementId);
+      assert.equal(part?.title, agreement.title);
+      assert.equal(part?.kind, 'samverkansöverenskommelse');
       assert.deepEqual(document.madeAt, {
         local: '2021-05-20 10:30:00 Europe/Stockholm',
         utc: '2021-05-20T08:30:00.000Z',
@@ -400,7 +404,46 @@ describe('personal data: what is stored about one person', () => {
         names: [frida.name, 'Frida F'],
         teamsUserIds: [fridaTeamsId],
       });
-      assert.equal((document.reports as Report[]).length, 2);
+      assert.equal((part?.reports as Report[]).length, 2);
+      assert.deepEqual(document.notIncluded, []);
+    });
+
+    it('groups several agreements, counts each, and keeps the deployment-wide records once', () => {
+      const person = fridaKnown();
+      const other = {
+        ...agreement,
+        id: 'annan-2023',
+        title: 'Medborgarlöfte 2023',
+        kind: 'medborgarlöfte' as const,
+      };
+      const otherData = {
+        ...data,
+        plan: { ...data.plan, agreement: other },
+        reports: [],
+        audit: [],
+        reviews: [],
+      };
+      const first = { agreement, data: collectPersonalData(data, person) };
+      const parts = [first, { agreement: other, data: collectPersonalData(otherData, person) }];
+      const document = exportDocument(parts, {
+        about: 'Personuppgifter om Frida',
+        madeAt: new Date('2021-05-20T08:30:00.000Z'),
+        timeZone: 'Europe/Stockholm',
+        notIncluded: [{ id: 'x', title: 'X', kind: 'medborgarlöfte', name: 'X · medborgarlöfte' }],
+      });
+      const agreements = document.agreements as Array<{ id: string; kind: string; reports: Report[] }>;
+      assert.deepEqual(
+        agreements.map((a) => [a.id, a.kind, a.reports.length]),
+        [
+          [agreementId, 'samverkansöverenskommelse', 2],
+          ['annan-2023', 'medborgarlöfte', 0],
+        ],
+      );
+      const counts = document.counts as { reports: number; conversations: number };
+      assert.equal(counts.reports, 2);
+      assert.equal(counts.conversations, countsOf(first.data).conversations, 'chats counted once');
+      assert.deepEqual(document.personalChat, first.data.personalChat);
+      assert.equal((document.notIncluded as unknown[]).length, 1);
     });
   });
 

@@ -358,11 +358,19 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
 
     // The header: what it is, which agreement, when (Stockholm time and UTC).
     assert.equal(file.about, sv.fileAbout(frida.name));
-    assert.deepEqual(file.agreement, {
-      id: agreementId,
-      title:
+    // One agreement is served, so the file has one part: the agreement's own records under its id, title, kind.
+    const [part, ...moreParts] = file.agreements as Array<Record<string, unknown>>;
+    assert.deepEqual(moreParts, []);
+    assert.ok(part);
+    assert.deepEqual(
+      [part.id, part.title, part.kind],
+      [
+        agreementId,
         'Samverkansöverenskommelse mellan Upplands Väsby kommun och Lokalpolisområde Sollentuna 2021–2022',
-    });
+        'samverkansöverenskommelse',
+      ],
+    );
+    assert.deepEqual(file.notIncluded, []);
     assert.deepEqual(file.madeAt, {
       local: '2021-05-06 11:00:00 Europe/Stockholm',
       utc: '2021-05-06T09:00:00.000Z',
@@ -377,32 +385,32 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     const isFrida = (id: string | undefined) => id === frida.aadObjectId;
     const history = await reports().allHistory(agreementId);
     assert.deepEqual(
-      file.reports,
+      part.reports,
       history.filter((r) => isFrida(r.reportedBy.aadObjectId)),
     );
-    assert.equal((file.reports as Report[]).length, 3);
+    assert.equal((part.reports as Report[]).length, 3);
     const reviews = await new ReviewRepository(bot.store).list(agreementId);
     assert.deepEqual(
-      file.reviewAnswers,
+      part.reviewAnswers,
       reviews.filter((a) => isFrida(a.answeredBy.aadObjectId)),
     );
     assert.deepEqual(
-      (file.measuresOwned as Array<{ id: string; retired: boolean }>).map((m) => [m.id, m.retired]),
+      (part.measuresOwned as Array<{ id: string; retired: boolean }>).map((m) => [m.id, m.retired]),
       [
         ['2.3', false],
         ['3.3', false],
       ],
     );
-    assert.deepEqual(file.groupMemberships, []);
+    assert.deepEqual(part.groupMemberships, []);
     assert.deepEqual(
-      (file.channelBindings as Array<{ channelId: string }>).map((b) => b.channelId),
+      (part.channelBindings as Array<{ channelId: string }>).map((b) => b.channelId),
       [styrgruppChannel],
     );
     const entries = (await audit().all(agreementId)).filter((e) => isFrida(e.actor.aadObjectId));
-    assert.deepEqual(file.auditEntries, entries);
+    assert.deepEqual(part.auditEntries, entries);
     assert.equal(entries.length, 1);
     assert.deepEqual(
-      (file.roundsOpened as Array<{ id: string }>).map((r) => r.id),
+      (part.roundsOpened as Array<{ id: string }>).map((r) => r.id),
       ['q1'],
     );
     assert.deepEqual(
@@ -442,6 +450,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     assert.equal(recorded?.action, 'exportPersonalData');
     assert.deepEqual(recorded.actor, { aadObjectId: users.alex.aadObjectId, name: users.alex.name });
     assert.equal(recorded.details.person, frida.aadObjectId);
+    assert.equal(recorded.details.agreementId, agreementId);
   });
 
   it('sends the file only to a personal chat, never into a channel', async () => {
@@ -623,6 +632,7 @@ describe("coordinators export and erase a person's data (GDPR art. 15 and 17)", 
     assert.equal(erasure.action, 'erasePersonalData');
     assert.equal(erasure.actorId, users.alex.aadObjectId);
     assert.deepEqual(JSON.parse(String(erasure.details)), {
+      agreementId,
       pseudonym: pseudonym.aadObjectId,
       reports: 3,
       measures: 2,
