@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { organisationKinds, type Measure, type OrganisationKind, type SteeringMeeting } from './agreement.js';
+import {
+  organisationKinds,
+  type AgreementKind,
+  type Measure,
+  type OrganisationKind,
+  type SteeringMeeting,
+} from './agreement.js';
 import type { CheckInRound } from './checkInRound.js';
 import { isOverdue, sortDecisions, type Decision } from './decision.js';
 import { compileReview, type ReviewAnswer as ReviewSubmission } from './midTermReview.js';
@@ -69,6 +75,11 @@ export type FollowUpReportResult =
 export const reportText = {
   author: 'Samverkansbot',
   agreementHeading: 'Överenskommelsen',
+  /** The agreement as the title of an "until" report names it, by its kind. */
+  theAgreement: {
+    samverkansöverenskommelse: 'samverkansöverenskommelsen',
+    medborgarlöfte: 'medborgarlöftet',
+  } satisfies Record<AgreementKind, string>,
   parties: 'Parter',
   signed: 'Undertecknad',
   period: 'Giltighetstid',
@@ -318,7 +329,7 @@ export function followUpReport(input: FollowUpReportInput): FollowUpReportResult
     title:
       scope.kind === 'meeting'
         ? `Skriftlig uppföljning inför styrgruppens möte ${meetingText(moment.meeting, timeZone)}`
-        : `Skriftlig uppföljning av samverkansöverenskommelsen till och med ${longDate(scope.date, timeZone)}`,
+        : `Skriftlig uppföljning av ${reportText.theAgreement[agreement.kind]} till och med ${longDate(scope.date, timeZone)}`,
     subtitle: agreement.title,
     asOfText:
       scope.kind === 'until' && asOf.equals(moment.cutoff)

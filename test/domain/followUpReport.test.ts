@@ -142,6 +142,10 @@ describe('the written follow-up report (skriftlig uppföljning)', () => {
       'Skriftlig uppföljning av samverkansöverenskommelsen till och med 31 december 2021',
     );
     assert.equal(r.fileBaseName, 'skriftlig-uppfoljning-till-och-med-2021-12-31');
+    const promise = build({ kind: 'until', date: '2021-12-31' }, [], [], {
+      agreement: { kind: 'medborgarlöfte' },
+    });
+    assert.equal(promise.title, 'Skriftlig uppföljning av medborgarlöftet till och med 31 december 2021');
     assert.equal(r.asOfText, 'Läget enligt rapporter lämnade till och med 31 december 2021.');
     assert.equal(row(r, '3.1').statusText, 'Pågår enligt plan');
     assert.deepEqual(
