@@ -339,10 +339,11 @@ export function agreementCountsOf(data: PersonalData): AgreementCounts {
 
 /** Whether an agreement's own records name the person: its file (a group or a measure) or anything stored in it. */
 export function appearsInAgreement(data: PersonalData): boolean {
-  return data.groups.length > 0 || !isEmpty({ ...emptyCounts, ...agreementCountsOf(data) });
+  return data.groups.length > 0 || !isEmpty({ ...noRecords, ...agreementCountsOf(data) });
 }
 
-const emptyCounts: PersonalDataCounts = {
+/** Nothing of any kind: where counts are summed from. */
+export const noRecords: PersonalDataCounts = {
   reports: 0,
   measures: 0,
   bindings: 0,

@@ -447,9 +447,18 @@ describe("the steering group's decisions (beslut), recorded and followed up over
     assert.equal(response.status, 200, response.body);
     const [upload] = bot.connector.uploads;
     assert.ok(upload, 'the file was uploaded');
-    const exported = JSON.parse(upload.bytes.toString('utf8')) as {
-      steeringGroupDecisions: Decision[];
+    const exportFile = JSON.parse(upload.bytes.toString('utf8')) as {
+      agreements: Array<{ id: string; steeringGroupDecisions: Decision[] }>;
       counts: Record<string, number>;
+    };
+    // One agreement served: the file has its part only.
+    assert.deepEqual(
+      exportFile.agreements.map((a) => a.id),
+      [agreementId],
+    );
+    const exported = {
+      ...exportFile,
+      steeringGroupDecisions: exportFile.agreements[0]?.steeringGroupDecisions ?? [],
     };
     // Megan is responsible for the first decision (both revisions) and changed nothing that stands.
     const texts = exported.steeringGroupDecisions.map((d) => `${d.text} r${d.revision}`);

@@ -15,8 +15,9 @@ import {
   users,
   type TeamsUser,
 } from '../harness/activities.js';
-import { cardsIn, cardText, type SentActivity } from '../harness/connector.js';
+import { cardText } from '../harness/connector.js';
 import { seededReport } from '../harness/seed.js';
+import { actionData, textOf } from '../harness/answers.js';
 import { asTeamsShows } from '../harness/teamsText.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
@@ -39,32 +40,6 @@ const kim: TeamsUser = {
 };
 
 type Row = Record<string, unknown>;
-
-/** What a person reads in what was sent (cards and plain messages), as Teams renders it. */
-function textOf(sent: readonly SentActivity[]): string {
-  return sent
-    .flatMap((s) => [
-      ...(typeof s.body.text === 'string' ? [s.body.text] : []),
-      ...cardText(s.body.attachments),
-    ])
-    .map(asTeamsShows)
-    .join('\n');
-}
-
-/** Every Action.Execute/Submit's data on the cards sent. */
-function actionData(sent: readonly SentActivity[]): Array<Record<string, unknown>> {
-  const found: Array<Record<string, unknown>> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if ((record.type === 'Action.Execute' || record.type === 'Action.Submit') && record.data)
-      found.push(record.data as Record<string, unknown>);
-    Object.values(record).forEach(visit);
-  };
-  for (const s of sent) cardsIn(s.body).forEach(visit);
-  return found;
-}
 
 describe('personal data requests across several agreements, over HTTP', () => {
   /** Wednesday 1 February 2023: the agreement has ended, the citizen promise runs. */

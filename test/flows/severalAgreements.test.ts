@@ -16,12 +16,11 @@ import {
   personalInstall,
   personalMessage,
   users,
-  type Activity,
   type ChannelPlace,
   type TeamsUser,
 } from '../harness/activities.js';
-import { cardsIn, cardText, type SentActivity } from '../harness/connector.js';
-import { asTeamsShows } from '../harness/teamsText.js';
+import { cardsIn } from '../harness/connector.js';
+import { actionData, answersTo, textOf } from '../harness/answers.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const sv = messagesFor('sv');
@@ -34,38 +33,6 @@ const promiseStatus = sv.status.title.medborgarlöfte;
 /** Measure 1.1 of each, as "mina" lists it. */
 const agreementMeasure = 'Trygghetsvandringar';
 const promiseMeasure = 'Gemensam kvällsnärvaro av polis och kommunens trygghetsvärdar';
-
-/** What a person reads in what was sent (cards and plain messages), as Teams renders it. */
-function textOf(sent: readonly SentActivity[]): string {
-  return sent
-    .flatMap((s) => [
-      ...(typeof s.body.text === 'string' ? [s.body.text] : []),
-      ...cardText(s.body.attachments),
-    ])
-    .map(asTeamsShows)
-    .join('\n');
-}
-
-/** The bot's answers to a message: its replies to it, not what jobs post meanwhile. */
-async function answersTo(bot: TestBot, message: Activity): Promise<SentActivity[]> {
-  await bot.post(message);
-  return bot.connector.sent.filter((s) => s.kind === 'reply' && s.activityId === message.id);
-}
-
-/** Every Action.Execute/Submit's data on the cards sent. */
-function actionData(sent: readonly SentActivity[]): Array<Record<string, unknown>> {
-  const found: Array<Record<string, unknown>> = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if ((record.type === 'Action.Execute' || record.type === 'Action.Submit') && record.data)
-      found.push(record.data as Record<string, unknown>);
-    Object.values(record).forEach(visit);
-  };
-  for (const s of sent) cardsIn(s.body).forEach(visit);
-  return found;
-}
 
 describe('several agreements in one deployment, over HTTP', () => {
   /** Wednesday 1 February 2023, 09:00 in Stockholm: the agreement has ended, the citizen promise runs. */

@@ -21,6 +21,7 @@ import {
   isEmpty,
   isJobFor,
   knownPeopleIn,
+  noRecords,
   placesInAgreement,
   pseudonymIdSchema,
   pseudonymiseAuditEntry,
@@ -564,7 +565,7 @@ export class PersonalDataRequests {
       const agreementId = stored.plan.agreement.id;
       perAgreement.push({
         agreementId,
-        counts: { ...noneErased, ...(await this.eraseIn(agreementId, person, pseudonym)) },
+        counts: { ...noRecords, ...(await this.eraseIn(agreementId, person, pseudonym)) },
       });
     }
     const shared = await deps.conversations.rewriteShared((c) =>
@@ -628,22 +629,8 @@ export class PersonalDataRequests {
   }
 }
 
-const noneErased: Erased = {
-  reports: 0,
-  measures: 0,
-  bindings: 0,
-  audit: 0,
-  reviewAnswers: 0,
-  rounds: 0,
-  conversations: 0,
-  deliveries: 0,
-  languageChoice: 0,
-  agreementChoice: 0,
-  decisions: 0,
-};
-
 function sum(all: readonly Erased[]): Erased {
-  const total = { ...noneErased };
+  const total = { ...noRecords };
   for (const counts of all) {
     for (const key of Object.keys(total) as Array<keyof Erased>) total[key] += counts[key];
   }
