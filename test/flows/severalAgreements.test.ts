@@ -36,7 +36,7 @@ const promiseMeasure = 'Gemensam kvällsnärvaro av polis och kommunens trygghet
 
 describe('several agreements in one deployment, over HTTP', () => {
   /** Wednesday 1 February 2023, 09:00 in Stockholm: the agreement has ended, the citizen promise runs. */
-  const at = new Date('2023-02-01T08:00:00Z');
+  let at = new Date('2023-02-01T08:00:00Z');
   let bot: TestBot;
   const agreementChannel = newChannel();
   const promiseChannel = newChannel();
@@ -215,6 +215,27 @@ describe('several agreements in one deployment, over HTTP', () => {
     const named = textOf(await inChat(`status ${agreementId}`, users.patti));
     assert.ok(named.includes(agreementStatus), named);
     assert.ok(textOf(await inChat('status', users.patti)).includes(agreementStatus));
+  });
+
+  it('reminds the owners of the promise’s unreported measures only, after three working days', async () => {
+    const promise = await plans().load(promiseId);
+    assert.ok(promise);
+    // Tuesday 7 February: three working days after the round opened on Wednesday.
+    at = new Date('2023-02-07T08:00:00Z');
+    const before = bot.connector.sent.length;
+    await bot.runJobs();
+    const reminders = bot.connector.sent
+      .slice(before)
+      .map((s) => textOf([s]))
+      .filter((t) => t.includes('Påminnelse'));
+    assert.ok(reminders.length > 0, 'reminders were sent');
+    const promiseMeasures = promise.agreement.measures.filter((m) => m.id !== '1.1');
+    for (const reminder of reminders) {
+      assert.ok(
+        promiseMeasures.some((m) => reminder.includes(`${m.id} ${m.title}`)),
+        `a reminder about one of the promise's unreported measures: ${reminder}`,
+      );
+    }
   });
 });
 
