@@ -10,7 +10,6 @@ import { tableNames } from '../../src/storage/tableStore.js';
 import {
   cardAction,
   fileConsentAnswer,
-  personalInstall,
   personalMessage,
   users,
   type TeamsUser,
@@ -19,7 +18,8 @@ import { cardText } from '../harness/connector.js';
 import { seededReport } from '../harness/seed.js';
 import { actionData, textOf } from '../harness/answers.js';
 import { asTeamsShows } from '../harness/teamsText.js';
-import { startTestBot, type TestBot } from '../harness/testBot.js';
+import { startExamplesBot } from '../harness/exampleAgreements.js';
+import type { TestBot } from '../harness/testBot.js';
 
 const sv = messagesFor('sv').personalData;
 const texts = personalDataTextsFor('sv');
@@ -49,24 +49,7 @@ describe('personal data requests across several agreements, over HTTP', () => {
   const plans = () => new PlanRepository(bot.store);
 
   before(async () => {
-    bot = await startTestBot({
-      env: {
-        AGREEMENT_FILE: '',
-        AGREEMENTS_DIR: 'agreements',
-        SCHEDULER_INTERVAL_SECONDS: '0',
-        AUTOMATIC_ROUNDS: 'off',
-      },
-      now: () => at,
-    });
-    for (const from of [users.alex, users.megan, users.patti]) {
-      await bot.post(
-        personalInstall('installationUpdate', {
-          serviceUrl: bot.connector.serviceUrl,
-          from,
-          conversationId: `a:${from.aadObjectId}`,
-        }),
-      );
-    }
+    bot = await startExamplesBot(() => at);
     // Revision 1 of measure 1.1 is Frida's in each agreement, revision 2 Kim's.
     const reportsOf = (person: TeamsUser, revision: number) => {
       const reportedBy = { aadObjectId: person.aadObjectId, name: person.name };

@@ -13,7 +13,6 @@ import {
   cardAction,
   channelMessage,
   newChannel,
-  personalInstall,
   personalMessage,
   users,
   type ChannelPlace,
@@ -21,6 +20,7 @@ import {
 } from '../harness/activities.js';
 import { cardsIn } from '../harness/connector.js';
 import { actionData, answersTo, textOf } from '../harness/answers.js';
+import { startExamplesBot } from '../harness/exampleAgreements.js';
 import { startTestBot, type TestBot } from '../harness/testBot.js';
 
 const sv = messagesFor('sv');
@@ -42,26 +42,7 @@ describe('several agreements in one deployment, over HTTP', () => {
   const promiseChannel = newChannel();
 
   before(async () => {
-    bot = await startTestBot({
-      env: {
-        AGREEMENT_FILE: '',
-        AGREEMENTS_DIR: 'agreements',
-        SCHEDULER_INTERVAL_SECONDS: '0',
-        AUTOMATIC_ROUNDS: 'off',
-        JOBS_TRIGGER_SECRET: 'a-test-secret-of-enough-length',
-      },
-      now: () => at,
-    });
-    // Owners' personal chats: the promise has no working group, so its cards go there.
-    for (const from of [users.alex, users.megan, users.patti]) {
-      await bot.post(
-        personalInstall('installationUpdate', {
-          serviceUrl: bot.connector.serviceUrl,
-          from,
-          conversationId: `a:${from.aadObjectId}`,
-        }),
-      );
-    }
+    bot = await startExamplesBot(() => at);
   });
   after(async () => {
     await bot.close();

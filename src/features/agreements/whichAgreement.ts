@@ -113,11 +113,6 @@ export class WhichAgreement<R> {
 
   /** Every agreement the person takes part in (the current ones), for what lists across agreements. */
   async plansOf(turn: Turn): Promise<Plan[]> {
-    if (!this.several) {
-      const [only] = this.deps.served;
-      const plan = only && (await this.deps.plans.load(this.deps.contextOf(only).agreementId));
-      return plan ? [plan] : [];
-    }
     const plans = await this.knownPlans();
     const ids = new Set(
       plansOfPerson(plans, turn.person.aadObjectId, this.today()).map((p) => p.agreement.id),
