@@ -19,6 +19,9 @@ import { Retention } from './features/retention/retention.js';
 import { Succession } from './features/succession/succession.js';
 import { Scheduler, type TickResult } from './scheduling/scheduler.js';
 import { startServer } from './server.js';
+import { Dashboards } from './features/dashboard/dashboards.js';
+import { TabTokens } from './tab/tabToken.js';
+import { developmentPeople, type TabSignIn } from './tab/tabSignIn.js';
 import { clockFrom, realClock, type Clock } from './platform/clock.js';
 import { syncExampleHistory } from './storage/exampleHistory.js';
 import { startLocalAzurite, type LocalAzurite } from './storage/localAzurite.js';
@@ -157,9 +160,23 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       timeZone: config.timeZone,
       now,
     });
+    const dashboards = new Dashboards(
+      repositories,
+      agreements.map(({ context, services }) => ({
+        context,
+        files: { export: services.fileSources.export, followUp: services.fileSources.followUp },
+      })),
+    );
     const server = await startServer({
       port: config.port,
       bot,
+      tab: {
+        dashboards,
+        signIn: tabSignIn(config, loaded),
+        defaultLocale: config.defaultLocale,
+        timeZone: config.timeZone,
+        now,
+      },
       storageReachable: () => store.isReachable(),
       runDueJobs,
       ...(config.jobsTriggerSecret ? { jobsTriggerSecret: config.jobsTriggerSecret } : {}),
@@ -180,6 +197,29 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     await azurite?.stop();
     throw err;
   }
+}
+
+/**
+ * Teams single sign-on when the app has an id and a domain; the development sign-in as the agreements' people when
+ * it runs locally without an id (as the bot then accepts unauthenticated messages); otherwise none.
+ */
+function tabSignIn(config: Config, loaded: readonly LoadedAgreement[]): TabSignIn {
+  const { appId } = config.bot;
+  if (appId && config.tab.domain) {
+    return {
+      kind: 'teams',
+      tokens: new TabTokens({
+        clientId: appId,
+        domain: config.tab.domain,
+        allowedTenantIds: config.allowedTenantIds,
+        ...(config.tab.authority ? { authority: config.tab.authority } : {}),
+      }),
+    };
+  }
+  if (!appId && !config.production) {
+    return { kind: 'development', people: developmentPeople(loaded.map((l) => l.agreement)) };
+  }
+  return { kind: 'notSetUp' };
 }
 
 interface Infrastructure {

@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { restifyLogger } from './platform/log.js';
 import type { BotEndpoint } from './teams/botEndpoint.js';
+import { registerTabRoutes, type TabSettings } from './tab/tabRoutes.js';
 
 export interface HttpServer {
   url: string;
@@ -17,9 +18,14 @@ export interface ServerParts {
   /** Runs the jobs that are due; exposed at POST /api/jobs/run when a secret is set, for an external timer. */
   runDueJobs(): Promise<unknown>;
   jobsTriggerSecret?: string;
+  /** The dashboard tab under /tab. */
+  tab?: TabSettings;
 }
 
-/** The HTTP surface: Teams posts to /api/messages; App Service and load balancers probe /healthz. */
+/**
+ * The HTTP surface: Teams posts to /api/messages; App Service and load balancers probe /healthz; Teams loads the
+ * dashboard tab from /tab.
+ */
 export async function startServer(parts: ServerParts): Promise<HttpServer> {
   // restify's own lines go through ours; its default logger would write whole requests, tokens included.
   const server = restify.createServer({
@@ -58,6 +64,8 @@ export async function startServer(parts: ServerParts): Promise<HttpServer> {
     }
     res.json(await parts.runDueJobs());
   });
+
+  if (parts.tab) registerTabRoutes(server, parts.tab);
 
   await new Promise<void>((resolve) => server.listen(parts.port, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;

@@ -43,6 +43,21 @@ export const envSchema = z
      * document). Empty means Azure's public cloud; tests point it at a local one so tokens can be signed offline.
      */
     BotOpenIdMetadata: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    /**
+     * The host name the bot and its dashboard tab are served from, without a scheme (what `npm run package` puts
+     * in the manifest): the tab's sign-in tokens are for `api://<BOT_DOMAIN>/<MicrosoftAppId>`.
+     */
+    BOT_DOMAIN: optionalText.pipe(
+      z
+        .string()
+        .regex(
+          /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i,
+          'must be a host name such as samverkansbot.example.se (no scheme, no path)',
+        )
+        .optional(),
+    ),
+    /** Where Entra ID publishes each tenant's keys for the tab's tokens; empty is Microsoft's. Tests use a local one. */
+    ENTRA_AUTHORITY: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     STORAGE_CONNECTION_STRING: optionalText,
     STORAGE_ACCOUNT_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     /** Read by @azure/identity for a user-assigned managed identity; checked here so a typo is caught at start. */
@@ -143,6 +158,10 @@ export const envSchema = z
       // Whoever can answer this address decides which tokens the bot trusts.
       ctx.addIssue({ code: 'custom', path: ['BotOpenIdMetadata'], message: 'must use https in production' });
     }
+    if (production && env.ENTRA_AUTHORITY && !env.ENTRA_AUTHORITY.startsWith('https:')) {
+      // Whoever can answer this address decides who the tab believes is signed in.
+      ctx.addIssue({ code: 'custom', path: ['ENTRA_AUTHORITY'], message: 'must use https in production' });
+    }
     if (production && env.CLOCK_START && env.CLOCK_START !== 'off') {
       // People's reports would be stamped with a made-up time.
       ctx.addIssue({ code: 'custom', path: ['CLOCK_START'], message: 'is not allowed in production' });
@@ -199,6 +218,11 @@ export interface Config {
     openIdMetadataUrl?: string;
   };
   storage: StorageSetting;
+  /**
+   * The dashboard tab's sign-in: the domain its tokens name (BOT_DOMAIN) and where Entra ID's keys are read. Without
+   * a domain and an app id the tab signs no one in, except for the development sign-in outside production.
+   */
+  tab: { domain?: string; authority?: string };
   /** Where the agreements are read from: AGREEMENTS_DIR when set, otherwise AGREEMENT_FILE. */
   agreements: AgreementSource;
   /** AGREEMENT_FILE, or the example; not read when `agreements` is a folder. */
@@ -261,6 +285,10 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       appType: env.MicrosoftAppType,
       tenantId: env.MicrosoftAppTenantId,
       ...(env.BotOpenIdMetadata ? { openIdMetadataUrl: env.BotOpenIdMetadata } : {}),
+    },
+    tab: {
+      ...(env.BOT_DOMAIN ? { domain: env.BOT_DOMAIN.toLowerCase() } : {}),
+      ...(env.ENTRA_AUTHORITY ? { authority: env.ENTRA_AUTHORITY } : {}),
     },
     storage: env.STORAGE_CONNECTION_STRING
       ? { kind: 'connectionString', connectionString: env.STORAGE_CONNECTION_STRING }

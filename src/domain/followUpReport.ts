@@ -1,3 +1,4 @@
+import { indicatorSeries } from './indicatorSeries.js';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
@@ -572,10 +573,7 @@ function countsText(
     .join(' · ');
 }
 
-/**
- * A measure's indicator, one point per round it was asked in or answered with a value in, and one per value
- * given outside a round. A round's value is the newest one given in it.
- */
+/** A measure's indicator section: its series with Swedish labels, and a line summing it up. */
 function indicatorOf(
   measure: Measure,
   history: readonly Report[],
@@ -584,29 +582,12 @@ function indicatorOf(
 ): IndicatorSection[] {
   const indicator = measure.followUp.indicator;
   if (!indicator) return [];
-  const own = history
-    .filter((r) => r.measureId === measure.id && r.indicatorValue !== undefined)
-    .sort((a, b) => a.revision - b.revision);
-  const newestIn = new Map<string, Report>();
-  for (const r of own) if (r.roundId) newestIn.set(r.roundId, r);
-  const knownRounds = new Set(rounds.map((r) => r.id));
-
-  const dated: Array<IndicatorPoint & { at: number }> = [];
-  for (const round of rounds) {
-    const given = newestIn.get(round.id);
-    if (!given && !round.measureIds.includes(measure.id)) continue;
-    dated.push({ at: Date.parse(round.openedAt), ...point(round.label, round.openedAt, given, timeZone) });
-  }
-  for (const r of own) {
-    if (r.roundId && knownRounds.has(r.roundId)) continue;
-    dated.push({
-      at: Date.parse(r.reportedAt),
-      ...point(reportText.outsideRound, r.reportedAt, r, timeZone),
-    });
-  }
-  dated.sort((a, b) => a.at - b.at);
-  // A table of dashes only says that nothing was reported, which the summary says in a line.
-  const points = dated.some((p) => p.value !== undefined) ? dated.map(({ at: _at, ...p }) => p) : [];
+  const points = indicatorSeries(measure, history, rounds, timeZone).map(({ roundLabel, date, value }) => ({
+    label: roundLabel ?? reportText.outsideRound,
+    date,
+    ...(value !== undefined ? { value } : {}),
+    valueText: value !== undefined ? formatNumber(value) : '–',
+  }));
 
   const latest = [...points].reverse().find((p) => p.value !== undefined);
   const parts = [
@@ -631,16 +612,6 @@ function indicatorOf(
       points,
     },
   ];
-}
-
-function point(label: string, at: string, report: Report | undefined, timeZone: string): IndicatorPoint {
-  const value = report?.indicatorValue;
-  return {
-    label,
-    date: DateTime.fromISO(at, { zone: 'utc' }).setZone(timeZone).toFormat('yyyy-MM-dd'),
-    ...(value !== undefined ? { value } : {}),
-    valueText: value !== undefined ? formatNumber(value) : '–',
-  };
 }
 
 /** One answer per question, organisation and person, from the stored submits given before `asOfMs`. */
