@@ -1,10 +1,12 @@
 /**
  * Builds the Teams app package (build/samverkansbot.zip) from manifest/.
  *
- *   MicrosoftAppId=<guid> [TEAMS_APP_ID=<guid>] [BOT_DOMAIN=<host>] npm run package
+ *   MicrosoftAppId=<guid> BOT_DOMAIN=<host> [TEAMS_APP_ID=<guid>] npm run package
  *
- * The zip holds manifest.json with the ids filled in, the two icons and the localization files, all at the
- * root, which is the layout Teams expects when an admin uploads a custom app.
+ * The zip holds manifest.json with the ids and the bot's host filled in, the two icons and the localization
+ * files, all at the root, which is the layout Teams expects when an admin uploads a custom app. The host is
+ * where Teams loads the dashboard tab from and the domain of its single sign-on resource
+ * (`api://<BOT_DOMAIN>/<MicrosoftAppId>`), so the package cannot be built without it.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -25,6 +27,7 @@ export const defaultOutputFile = path.join(repoRoot, 'build', 'samverkansbot.zip
 export const placeholders = {
   botId: '${{MicrosoftAppId}}',
   teamsAppId: '${{TEAMS_APP_ID}}',
+  botDomain: '${{BOT_DOMAIN}}',
 } as const;
 
 export interface AppPackageOptions {
@@ -32,8 +35,8 @@ export interface AppPackageOptions {
   appId: string;
   /** The Teams app id; defaults to the bot's app id. */
   teamsAppId?: string | undefined;
-  /** Host name the bot is served from, added to validDomains when given. */
-  botDomain?: string | undefined;
+  /** Host name the bot and its tab are served from: the tabs' URLs, validDomains, the sign-on resource. */
+  botDomain: string;
   /** Directory holding manifest.json, the icons and the localization files. */
   manifestDir?: string | undefined;
 }
@@ -45,8 +48,11 @@ export class AppPackageError extends Error {
 const guid = (what: string) =>
   z.guid({ error: `${what} must be a GUID such as 00000000-0000-0000-0000-000000000000` });
 
+const missingBotDomain =
+  "BOT_DOMAIN must be set to build the Teams app package: the bot's host name, e.g. samverkansbot.azurewebsites.net";
+
 const hostName = z
-  .string()
+  .string({ error: missingBotDomain })
   .regex(
     /^(?=.{1,253}(:|$))([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(:\d{1,5})?$/i,
     'BOT_DOMAIN must be a host name such as samverkansbot.example.se (no scheme, no path)',
@@ -55,7 +61,7 @@ const hostName = z
 const optionsSchema = z.object({
   appId: guid('MicrosoftAppId'),
   teamsAppId: guid('TEAMS_APP_ID').optional(),
-  botDomain: hostName.optional(),
+  botDomain: hostName,
   manifestDir: z.string().optional(),
 });
 
@@ -74,29 +80,30 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AppPackage
   if (!appId) {
     throw new AppPackageError('MicrosoftAppId must be set to build the Teams app package');
   }
-  return checkOptions({
-    appId,
-    teamsAppId: blankToUndefined(env.TEAMS_APP_ID),
-    botDomain: blankToUndefined(env.BOT_DOMAIN),
-  });
+  const botDomain = blankToUndefined(env.BOT_DOMAIN);
+  if (!botDomain) {
+    throw new AppPackageError(missingBotDomain);
+  }
+  return checkOptions({ appId, teamsAppId: blankToUndefined(env.TEAMS_APP_ID), botDomain });
 }
 
 export async function readManifestTemplate(manifestDir: string = defaultManifestDir): Promise<unknown> {
   return JSON.parse(await readFile(path.join(manifestDir, 'manifest.json'), 'utf8')) as unknown;
 }
 
-/** Returns a copy of the manifest template with the ids filled in (and BOT_DOMAIN in validDomains, if given). */
+/** Returns a copy of the manifest template with the ids and the bot's host filled in, the host in validDomains. */
 export function fillManifest(template: unknown, options: AppPackageOptions): TeamsAppManifest {
   const { appId, teamsAppId, botDomain } = checkOptions(options);
   const json = JSON.stringify(template)
     .replaceAll(placeholders.botId, appId)
-    .replaceAll(placeholders.teamsAppId, teamsAppId ?? appId);
+    .replaceAll(placeholders.teamsAppId, teamsAppId ?? appId)
+    .replaceAll(placeholders.botDomain, botDomain);
   const left = /\$\{\{[^}]*\}\}/.exec(json);
   if (left) {
     throw new AppPackageError(`manifest.json has a placeholder that is not filled in: ${left[0]}`);
   }
   const manifest = JSON.parse(json) as TeamsAppManifest;
-  if (botDomain && !(manifest.validDomains ?? []).includes(botDomain)) {
+  if (!(manifest.validDomains ?? []).includes(botDomain)) {
     manifest.validDomains = [...(manifest.validDomains ?? []), botDomain];
   }
   return manifest;

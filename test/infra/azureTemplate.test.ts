@@ -272,6 +272,12 @@ function unsetReads(label: string, stage: Action[], known: Set<string>): string[
         for (const name of Object.keys(outputs)) known.add(name.toUpperCase());
       }
     }
+    if (action.uses === 'aadApp/update') {
+      // The driver generates the scope's id when the env file has none, and writes it there.
+      known.add('AAD_APP_ACCESS_AS_USER_PERMISSION_ID');
+      const manifestPath = stringArg(action, 'manifestPath');
+      read(`${action.uses} (${manifestPath})`, readText(manifestPath));
+    }
     if (action.uses === 'teamsApp/validateManifest' || action.uses === 'teamsApp/zipAppPackage') {
       const dir = path.dirname(stringArg(action, 'manifestPath'));
       for (const json of readdirSync(file(dir)).filter((f) => f.endsWith('.json'))) {
@@ -458,6 +464,24 @@ describe('Azure deployment', () => {
         loadConfig(notProduction).production,
         false,
         'NODE_ENV=production is what makes it production',
+      );
+    });
+
+    it("gives the web app BOT_DOMAIN, its own host name: the tab's domain and the host of its sign-on audience", () => {
+      const d = deploy();
+      const settings = appSettings(d);
+      assert.equal(settings.BOT_DOMAIN, d.outputs.BOT_DOMAIN, 'the host name Azure reports');
+      assert.equal(settings.BOT_DOMAIN, `${webApp(d).name}.azurewebsites.net`);
+      assert.equal(
+        new URL(String(prop(one(d, 'Microsoft.BotService/botServices'), 'endpoint'))).host,
+        settings.BOT_DOMAIN,
+        'the host Teams posts to',
+      );
+      // The app package built from the outputs names the same host as the web app checks tokens for.
+      assert.equal(
+        optionsFromEnv({ MicrosoftAppId: settings.MicrosoftAppId, BOT_DOMAIN: String(d.outputs.BOT_DOMAIN) })
+          .botDomain,
+        settings.BOT_DOMAIN,
       );
     });
 
@@ -787,6 +811,58 @@ describe('Azure deployment', () => {
       }
     });
 
+    it('gives the package BOT_DOMAIN in both: the template output in Azure, the tunnel host locally', () => {
+      const provision = remote.provision ?? [];
+      const arm = indexOf(provision, 'arm/deploy');
+      assert.ok(arm < indexOf(provision, 'teamsApp/zipAppPackage', arm), 'the output exists before the zip');
+      assert.ok('BOT_DOMAIN' in template.outputs);
+
+      const stage = local.provision ?? [];
+      const script = stage[
+        indexOf(stage, 'script', 0, (a) => /set-teamsfx-env BOT_DOMAIN=/.test(String(a.with?.run)))
+      ] as Action;
+      // Runs the step's command as the Toolkit would, with the env file's values filled in.
+      const run = fillPlaceholders(stringArg(script, 'run'), {
+        BOT_ID: '6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b',
+        BOT_ENDPOINT: 'https://k7q2x9-3978.euw.devtunnels.ms/',
+      });
+      const result = spawnSync(run, { shell: true, encoding: 'utf8' });
+      assert.equal(result.status, 0, result.stderr);
+      const set = Object.fromEntries(
+        [...result.stdout.matchAll(/^::set-teamsfx-env (\w+)=(.*)$/gm)].map((m) => [m[1], m[2]]),
+      );
+      assert.deepEqual(set, {
+        MicrosoftAppId: '6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b',
+        BOT_DOMAIN: 'k7q2x9-3978.euw.devtunnels.ms',
+      });
+      assert.doesNotThrow(() => optionsFromEnv(set), '`npm run package` takes the same values');
+    });
+
+    it("the local variant applies the Entra manifest of the tab's sign-on to the app registration it creates", () => {
+      const stage = local.provision ?? [];
+      const create = indexOf(stage, 'aadApp/create');
+      const domain = indexOf(stage, 'script', create, (a) => /BOT_DOMAIN=/.test(String(a.with?.run)));
+      const update = stage[indexOf(stage, 'aadApp/update', domain)] as Action;
+      assert.equal(
+        path.normalize(stringArg(update, 'manifestPath')),
+        path.normalize('infra/entra/aad.manifest.json'),
+      );
+      assert.match(stringArg(update, 'outputFilePath'), /^\.\/build\//, 'under build/, which git ignores');
+      assert.ok(
+        stage.indexOf(update) < indexOf(stage, 'teamsApp/update'),
+        'the sign-on is in place before Teams gets the package',
+      );
+      const written = stage[create]?.writeToEnvironmentFile ?? {};
+      const manifest = readJson<{ id: string; appId: string }>('infra/entra/aad.manifest.json');
+      assert.equal(
+        manifest.id,
+        `\${{${written.objectId}}}`,
+        'the registration aadApp/create made (object id)',
+      );
+      assert.equal(manifest.appId, `\${{${written.clientId}}}`, 'its client id, the bot id');
+      assert.equal(written.clientId, 'BOT_ID');
+    });
+
     it('the local variant writes a .env that starts the bot as a single-tenant bot with its secret', () => {
       const stage = local.deploy ?? [];
       const write = stage[
@@ -797,6 +873,7 @@ describe('Azure deployment', () => {
         SECRET_BOT_PASSWORD: 'a client secret',
         BOT_TENANT_ID: municipalityTenant,
         TEAMS_APP_TENANT_ID: municipalityTenant,
+        BOT_DOMAIN: 'k7q2x9-3978.euw.devtunnels.ms',
       };
       const envs = Object.fromEntries(
         Object.entries(withOf(write).envs as Record<string, string>).map(([k, v]) => [
@@ -814,6 +891,7 @@ describe('Azure deployment', () => {
         tenantId: municipalityTenant,
       });
       assert.deepEqual(config.allowedTenantIds, [municipalityTenant]);
+      assert.equal(envs.BOT_DOMAIN, samples.BOT_DOMAIN, "the tab's domain, as in the package");
     });
 
     it('keeps the env files the Toolkit fills in, the secrets and the build out of git', () => {
@@ -832,6 +910,7 @@ describe('Azure deployment', () => {
         'build/webapp/package.json',
         'build/webapp.zip',
         'build/appPackage/samverkansbot.dev.zip',
+        'build/entra/aad.manifest.local.json',
       ]) {
         assert.ok(ignored(p), `${p} is ignored`);
       }

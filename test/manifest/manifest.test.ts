@@ -21,11 +21,12 @@ import {
 
 const appId = '6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b';
 const otherId = 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d';
+const botDomain = 'samverkansbot.example.se';
 
 type ValidationSchema = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstSchema>[1]>;
 
 async function filled(options: Partial<Parameters<typeof fillManifest>[1]> = {}): Promise<TeamsAppManifest> {
-  return fillManifest(await readManifestTemplate(), { appId, ...options });
+  return fillManifest(await readManifestTemplate(), { appId, botDomain, ...options });
 }
 
 function commandLists(manifest: TeamsAppManifest) {
@@ -170,8 +171,9 @@ describe('Teams app manifest', () => {
   it('asks for the resource-specific consent that brings the start and end of meetings, and nothing more', async () => {
     const manifest = await filled();
     // Teams sends meetingStart/meetingEnd only to an app with webApplicationInfo and these RSC permissions:
-    // channel meetings in the team it is installed in, and meetings scheduled in a chat it is in.
-    assert.deepEqual(manifest.webApplicationInfo, { id: appId, resource: 'https://RscPermission' });
+    // channel meetings in the team it is installed in, and meetings scheduled in a chat it is in. RSC reads only
+    // webApplicationInfo.id; its resource is the tab's sign-on resource (below).
+    assert.equal(manifest.webApplicationInfo?.id, appId);
     assert.deepEqual(manifest.authorization, {
       permissions: {
         resourceSpecific: [
@@ -272,6 +274,90 @@ describe('Teams app manifest', () => {
   });
 });
 
+describe('the dashboard tab in the manifest', () => {
+  async function swedish(): Promise<Record<string, string>> {
+    return JSON.parse(await readFile(path.join(defaultManifestDir, 'sv.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
+  }
+
+  it('is a configurable tab for team channels (shared and private ones too) and group chats, configured on BOT_DOMAIN', async () => {
+    const manifest = await filled();
+    assert.equal(manifest.configurableTabs?.length, 1);
+    const tab = manifest.configurableTabs?.[0];
+    assert.ok(tab);
+    assert.equal(tab.configurationUrl, `https://${botDomain}/tab/config?locale={locale}&theme={theme}`);
+    assert.equal(tab.canUpdateConfiguration, true);
+    assert.deepEqual([...tab.scopes].sort(), ['groupChat', 'team']);
+    assert.ok(
+      tab.context?.includes('channelTab') && tab.context.includes('privateChatTab'),
+      'channels and chats',
+    );
+    // Teams offers an app's tabs in shared and private channels only when the app says it supports them.
+    assert.deepEqual([...(manifest.supportedChannelTypes ?? [])].sort(), [
+      'privateChannels',
+      'sharedChannels',
+    ]);
+  });
+
+  it('is a personal tab "Follow-up" on BOT_DOMAIN, and the personal chat with the bot and its about page stay', async () => {
+    const manifest = await filled();
+    assert.deepEqual(manifest.staticTabs, [
+      {
+        entityId: 'dashboard',
+        name: 'Follow-up',
+        contentUrl: `https://${botDomain}/tab/?locale={locale}&theme={theme}`,
+        scopes: ['personal'],
+      },
+      // With a static tab of its own, the app shows the bot's chat only if it lists it.
+      { entityId: 'conversations', scopes: ['personal'] },
+      { entityId: 'about', scopes: ['personal'] },
+    ]);
+    assert.ok(manifest.bots?.[0]?.scopes.includes('personal'));
+  });
+
+  it('is called "Uppföljning" in Swedish, a key the localization schema knows', async () => {
+    const manifest = await filled();
+    const sv = await swedish();
+    assert.equal(sv['staticTabs[0].name'], 'Uppföljning');
+    assert.equal(manifest.staticTabs?.[0]?.entityId, 'dashboard', 'staticTabs[0] is the dashboard');
+    assert.deepEqual(await validateAgainstLocalSchema(sv, manifest.manifestVersion, 'localization'), []);
+    const misnamed = { ...sv, 'staticTabs[0].title': 'Uppföljning' };
+    assert.notDeepEqual(
+      await validateAgainstLocalSchema(misnamed, manifest.manifestVersion, 'localization'),
+      [],
+    );
+  });
+
+  it('signs in for api://<BOT_DOMAIN>/<app id>, the audience the server checks, with the app id RSC needs', async () => {
+    const manifest = await filled();
+    assert.deepEqual(manifest.webApplicationInfo, { id: appId, resource: `api://${botDomain}/${appId}` });
+  });
+
+  it('loads pages only from BOT_DOMAIN, over https, and lists it once in validDomains', async () => {
+    const manifest = await filled();
+    assert.deepEqual(manifest.validDomains, [botDomain]);
+    const urls = [
+      ...(manifest.configurableTabs ?? []).map((t) => t.configurationUrl),
+      ...(manifest.staticTabs ?? []).flatMap((t) => [t.contentUrl, t.websiteUrl]),
+    ].filter((u): u is string => u !== undefined);
+    assert.equal(urls.length, 2);
+    for (const url of urls) {
+      assert.equal(new URL(url).protocol, 'https:', url);
+      assert.equal(new URL(url).host, botDomain, url);
+    }
+  });
+
+  it('is told of in both descriptions', async () => {
+    const manifest = await filled();
+    const sv = await swedish();
+    assert.match(manifest.description.full, /dashboard tab \(“Follow-up”\)/);
+    assert.match(sv['description.full'] ?? '', /Fliken ”Uppföljning”/);
+    assert.ok(manifest.description.full.length <= 4000 && (sv['description.full'] ?? '').length <= 4000);
+  });
+});
+
 describe('fillManifest', () => {
   it('fills the bot id (and the Teams app id, which defaults to it) and leaves the template alone', async () => {
     const template = await readManifestTemplate();
@@ -279,21 +365,24 @@ describe('fillManifest', () => {
     const manifest = fillManifest(template, { appId, teamsAppId: otherId, botDomain: 'bot.example.se' });
     assert.equal(manifest.id, otherId);
     assert.equal(manifest.bots?.[0]?.botId, appId);
-    assert.ok(manifest.validDomains?.includes('bot.example.se'));
+    assert.deepEqual(manifest.validDomains, ['bot.example.se']);
     assert.equal(JSON.stringify(template), before);
     assert.doesNotMatch(JSON.stringify(manifest), /\$\{\{/);
   });
 
   it('refuses a template with a placeholder it does not know', () => {
     assert.throws(
-      () => fillManifest({ id: '${{SOMETHING_ELSE}}' }, { appId }),
+      () => fillManifest({ id: '${{SOMETHING_ELSE}}' }, { appId, botDomain }),
       (e: unknown) => e instanceof AppPackageError && /\$\{\{SOMETHING_ELSE\}\}/.test(e.message),
     );
   });
 
   it('refuses an app id that is not a GUID, and a BOT_DOMAIN that is a URL', async () => {
     const template = await readManifestTemplate();
-    assert.throws(() => fillManifest(template, { appId: 'not-a-guid' }), /MicrosoftAppId must be a GUID/);
+    assert.throws(
+      () => fillManifest(template, { appId: 'not-a-guid', botDomain }),
+      /MicrosoftAppId must be a GUID/,
+    );
     assert.throws(
       () => fillManifest(template, { appId, botDomain: 'https://bot.example.se/api' }),
       /BOT_DOMAIN must be a host name/,
@@ -311,18 +400,42 @@ describe('optionsFromEnv', () => {
     }
   });
 
+  it('requires BOT_DOMAIN, with one line that says what it is', () => {
+    for (const env of [{}, { BOT_DOMAIN: '' }, { BOT_DOMAIN: '  ' }]) {
+      assert.throws(() => optionsFromEnv({ MicrosoftAppId: appId, ...env }), {
+        name: 'AppPackageError',
+        message:
+          "BOT_DOMAIN must be set to build the Teams app package: the bot's host name, e.g. samverkansbot.azurewebsites.net",
+      });
+    }
+  });
+
+  it('refuses a BOT_DOMAIN that is a URL, has a path or is not a host name', () => {
+    for (const domain of [
+      'https://bot.example.se',
+      'bot.example.se/tab',
+      'bot example.se',
+      'bot.example.se"',
+    ]) {
+      assert.throws(() => optionsFromEnv({ MicrosoftAppId: appId, BOT_DOMAIN: domain }), {
+        name: 'AppPackageError',
+        message: 'BOT_DOMAIN must be a host name such as samverkansbot.example.se (no scheme, no path)',
+      });
+    }
+  });
+
   it('refuses a MicrosoftAppId that is not a GUID', () => {
     assert.throws(
-      () => optionsFromEnv({ MicrosoftAppId: '6f1c2b7a-3d4e-4f50-8a9b' }),
+      () => optionsFromEnv({ MicrosoftAppId: '6f1c2b7a-3d4e-4f50-8a9b', BOT_DOMAIN: botDomain }),
       /MicrosoftAppId must be a GUID/,
     );
   });
 
   it('reads MicrosoftAppId, TEAMS_APP_ID and BOT_DOMAIN', () => {
-    assert.deepEqual(optionsFromEnv({ MicrosoftAppId: ` ${appId} ` }), {
+    assert.deepEqual(optionsFromEnv({ MicrosoftAppId: ` ${appId} `, BOT_DOMAIN: ` ${botDomain} ` }), {
       appId,
       teamsAppId: undefined,
-      botDomain: undefined,
+      botDomain,
     });
     assert.deepEqual(
       optionsFromEnv({ MicrosoftAppId: appId, TEAMS_APP_ID: otherId, BOT_DOMAIN: 'bot.example.se' }),
@@ -337,7 +450,7 @@ describe('optionsFromEnv', () => {
 
 describe('buildAppPackage', () => {
   it('zips manifest.json, the icons and the localization at the root, with the bot id filled in', async () => {
-    const zip = await JSZip.loadAsync(await buildAppPackage({ appId }));
+    const zip = await JSZip.loadAsync(await buildAppPackage({ appId, botDomain }));
     const names = Object.values(zip.files)
       .filter((f) => !f.dir)
       .map((f) => f.name)
@@ -363,7 +476,7 @@ describe('buildAppPackage', () => {
   });
 
   it('packages the command lists of the catalog, in English and, in sv.json, in Swedish', async () => {
-    const zip = await JSZip.loadAsync(await buildAppPackage({ appId }));
+    const zip = await JSZip.loadAsync(await buildAppPackage({ appId, botDomain }));
     const manifest = JSON.parse(
       (await zip.file('manifest.json')?.async('string')) ?? '{}',
     ) as TeamsAppManifest;
@@ -380,14 +493,49 @@ describe('buildAppPackage', () => {
   });
 
   it('gives the same bytes for the same input', async () => {
-    const [a, b] = await Promise.all([buildAppPackage({ appId }), buildAppPackage({ appId })]);
+    const [a, b] = await Promise.all([
+      buildAppPackage({ appId, botDomain }),
+      buildAppPackage({ appId, botDomain }),
+    ]);
     assert.ok(a.equals(b));
   });
 
-  it('refuses a missing or invalid app id', async () => {
-    await assert.rejects(buildAppPackage({ appId: '' }), /MicrosoftAppId must be a GUID/);
+  it('packages the tabs and the sign-on resource on the given BOT_DOMAIN, and the whole package validates', async () => {
+    const domain = 'samverkan.azurewebsites.net';
+    const zip = await JSZip.loadAsync(await buildAppPackage({ appId, botDomain: domain }));
+    const manifest = JSON.parse(
+      (await zip.file('manifest.json')?.async('string')) ?? '{}',
+    ) as TeamsAppManifest;
+    assert.deepEqual(await validateAgainstLocalSchema(manifest, manifest.manifestVersion), []);
+    const sv = JSON.parse((await zip.file('sv.json')?.async('string')) ?? '{}') as unknown;
+    assert.deepEqual(await validateAgainstLocalSchema(sv, manifest.manifestVersion, 'localization'), []);
+    assert.equal(
+      manifest.configurableTabs?.[0]?.configurationUrl.startsWith(`https://${domain}/tab/config?`),
+      true,
+    );
+    assert.equal(manifest.staticTabs?.[0]?.contentUrl?.startsWith(`https://${domain}/tab/?`), true);
+    assert.equal(manifest.webApplicationInfo?.resource, `api://${domain}/${appId}`);
+    assert.deepEqual(manifest.validDomains, [domain]);
+    assert.doesNotMatch(JSON.stringify(manifest), /\$\{\{|samverkansbot\.example\.se/);
+  });
+
+  it('refuses a missing or invalid BOT_DOMAIN with its message', async () => {
+    const missing = { appId } as unknown as Parameters<typeof buildAppPackage>[0];
+    await assert.rejects(buildAppPackage(missing), {
+      name: 'AppPackageError',
+      message:
+        "BOT_DOMAIN must be set to build the Teams app package: the bot's host name, e.g. samverkansbot.azurewebsites.net",
+    });
     await assert.rejects(
-      buildAppPackage({ appId: '{6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b}' }),
+      buildAppPackage({ appId, botDomain: 'https://bot.example.se/' }),
+      /BOT_DOMAIN must be a host name/,
+    );
+  });
+
+  it('refuses a missing or invalid app id', async () => {
+    await assert.rejects(buildAppPackage({ appId: '', botDomain }), /MicrosoftAppId must be a GUID/);
+    await assert.rejects(
+      buildAppPackage({ appId: '{6f1c2b7a-3d4e-4f50-8a9b-0c1d2e3f4a5b}', botDomain }),
       AppPackageError,
     );
   });
@@ -408,6 +556,22 @@ describe('npm run package', () => {
     );
     assert.equal(result.status, 2, result.stderr);
     assert.equal(result.stderr, 'MicrosoftAppId must be set to build the Teams app package\n');
+    assert.equal(result.stdout, '');
+  });
+
+  it('exits 2 with one line when BOT_DOMAIN is missing', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, MicrosoftAppId: appId };
+    delete env.BOT_DOMAIN;
+    const result = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'src/tools/packageApp.ts')],
+      { cwd: repoRoot, env, encoding: 'utf8' },
+    );
+    assert.equal(result.status, 2, result.stderr);
+    assert.equal(
+      result.stderr,
+      "BOT_DOMAIN must be set to build the Teams app package: the bot's host name, e.g. samverkansbot.azurewebsites.net\n",
+    );
     assert.equal(result.stdout, '');
   });
 });
