@@ -258,10 +258,7 @@ function decisionsSection(decisions: readonly DashboardDecision[], format: PageF
     ${
       decisions.length === 0
         ? html`<p>${t.noDecisions}</p>`
-        : html`<table>
-            <caption>
-              ${t.decisions}
-            </caption>
+        : html`<table aria-labelledby="decisions">
             <thead>
               <tr>
                 <th scope="col">${c.text}</th>

@@ -112,6 +112,16 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('gives the tab the domain its tokens name, in lower case, and Microsoft’s Entra ID unless told otherwise', () => {
+    assert.deepEqual(loadConfig({}).tab, {});
+    assert.deepEqual(loadConfig({ BOT_DOMAIN: 'Samverkansbot.Example.se' }).tab, {
+      domain: 'samverkansbot.example.se',
+    });
+    assert.deepEqual(loadConfig({ ENTRA_AUTHORITY: 'http://127.0.0.1:4000' }).tab, {
+      authority: 'http://127.0.0.1:4000',
+    });
+  });
+
   it('sends telemetry only with an Application Insights connection string', () => {
     assert.equal(loadConfig({}).telemetry, undefined);
     assert.equal(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: ' ' }).telemetry, undefined);
@@ -183,6 +193,24 @@ describe('configuration from the environment', () => {
         CLOCK_START: '2021-10-18T09:00',
       },
       /^Invalid configuration: CLOCK_START is not allowed in production/,
+    ],
+    [
+      'a tab domain with a scheme',
+      { BOT_DOMAIN: 'https://samverkansbot.example.se/tab' },
+      /^Invalid configuration: BOT_DOMAIN must be a host name such as samverkansbot\.example\.se/,
+    ],
+    [
+      'Entra ID keys read over http in production',
+      {
+        NODE_ENV: 'production',
+        MicrosoftAppId: appId,
+        MicrosoftAppPassword: 'secret',
+        MicrosoftAppTenantId: tenant,
+        STORAGE_CONNECTION_STRING: 'x',
+        ALLOWED_TENANT_IDS: tenant,
+        ENTRA_AUTHORITY: 'http://login.example.se',
+      },
+      /^Invalid configuration: ENTRA_AUTHORITY must use https in production/,
     ],
     [
       'a clock start that is not a time',

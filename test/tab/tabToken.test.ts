@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { TabTokens, type TabTokenCheck } from '../../src/tab/tabToken.js';
+import { startEntra, type Issuer } from '../harness/entra.js';
 
-/**
- * Entra ID played on loopback: each tenant's key set at `/<tenant>/discovery/v2.0/keys`, with keys made for the
- * test, so every check runs offline against the real verification.
- */
+/** Every check runs offline against the real verification, with keys made for the test (harness/entra.ts). */
 const clientId = '7a1d3c55-6f0b-4b8e-9d6c-2f4e8a1b0c9d';
 const domain = 'samverkansbot.example.se';
 const tenant = '3f2e1d0c-9b8a-4765-8432-10fedcba9876';
@@ -15,31 +11,6 @@ const otherTenant = '11111111-2222-4333-8444-555555555555';
 const person = '00000000-0000-0000-0000-0000000000024';
 const now = new Date('2026-12-03T10:00:00Z');
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
-
-interface Issuer {
-  authority: string;
-  /** The key sets asked for, by path. */
-  requests: string[];
-  close(): Promise<void>;
-}
-
-async function startEntra(keys: Map<string, JWK[]>): Promise<Issuer> {
-  const requests: string[] = [];
-  const server: Server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    const tenantId = /^\/([^/]+)\/discovery\/v2\.0\/keys$/.exec(req.url ?? '')?.[1];
-    const published = tenantId ? keys.get(tenantId) : undefined;
-    res.writeHead(published ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(published ? { keys: published } : { error: 'not found' }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    authority: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
 
 describe('the tab’s single sign-on token, checked against Entra ID’s keys (loopback)', () => {
   let entra: Issuer;
