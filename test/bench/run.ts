@@ -10,6 +10,7 @@ import { runCardSubmit, type SubmitResult } from './cardSubmit.js';
 import { runFanOut, type FanOutResult } from './fanOut.js';
 import { runManyAgreements, type ManyAgreementsResult } from './manyAgreements.js';
 import { runStatus, type StatusRun } from './statusScreen.js';
+import { runTabDashboard, type TabDashboardResult } from './tabDashboard.js';
 import { startBenchWorld } from './world.js';
 
 /**
@@ -21,7 +22,7 @@ import { startBenchWorld } from './world.js';
  * faster than Teams allows, change the storage queries of one agreement's status or take more than 2,000
  * entities a second from one partition.
  *
- * BENCH_QUICK=1 shortens the runs and serves 20 agreements instead of 300 (for trying the benchmark out, not for
+ * BENCH_ONLY=tab runs only the dashboard tab's stage (tabDashboard.ts). BENCH_QUICK=1 shortens the runs and serves 20 agreements instead of 300 (for trying the benchmark out, not for
  * figures); BENCH_CPU_PROF=1 writes CPU profiles of the bot and the echo bot to `.data/bench/profiles` (open them
  * in Chrome DevTools or speedscope).
  */
@@ -41,6 +42,9 @@ const goals = {
   fanOutCpuMsPerCard: 9.9,
   idleRssBytes: 150 * mib,
   submitPeakRssBytes: 250 * mib,
+  /** Issue #15: the dashboard tab's script as the browser gets it, and its first render (60 measures, 24 rounds). */
+  tabScriptGzipBytes: 150 * 1024,
+  tabFirstRenderMs: 1000,
   /** Azure Table Storage's scalability target for one partition. */
   partitionEntitiesPerSecond: 2_000,
 };
@@ -56,6 +60,7 @@ interface Results {
   status: StatusRun[];
   fanOut: Omit<FanOutResult, 'sent'>;
   agreements: ManyAgreementsResult;
+  tab: TabDashboardResult;
   memory: {
     /** Once started, bound to 20 channels and installed for 100 owners, before any load. */
     idleRssBytes: number;
@@ -73,6 +78,15 @@ async function main(): Promise<void> {
   const log = (line: string) =>
     process.stderr.write(`[bench ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)}s] ${line}\n`);
   const example = await loadAgreementFile('agreements/example.yaml');
+  if (process.env.BENCH_ONLY === 'tab') {
+    const tab = await runTabDashboard(example, { repeats: quick ? 3 : 10, log });
+    process.stdout.write(
+      tabRows(tab, (n) => `${Math.round(n)} ms`)
+        .map((row) => `| ${row.join(' | ')} |`)
+        .join('\n') + '\n',
+    );
+    return;
+  }
   log('compiling the bot (tsc -p .): it runs as `npm run serve` runs it');
   compile();
 
@@ -91,7 +105,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
-  let results: Omit<Results, 'agreements'>;
+  let results: Omit<Results, 'agreements' | 'tab'>;
   try {
     const idleRssBytes = world.bot.memory().rss;
     const idle = await world.bot.memoryUsage();
@@ -140,7 +154,9 @@ async function main(): Promise<void> {
     statusRepeats: quick ? 3 : 10,
     log,
   });
-  const all: Results = { ...results, agreements };
+  log('dashboard tab: its bundle, and its first render in Chromium');
+  const tab = await runTabDashboard(example, { repeats: quick ? 3 : 10, log });
+  const all: Results = { ...results, agreements, tab };
 
   await mkdir(dataDir, { recursive: true });
   await writeFile(join(dataDir, 'results.json'), JSON.stringify(all, null, 2) + '\n');
@@ -264,6 +280,7 @@ function table(r: Results): string {
       ),
     ],
     ...agreementRows(r, ms, secs),
+    ...tabRows(r.tab, ms),
   ];
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((row) => (row[c] ?? '').length))) ?? [];
   const line = (row: string[]) => `| ${row.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
@@ -303,6 +320,24 @@ function table(r: Results): string {
       `${submit.storage.atOnce.perSubmit.toFixed(1)} with ${submit.storage.atOnce.concurrency} at once ` +
       `(${kindsPer(submit.storage.atOnce.kinds, submit.storage.atOnce.submits)}).`,
   ].join('\n');
+}
+
+function tabRows(tab: TabDashboardResult, ms: (n: number) => string): string[][] {
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  return [
+    [
+      'Dashboard tab: script / styles, gzipped',
+      `${kb(tab.scriptGzipBytes)} / ${kb(tab.styleGzipBytes)}`,
+      `script < ${kb(goals.tabScriptGzipBytes)}`,
+      mark(tab.scriptGzipBytes < goals.tabScriptGzipBytes),
+    ],
+    [
+      `Dashboard tab: first render, ${tab.measures} measures × ${tab.rounds} rounds (${tab.charts} charts)`,
+      `${ms(tab.firstRenderMedianMs)} (slowest ${ms(tab.firstRenderMaxMs)}); content on the server ${ms(tab.fragmentMedianMs)}`,
+      `< ${ms(goals.tabFirstRenderMs)}`,
+      mark(tab.firstRenderMaxMs < goals.tabFirstRenderMs),
+    ],
+  ];
 }
 
 interface Check {
