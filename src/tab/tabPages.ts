@@ -1,7 +1,7 @@
 import type { Locale } from '../domain/locale.js';
 import { html, type Html } from './html.js';
 import type { DevelopmentPerson, TabSignIn } from './tabSignIn.js';
-import { tabTextsFor } from './tabTexts.js';
+import { clientTextsFor, tabTextsFor } from './tabTexts.js';
 
 /** Teams' three themes; the tab's colours follow the one the person uses. */
 export const themes = ['default', 'dark', 'contrast'] as const;
@@ -45,6 +45,7 @@ export function shellPage(options: {
           data-sign-in="${options.signIn}"
           data-purpose="${options.purpose}"
           data-locale="${options.locale}"
+          data-texts="${JSON.stringify(clientTextsFor(options.locale))}"
         >
           <p class="loading" role="status">${t.loading}</p>
           <noscript><p>${t.noScript}</p></noscript>

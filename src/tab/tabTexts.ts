@@ -7,6 +7,14 @@ const sv = {
   loading: 'Läser in …',
   noScript: 'Fliken behöver JavaScript för att logga in dig med ditt Teams-konto.',
   skipToContent: 'Hoppa till innehållet',
+  /** What the tab's script says itself; the page hands them to it (`data-texts`). */
+  client: {
+    tabName: 'Uppföljning',
+    signedInAs: 'Inloggad för utveckling som',
+    changePerson: 'Byt person',
+    tokenFailed: 'Teams kunde inte logga in dig i fliken. Ladda om fliken för att försöka igen.',
+    downloadFailed: 'Filen kunde inte hämtas. Försök igen om en stund.',
+  },
   home: {
     title: 'Dina överenskommelser',
     intro: 'Välj en överenskommelse för att se hur uppföljningen går.',
@@ -31,7 +39,6 @@ const sv = {
       outsider: 'inte med',
     },
     signIn: 'Logga in',
-    signOut: 'Byt person',
   },
   refused: {
     signIn: 'Du behöver logga in med ditt Teams-konto för att se uppföljningen. Öppna fliken i Teams.',
@@ -136,6 +143,13 @@ const en: TabTexts = {
   loading: 'Loading …',
   noScript: 'The tab needs JavaScript to sign you in with your Teams account.',
   skipToContent: 'Skip to content',
+  client: {
+    tabName: 'Follow-up',
+    signedInAs: 'Signed in for development as',
+    changePerson: 'Change person',
+    tokenFailed: 'Teams could not sign you in to the tab. Reload the tab to try again.',
+    downloadFailed: 'The file could not be downloaded. Try again in a while.',
+  },
   home: {
     title: 'Your agreements',
     intro: 'Choose an agreement to see how its follow-up is going.',
@@ -160,7 +174,6 @@ const en: TabTexts = {
       outsider: 'not taking part',
     },
     signIn: 'Sign in',
-    signOut: 'Change person',
   },
   refused: {
     signIn: 'Sign in with your Teams account to see the follow-up. Open the tab in Teams.',
@@ -256,4 +269,12 @@ const en: TabTexts = {
 
 export function tabTextsFor(locale: Locale): TabTexts {
   return locale === 'en' ? en : sv;
+}
+
+/** What the tab's script writes itself, in the page's language: the page hands it over as `data-texts`. */
+export type ClientTexts = TabTexts['client'] & { failed: string };
+
+export function clientTextsFor(locale: Locale): ClientTexts {
+  const t = tabTextsFor(locale);
+  return { ...t.client, failed: t.refused.failed };
 }

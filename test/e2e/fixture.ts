@@ -42,6 +42,8 @@ type Cleanup = Array<() => Promise<void> | void>;
 let shared: { world: World; browser: Browser } | undefined;
 /** The world of the spec running now, if it has its own: the one screenshots are taken of. */
 let own: World | undefined;
+/** A page of a spec's own (the tab's, say) that screenshots are taken of instead of its world's playground. */
+let shown: Page | undefined;
 let cleanup: Cleanup = [];
 
 /** The running bot, playground and page; only inside tests and hooks. */
@@ -82,6 +84,19 @@ export function ownWorld(options: WorldOptions): () => World {
       throw new Error(`The world ${options.name} is not running (see ownWorld in test/e2e/fixture.ts).`);
     return world;
   };
+}
+
+/**
+ * Screenshots after each test (and of a failure) are taken of `page` instead of the playground, until called with
+ * undefined: for a spec that drives a page of its own, such as the dashboard tab.
+ */
+export function screenshotsOf(page: Page | undefined): void {
+  shown = page;
+}
+
+/** The shared browser, for a spec that opens pages of its own in a context of its own. */
+export function sharedBrowser(): Browser {
+  return sharedState().browser;
 }
 
 function sharedState(): { world: World; browser: Browser } {
@@ -163,11 +178,12 @@ export const mochaHooks = {
     const world = own ?? shared?.world;
     if (!world || !test) return;
     const name = test.fullTitle();
+    const page = shown ?? world.page;
     if (test.state === 'failed') {
-      const base = await world.artifacts.failure(world.page, name, test.err);
+      const base = await world.artifacts.failure(page, name, test.err);
       console.log(`      failure saved: ${path.relative(repoRoot, base)}.{png,txt}`);
     } else {
-      await world.artifacts.screen(world.page, name);
+      await world.artifacts.screen(page, name);
     }
   },
 
