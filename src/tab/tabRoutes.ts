@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import type restify from 'restify';
 import { z } from 'zod';
@@ -27,6 +26,7 @@ import {
   type Theme,
 } from './tabPages.js';
 import { readerOf, type SignInRefusal, type TabSignIn } from './tabSignIn.js';
+import { defaultAssetsDir, tabAssetTypes } from './tabAssets.js';
 import { tabTextsFor } from './tabTexts.js';
 
 export interface TabSettings {
@@ -39,14 +39,6 @@ export interface TabSettings {
   /** The tab's bundled script and styles (`npm run build:tab`); tests may point elsewhere. */
   assetsDir?: string;
 }
-
-/** Where `npm run build:tab` writes the tab's script and styles, from src/tab/ and dist/tab/ alike. */
-export const defaultAssetsDir = fileURLToPath(new URL('../../dist/tab-assets/', import.meta.url));
-
-const assets = {
-  'tab.js': 'text/javascript; charset=utf-8',
-  'tab.css': 'text/css; charset=utf-8',
-} as const;
 
 const pageQuery = z.object({
   locale: z.string().max(35).optional(),
@@ -114,7 +106,8 @@ export function registerTabRoutes(server: restify.Server, settings: TabSettings)
     '/tab/assets/:file',
     handled(async (req, res) => {
       const file = param(req, 'file');
-      if (!Object.hasOwn(assets, file)) return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
+      if (!Object.hasOwn(tabAssetTypes, file))
+        return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
       let body: Buffer;
       try {
         body = await readFile(path.join(assetsDir, file));
@@ -122,7 +115,9 @@ export function registerTabRoutes(server: restify.Server, settings: TabSettings)
         log.warn('tab.assetMissing', { file, message: 'run npm run build:tab' });
         return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
       }
-      send(res, 200, assets[file as keyof typeof assets], body, { 'cache-control': 'no-cache' });
+      send(res, 200, tabAssetTypes[file as keyof typeof tabAssetTypes], body, {
+        'cache-control': 'no-cache',
+      });
     }),
   );
 

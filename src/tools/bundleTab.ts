@@ -13,19 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { isMainModule } from '../platform/mainModule.js';
+import { defaultAssetsDir, tabAssets, type TabAsset } from '../tab/tabAssets.js';
 
 const clientDir = fileURLToPath(new URL('../tab/client/', import.meta.url));
-/**
- * Where the server reads the files (`defaultAssetsDir` in src/tab/tabRoutes.ts, the same path from src/ and dist/),
- * not imported from there so that bundling stays quick: the routes bring the whole server with them.
- */
-export const defaultAssetsDir = fileURLToPath(new URL('../../dist/tab-assets/', import.meta.url));
-
-/** The tab's two files, as the server names them. */
-export const tabAssets = ['tab.js', 'tab.css'] as const;
-
 export interface AssetSize {
-  file: (typeof tabAssets)[number];
+  file: TabAsset;
   bytes: number;
   gzipped: number;
 }

@@ -1,13 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { stringify } from 'yaml';
 import type { Agreement } from '../../src/domain/agreement.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { RoundRepository } from '../../src/storage/roundRepository.js';
-import { defaultAssetsDir } from '../../src/tab/tabRoutes.js';
+import type { TabAsset } from '../../src/tab/tabAssets.js';
+import { bundleTab } from '../../src/tools/bundleTab.js';
 import { launchBrowser, newPage } from '../e2e/browser.js';
 import { startTestBot } from '../harness/testBot.js';
 import { benchAgreement, benchHistory } from './benchPlan.js';
@@ -39,10 +38,9 @@ export async function runTabDashboard(
   options: { repeats: number; log: (line: string) => void },
 ): Promise<TabDashboardResult> {
   options.log('tab: bundling its script and styles (npm run build:tab)');
-  const build = spawnSync('npm', ['run', '--silent', 'build:tab'], { stdio: 'inherit' });
-  if (build.status !== 0) throw new Error('npm run build:tab failed');
-  const gzipped = async (file: string) => gzipSync(await readFile(join(defaultAssetsDir, file))).byteLength;
-  const [scriptGzipBytes, styleGzipBytes] = [await gzipped('tab.js'), await gzipped('tab.css')];
+  const sizes = await bundleTab();
+  const gzipped = (file: TabAsset) => sizes.find((s) => s.file === file)?.gzipped ?? 0;
+  const [scriptGzipBytes, styleGzipBytes] = [gzipped('tab.js'), gzipped('tab.css')];
 
   const agreement = benchAgreement(example, {
     id: 'bench-tab',
