@@ -68,7 +68,7 @@ const contentSecurityPolicy = [
 export function registerTabRoutes(server: restify.Server, settings: TabSettings): void {
   const assetsDir = settings.assetsDir ?? defaultAssetsDir;
   const page = (purpose: 'home' | 'agreement' | 'config', fragment: (req: IncomingMessage) => string) =>
-    handled(async (req, res) => {
+    handled(settings.defaultLocale, async (req, res) => {
       const { locale, theme } = pageOptions(req, settings.defaultLocale);
       const query = `?locale=${locale}&theme=${theme}`;
       send(
@@ -104,7 +104,7 @@ export function registerTabRoutes(server: restify.Server, settings: TabSettings)
 
   server.get(
     '/tab/assets/:file',
-    handled(async (req, res) => {
+    handled(settings.defaultLocale, async (req, res) => {
       const file = param(req, 'file');
       if (!Object.hasOwn(tabAssetTypes, file))
         return send(res, 404, 'text/plain; charset=utf-8', 'Not found');
@@ -123,7 +123,7 @@ export function registerTabRoutes(server: restify.Server, settings: TabSettings)
 
   server.get(
     '/tab/api/dev/people',
-    handled(async (req, res) => {
+    handled(settings.defaultLocale, async (req, res) => {
       const { locale } = pageOptions(req, settings.defaultLocale);
       if (settings.signIn.kind !== 'development') return refuse(res, { kind: 'notFound' }, locale);
       sendHtml(res, 200, developmentSignInFragment(settings.signIn.people, locale));
@@ -194,7 +194,7 @@ type SignedInHandler = (
 
 /** Runs `handler` for the person the request's token names; anyone else gets why not, in their language. */
 function signedIn(settings: TabSettings, handler: SignedInHandler) {
-  return handled(async (req, res) => {
+  return handled(settings.defaultLocale, async (req, res) => {
     const { locale } = pageOptions(req, settings.defaultLocale);
     const who = await readerOf(req.header('authorization'), settings.signIn);
     if (!who.ok) {
@@ -205,13 +205,14 @@ function signedIn(settings: TabSettings, handler: SignedInHandler) {
   });
 }
 
-function handled(handler: (req: restify.Request, res: restify.Response) => Promise<void>) {
+/** Runs `handler`; a failure is logged and answered with a sentence in the person's language, never a stack. */
+function handled(fallback: Locale, handler: (req: restify.Request, res: restify.Response) => Promise<void>) {
   return async (req: restify.Request, res: restify.Response) => {
     try {
       await handler(req, res);
     } catch (err) {
       log.error('tab.failed', { path: req.getPath(), ...describeError(err) });
-      const { locale } = pageOptions(req, 'sv');
+      const { locale } = pageOptions(req, fallback);
       if (!res.headersSent) sendHtml(res, 500, refusalFragment(tabTextsFor(locale).refused.failed));
     }
   };
