@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { AuditLog } from '../../src/storage/auditLog.js';
+import { freePort, startLocalAzurite, type LocalAzurite } from '../../src/storage/localAzurite.js';
 import { DecisionRepository } from '../../src/storage/decisionRepository.js';
 import { ReportRepository } from '../../src/storage/reportRepository.js';
 import { ReviewRepository } from '../../src/storage/reviewRepository.js';
@@ -363,5 +367,34 @@ describe('the dashboard tab in production without BOT_DOMAIN', () => {
       'Fliken är inte konfigurerad: BOT_DOMAIN och MicrosoftAppId behövs för inloggning. Se docs/deployment.md.',
     );
     assert.equal((await get(bot, '/tab/api/dev/people')).status, 404);
+  });
+});
+
+describe('the dashboard tab while storage is unreachable', () => {
+  let azurite: LocalAzurite;
+  let bot: TestBot;
+  let location: string;
+  let port: number;
+
+  before(async () => {
+    location = await mkdtemp(join(tmpdir(), 'azurite-tab-outage-'));
+    port = await freePort();
+    azurite = await startLocalAzurite({ location, port });
+    bot = await startTestBot({ azurite, env: { SCHEDULER_INTERVAL_SECONDS: '0' } });
+  });
+  after(async () => {
+    await bot.close();
+    await azurite.stop();
+  });
+
+  it('answers a sentence in the person’s language, and the dashboard again once storage is back', async () => {
+    await azurite.stop();
+    const failed = await get(bot, `${agreementApi}?locale=en`, `Dev ${users.alex.aadObjectId}`);
+    assert.equal(failed.status, 500);
+    assert.equal(readable(failed.text), 'Something went wrong. Reload the tab to try again.');
+    azurite = await startLocalAzurite({ location, port });
+    const again = await get(bot, agreementApi, `Dev ${users.alex.aadObjectId}`);
+    assert.equal(again.status, 200);
+    assert.match(readable(again.text), /Målområde 1:/);
   });
 });
