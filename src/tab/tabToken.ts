@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, decodeJwt, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type * as JoseModule from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 
 /** How the tab's single sign-on tokens are checked: whose app they are for and whose people may use it. */
@@ -42,6 +43,11 @@ const maxTenantsKept = 100;
  * a tenant it does not serve. jose fetches and caches each tenant's key set and refetches it when a token names
  * a key it does not know (Entra rotates them).
  */
+type Jose = typeof JoseModule;
+let jose: Promise<Jose> | undefined;
+/** jose is loaded with the first token, not at start: serving messages never needs it. */
+const loadJose = (): Promise<Jose> => (jose ??= import('jose'));
+
 export class TabTokens {
   private readonly keySets = new Map<string, JWTVerifyGetKey>();
   private readonly authority: string;
@@ -51,6 +57,7 @@ export class TabTokens {
   }
 
   async check(token: string): Promise<TabTokenCheck> {
+    const { decodeJwt, errors, jwtVerify } = await loadJose();
     let tenantId: string;
     try {
       const unverified = claimsSchema.pick({ tid: true }).safeParse(decodeJwt(token));
@@ -62,7 +69,7 @@ export class TabTokens {
     const allowed = this.settings.allowedTenantIds;
     if (allowed.length > 0 && !allowed.includes(tenantId)) return refused('tenant');
     try {
-      const { payload } = await jwtVerify(token, this.keysOf(tenantId), {
+      const { payload } = await jwtVerify(token, await this.keysOf(tenantId), {
         algorithms: ['RS256'],
         audience: `api://${this.settings.domain}/${this.settings.clientId}`,
         issuer: `${this.authority}/${tenantId}/v2.0`,
@@ -74,14 +81,15 @@ export class TabTokens {
       const { oid, tid, name } = claims.data;
       return { ok: true, person: { aadObjectId: oid, tenantId: tid.toLowerCase(), name: name ?? '' } };
     } catch (err) {
-      return refused(refusalOf(err));
+      return refused(refusalOf(err, errors));
     }
   }
 
-  private keysOf(tenantId: string): JWTVerifyGetKey {
+  private async keysOf(tenantId: string): Promise<JWTVerifyGetKey> {
     const known = this.keySets.get(tenantId);
     if (known) return known;
     if (this.keySets.size >= maxTenantsKept) this.keySets.clear();
+    const { createRemoteJWKSet } = await loadJose();
     const keys = createRemoteJWKSet(new URL(`${this.authority}/${tenantId}/discovery/v2.0/keys`));
     this.keySets.set(tenantId, keys);
     return keys;
@@ -92,7 +100,7 @@ function refused(refusal: TabTokenRefusal): TabTokenCheck {
   return { ok: false, refusal };
 }
 
-function refusalOf(err: unknown): TabTokenRefusal {
+function refusalOf(err: unknown, errors: Jose['errors']): TabTokenRefusal {
   if (err instanceof errors.JWTExpired) return 'expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
     if (err.claim === 'aud') return 'audience';
