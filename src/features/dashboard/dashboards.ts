@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { may } from '../../domain/access.js';
+import { may, type Action } from '../../domain/access.js';
 import type { Agreement, Measure } from '../../domain/agreement.js';
 import { takesPart } from '../../domain/conversationAgreement.js';
 import { dashboard, type Dashboard } from '../../domain/dashboard.js';
@@ -69,7 +69,7 @@ export class Dashboards {
       }
     | Refusal
   > {
-    const found = await this.readable(agreementId, reader);
+    const found = await this.allowed(agreementId, reader);
     if ('kind' in found) return found;
     const { plan, served } = found;
     const [history, rounds, decisions, reviewAnswers] = await Promise.all([
@@ -103,7 +103,7 @@ export class Dashboards {
     measureId: string,
     reader: Reader,
   ): Promise<{ kind: 'history'; measure: Measure; reports: Report[]; timeZone: string } | Refusal> {
-    const found = await this.readable(agreementId, reader);
+    const found = await this.allowed(agreementId, reader);
     if ('kind' in found) return found;
     const measure = found.plan.agreement.measures.find((m) => m.id === measureId);
     if (!measure) return { kind: 'notFound' };
@@ -128,11 +128,11 @@ export class Dashboards {
   ): Promise<
     { kind: 'file'; name: string; bytes: Uint8Array } | Refusal | { kind: 'unavailable'; text: string }
   > {
-    const served = this.agreements.get(agreementId);
-    const plan = served && (await this.deps.plans.load(agreementId));
-    if (!served || !plan) return { kind: 'notFound' };
-    const source = served.files[file];
-    if (!may(plan, { aadObjectId: reader.aadObjectId }, source.action)) return { kind: 'notAllowed' };
+    const source = this.agreements.get(agreementId)?.files[file];
+    const found = source && (await this.allowed(agreementId, reader, source.action));
+    if (!found) return { kind: 'notFound' };
+    if ('kind' in found) return found;
+    const { plan, served } = found;
     const today =
       DateTime.fromJSDate(served.context.now()).setZone(served.context.timeZone).toISODate() ?? '';
     const args = file === 'followUp' ? { scope: 'until', date: today } : {};
@@ -148,14 +148,16 @@ export class Dashboards {
     return { kind: 'file', name: built.name, bytes: built.bytes };
   }
 
-  private async readable(
+  /** The agreement's plan, when it is served here and the reader may do `action` in it. */
+  private async allowed(
     agreementId: string,
     reader: Reader,
+    action: Action = 'readStatus',
   ): Promise<{ plan: Plan; served: DashboardAgreement } | Refusal> {
     const served = this.agreements.get(agreementId);
     const plan = served && (await this.deps.plans.load(agreementId));
     if (!served || !plan) return { kind: 'notFound' };
-    if (!may(plan, { aadObjectId: reader.aadObjectId }, 'readStatus')) return { kind: 'notAllowed' };
+    if (!may(plan, { aadObjectId: reader.aadObjectId }, action)) return { kind: 'notAllowed' };
     return { plan, served };
   }
 }
