@@ -137,6 +137,8 @@ export class Scheduler {
       }
     }
     await this.runClaimed(result);
+    // Finished jobs are recorded a transaction at a time; a tick leaves none unrecorded.
+    await this.options.jobs.recordFinished();
     return result;
   }
 

@@ -1,5 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { JobRecord } from '../domain/personalData.js';
+import { describeError, log } from '../platform/log.js';
 import { deleteAsRead, isStatus, keyOf, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** A piece of work to do at a time, e.g. posting the check-in prompt for one measure in one channel. */
@@ -64,7 +65,7 @@ type PendingRow = {
   newId?: boolean;
 };
 
-interface DoneRow {
+type DoneRow = {
   partitionKey: string;
   rowKey: string;
   jobId: string;
@@ -72,7 +73,7 @@ interface DoneRow {
   at: string;
   attempts: number;
   outcome?: string;
-}
+};
 
 const pendingPartition = 'pending';
 /** Every pending partition sorts from `pending` up to here: `pending` itself and `pending|<agreementId>`. */
@@ -88,6 +89,14 @@ const partitionEntitiesPerSecond = 2_000;
  * backlog forty times over.
  */
 const listingReusedMs = 10_000;
+/**
+ * Finished jobs are recorded this many at a time (see `finish`): a round's cards finish some 45 a second, and two
+ * requests for each, its marker and the removal of its row, cost the bot and the table service more than anything
+ * else in a card but the send.
+ */
+const finishBatch = 25;
+/** The longest a finished job waits to be recorded. */
+const finishDelayMs = 1_000;
 /** Table Storage allows 32K characters in a string property; an error note needs far less. */
 const maxErrorLength = 500;
 
@@ -106,6 +115,10 @@ export class JobStore {
   private readonly table: TableClient;
   /** Due jobs the last listing found and no claim has taken yet, oldest first (see claimDue). */
   private listed: { at: number; rows: PendingCandidate[] } | undefined;
+  /** Jobs finished here and not yet recorded (see finish). */
+  private finished: FinishedJob[] = [];
+  private readonly recording = new Set<Promise<void>>();
+  private finishTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.jobs);
@@ -314,11 +327,12 @@ export class JobStore {
   }
 
   /**
-   * The job is done: records its completion, so it is never enqueued or run again, then removes the pending
-   * row. If the lease was lost meanwhile the row is left to its new holder, who finds the marker and drops it.
+   * The job is done: its completion is recorded (with others, see finish), so it is never enqueued or run again,
+   * and its pending row removed. If the lease was lost meanwhile the row is left to its new holder, who finds the
+   * marker and drops it.
    */
   async complete(job: ClaimedJob, now: Date, outcome?: string): Promise<void> {
-    await this.finish(job, now, outcome);
+    this.finish(job, now, outcome);
   }
 
   /** Releases the job to run again at `at`, counting a failed attempt; throws LeaseLostError if lost. */
@@ -340,7 +354,7 @@ export class JobStore {
 
   /** Gives up on the job: recorded as completed with outcome `failed: <error>`, never run again. */
   async fail(job: ClaimedJob, now: Date, error: string): Promise<void> {
-    await this.finish(job, now, `failed: ${shorten(error)}`);
+    this.finish(job, now, `failed: ${shorten(error)}`);
   }
 
   /**
@@ -348,6 +362,7 @@ export class JobStore {
    * may still be listed until the next claim removes it.
    */
   async pending(kind?: string): Promise<PendingJob[]> {
+    await this.recordFinished();
     const filter =
       kind === undefined
         ? odata`PartitionKey ge ${pendingPartition} and PartitionKey lt ${pendingPartitionsEnd}`
@@ -365,6 +380,7 @@ export class JobStore {
 
   /** When a job was completed (or given up on), with its outcome; undefined if it never was. */
   async completion(id: string): Promise<JobCompletion | undefined> {
+    await this.recordFinished();
     try {
       const row = await this.table.getEntity<DoneRow>(donePartition, keyOf(id));
       return { at: row.at, ...(row.outcome !== undefined ? { outcome: row.outcome } : {}) };
@@ -374,19 +390,95 @@ export class JobStore {
     }
   }
 
-  private async finish(job: ClaimedJob, now: Date, outcome: string | undefined): Promise<void> {
-    const marker: DoneRow = {
-      partitionKey: donePartition,
-      rowKey: keyOf(job.id),
-      jobId: job.id,
-      kind: job.kind,
-      at: now.toISOString(),
-      attempts: job.attempts,
-      ...(outcome !== undefined ? { outcome } : {}),
-    };
-    // Marker first: a crash between the two writes leaves a row that claimDue recognises and removes.
-    await this.table.upsertEntity(marker, 'Replace');
-    await this.deleteQuietly(job.partitionKey, marker.rowKey, job.etag);
+  /**
+   * Records a finished job a transaction at a time with others (`finishBatch`, at the latest a second later, and
+   * whatever is left when the scheduler's tick ends or this store is asked about jobs): the markers first, then the
+   * pending rows go. Until then the row is under this instance's lease, so nobody claims it. A process that stops
+   * in between leaves the job to run again once its lease has run out, as a process that stops before a job's
+   * outcome is recorded always did (handlers tolerate a second run); a row whose marker was written is recognised
+   * and removed by claimDue.
+   */
+  private finish(job: ClaimedJob, now: Date, outcome: string | undefined): void {
+    this.finished.push({
+      marker: {
+        partitionKey: donePartition,
+        rowKey: keyOf(job.id),
+        jobId: job.id,
+        kind: job.kind,
+        at: now.toISOString(),
+        attempts: job.attempts,
+        ...(outcome !== undefined ? { outcome } : {}),
+      },
+      partitionKey: job.partitionKey,
+      etag: job.etag,
+    });
+    if (this.finished.length >= finishBatch) {
+      this.track(this.record(this.finished.splice(0)));
+    } else {
+      this.finishTimer ??= setTimeout(() => {
+        this.finishTimer = undefined;
+        void this.recordFinished();
+      }, finishDelayMs);
+      this.finishTimer.unref();
+    }
+  }
+
+  /**
+   * Records every job finished here so far and waits for the records under way. Never throws: a job whose record
+   * failed runs again once its lease has run out.
+   */
+  async recordFinished(): Promise<void> {
+    clearTimeout(this.finishTimer);
+    this.finishTimer = undefined;
+    if (this.finished.length > 0) this.track(this.record(this.finished.splice(0)));
+    await Promise.all(this.recording);
+  }
+
+  private track(recording: Promise<void>): void {
+    const tracked = recording.catch((err: unknown) =>
+      log.warn('jobs.recordFinishedFailed', describeError(err)),
+    );
+    this.recording.add(tracked);
+    void tracked.finally(() => this.recording.delete(tracked));
+  }
+
+  /** The markers a hundred to a transaction (one by one if one fails), then the rows of those recorded. */
+  private async record(finished: readonly FinishedJob[]): Promise<void> {
+    const recorded: FinishedJob[] = [];
+    for (let i = 0; i < finished.length; i += transactionMax) {
+      const chunk = finished.slice(i, i + transactionMax);
+      try {
+        await this.table.submitTransaction(chunk.map(({ marker }) => ['upsert', marker, 'Replace']));
+        recorded.push(...chunk);
+      } catch {
+        for (const job of chunk) {
+          await this.table.upsertEntity(job.marker, 'Replace');
+          recorded.push(job);
+        }
+      }
+    }
+    for (const ofPartition of byPartition(recorded, (job) => job.partitionKey))
+      await this.removeRows(ofPartition);
+  }
+
+  /**
+   * A transaction of deletes, which Table Storage takes without an ETag: safe here, since a row whose job has a
+   * marker is, in every version of it, that finished job's (enqueue never adds a finished id again). When one of them
+   * is gone already (another instance found the marker first), the rest one by one, each as held.
+   */
+  private async removeRows(finished: readonly FinishedJob[]): Promise<void> {
+    for (let i = 0; i < finished.length; i += transactionMax) {
+      const chunk = finished.slice(i, i + transactionMax);
+      try {
+        await this.table.submitTransaction(
+          chunk.map(({ marker, partitionKey }) => ['delete', { partitionKey, rowKey: marker.rowKey }]),
+        );
+      } catch (err) {
+        if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
+        for (const { marker, partitionKey, etag } of chunk)
+          await this.deleteQuietly(partitionKey, marker.rowKey, etag);
+      }
+    }
   }
 
   /** ETag-conditional merge into a pending row; returns the new ETag. */
@@ -422,6 +514,7 @@ export class JobStore {
    * chat names them in its id (`prompt|…|personal:<id>`) and payload.
    */
   async everyJob(): Promise<JobRecord[]> {
+    await this.recordFinished();
     const jobs: JobRecord[] = [];
     for await (const row of this.table.listEntities<PendingRow>({
       queryOptions: {
@@ -444,6 +537,7 @@ export class JobStore {
    * planned only when its round opens, so a deleted marker is never followed by the same job again.
    */
   async deleteJobs(matches: (job: Pick<JobSpec, 'id' | 'payload'>) => boolean): Promise<number> {
+    await this.recordFinished();
     const rows: Array<ReadRow<PendingRow | DoneRow>> = [];
     for await (const row of this.table.listEntities<PendingRow>({
       queryOptions: {
@@ -461,6 +555,13 @@ export class JobStore {
     for (const row of rows) if (await deleteAsRead(this.table, row)) deleted++;
     return deleted;
   }
+}
+
+/** A job finished here, waiting to be recorded: its marker, and its pending row as held (ETag). */
+interface FinishedJob {
+  marker: DoneRow;
+  partitionKey: string;
+  etag: string;
 }
 
 /** A pending row as a listing read it, with the version a claim must match. */

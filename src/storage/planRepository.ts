@@ -4,6 +4,7 @@ import type { Agreement, Measure, SteeringMeeting } from '../domain/agreement.js
 import type { ChannelBinding } from '../domain/channelBinding.js';
 import type { Plan } from '../domain/plan.js';
 import type { BindingTakeOver, SuccessionRecord } from '../domain/succession.js';
+import { RecentReads } from './recentReads.js';
 import { isStatus, replaceAsRead, tableNames, type ReadRow, type TableStore } from './tableStore.js';
 
 /** Someone else changed the row since it was read; nothing was written. */
@@ -39,6 +40,12 @@ type PlanRow = {
 
 /** `!` sorts before every other row key, so a partition query reads the version before the rows it stands for. */
 const versionRowKey = '!version';
+
+/**
+ * How long `loadRecent` trusts a version read: a round's cards go out within seconds of each other, and a card shows
+ * the plan as it stood at most this long before (a change made in this process is seen at once).
+ */
+const versionReusedMs = 10_000;
 
 /**
  * Facts about the deployment rather than one agreement, in a partition no agreement id can name (ids start with a
@@ -81,6 +88,8 @@ export class PlanRepository {
   private readonly reading = new Map<string, { stamp: string; plan: Promise<Plan | undefined> }>();
   /** The version row's reads per agreement, shared by the loads asking at the same time. */
   private readonly versionReads = new Map<string, FreshRead<string | undefined>>();
+  /** The version reads `loadRecent` hands out again (see versionReusedMs). */
+  private readonly recentVersions = new RecentReads<string | undefined>(versionReusedMs);
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.plan);
@@ -128,11 +137,11 @@ export class PlanRepository {
     }
     // A transaction holds at most 100 operations on one partition, the version row included.
     for (let i = 0; i < actions.length; i += 99) {
-      await this.table.submitTransaction([...actions.slice(i, i + 99), this.bump(partitionKey, now)]);
+      await this.commit([...actions.slice(i, i + 99), this.bump(partitionKey, now)]);
     }
     // A plan stored before the version row existed gets one, so that loads can start using it.
     if (actions.length === 0 && !versioned)
-      await this.table.submitTransaction([this.bump(partitionKey, now)]);
+      await this.commit([this.bump(partitionKey, now)]);
     return { written: actions.length };
   }
 
@@ -141,7 +150,20 @@ export class PlanRepository {
    * process; otherwise one partition query. The plan returned is frozen: it may be shared with other callers.
    */
   async load(agreementId: string): Promise<Plan | undefined> {
-    const stamp = await this.versionOf(agreementId);
+    return this.loadAt(agreementId, await this.versionOf(agreementId));
+  }
+
+  /**
+   * `load` for showing, not deciding: the version read within the last ten seconds is used again, so a round's
+   * thousand cards cost a few reads of the version row instead of one each. A change to the plan made in this
+   * process is seen at once, one made on another instance at most ten seconds late.
+   */
+  async loadRecent(agreementId: string): Promise<Plan | undefined> {
+    const stamp = await this.recentVersions.get(agreementId, () => this.versionOf(agreementId));
+    return this.loadAt(agreementId, stamp);
+  }
+
+  private async loadAt(agreementId: string, stamp: string | undefined): Promise<Plan | undefined> {
     if (stamp !== undefined) {
       const cached = this.cache.get(agreementId);
       if (cached?.stamp === stamp) return cached.plan;
@@ -234,6 +256,18 @@ export class PlanRepository {
     }
   }
 
+  /** Every write to a plan: one transaction, its version row (`bump`) included. */
+  private async commit(actions: TransactionAction[]): Promise<void> {
+    const partitionKey = actions[0]?.[1].partitionKey ?? '';
+    // Before and after: a version read under way meanwhile is not handed out again.
+    this.recentVersions.forget(partitionKey);
+    try {
+      await this.table.submitTransaction(actions);
+    } finally {
+      this.recentVersions.forget(partitionKey);
+    }
+  }
+
   /** The write to the version row that goes into every transaction that changes the partition. */
   private bump(partitionKey: string, now: Date): TransactionAction {
     const row: VersionRow = {
@@ -248,7 +282,7 @@ export class PlanRepository {
 
   /** Binds a group to a channel, replacing any earlier channel of that group. */
   async bind(agreementId: string, binding: ChannelBinding): Promise<void> {
-    await this.table.submitTransaction([
+    await this.commit([
       ['upsert', bindingRow(agreementId, binding, binding.boundAt), 'Replace'],
       this.bump(agreementId, new Date(binding.boundAt)),
     ]);
@@ -297,7 +331,7 @@ export class PlanRepository {
     };
     // An agreement has at most 50 groups, so this is well within a transaction's 100 operations.
     try {
-      await this.table.submitTransaction([
+      await this.commit([
         ['create', recordRow],
         ...takeOvers.map((t): TransactionAction => ['create', bindingRow(agreementId, t.binding, record.at)]),
         this.bump(agreementId, now),
@@ -345,7 +379,7 @@ export class PlanRepository {
       updatedAt: now.toISOString(),
     };
     try {
-      await this.table.submitTransaction([
+      await this.commit([
         version ? ['update', row, 'Replace', { etag: version }] : ['create', row],
         this.bump(agreementId, now),
       ]);
@@ -380,7 +414,7 @@ export class PlanRepository {
       updatedAt: now.toISOString(),
     };
     try {
-      await this.table.submitTransaction([
+      await this.commit([
         ['update', updated, 'Replace', { etag: row.etag }],
         this.bump(agreementId, now),
       ]);
@@ -451,7 +485,7 @@ export class PlanRepository {
       updatedAt: now.toISOString(),
     };
     try {
-      await this.table.submitTransaction([['create', row], this.bump(agreementId, now)]);
+      await this.commit([['create', row], this.bump(agreementId, now)]);
       return true;
     } catch (err) {
       if (isStatus(err, 409)) return false;
@@ -529,7 +563,7 @@ export class PlanRepository {
     // Written after the rows, so a load that sees the new version reads them too (the rows were replaced one by
     // one, conditionally, not in one transaction).
     if (measures.length > 0 || bindings > 0)
-      await this.table.submitTransaction([this.bump(agreementId, now)]);
+      await this.commit([this.bump(agreementId, now)]);
     return { measures, bindings };
   }
 }

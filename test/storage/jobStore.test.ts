@@ -162,9 +162,10 @@ describe('durable jobs with ETag leases (Azurite)', () => {
     await jobs.enqueue(job('crashy', t0));
     const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
     assert.ok(claimed);
-    // The process dies right after the marker is written.
-    sinon.stub(store.table(tableNames.jobs), 'deleteEntity').rejects(new Error('process killed'));
-    await assert.rejects(jobs.complete(claimed, at(1000), 'posted'), /process killed/);
+    // The process dies right after the marker is written: its row is never removed.
+    sinon.stub(store.table(tableNames.jobs), 'submitTransaction').rejects(new Error('process killed'));
+    await jobs.complete(claimed, at(1000), 'posted');
+    await jobs.recordFinished();
     sinon.restore();
 
     assert.equal((await jobs.pending()).length, 1);
@@ -273,13 +274,41 @@ describe('durable jobs with ETag leases (Azurite)', () => {
     assert.equal(await requestsOf(a.store, () => a.jobs.claimDue(at(1), 'instance-a', minute, 5)), 3);
   });
 
+  it('records finished jobs 25 at a time, the rest when asked or a second later', async () => {
+    const a = counted();
+    await a.jobs.enqueueNew(Array.from({ length: 60 }, (_, i) => job(`batch|${i}`, t0)));
+    const claimed = await a.jobs.claimDue(t0, 'instance-a', minute, 60);
+    assert.equal(claimed.length, 60);
+    // As the 25th and the 50th job finish, a transaction of 25 markers and one removing their rows; the five after
+    // them when asked.
+    const finishing = await requestsOf(a.store, async () => {
+      for (const done of claimed.slice(0, 55)) await a.jobs.complete(done, at(1000), 'sent');
+      await a.jobs.recordFinished();
+    });
+    assert.equal(finishing, 6);
+    assert.deepEqual(
+      (await jobs.pending()).map((j) => j.id),
+      claimed.slice(55).map((j) => j.id),
+    );
+    assert.deepEqual(await jobs.completion('batch|54'), { at: at(1000).toISOString(), outcome: 'sent' });
+    for (const done of claimed.slice(55)) await a.jobs.complete(done, at(1000), 'sent');
+    // Nobody asks: they are recorded within a second.
+    const deadline = performance.now() + 3000;
+    while ((await jobs.pending()).length > 0 && performance.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(await jobs.pending(), []);
+    assert.equal((await jobs.completion('batch|59'))?.outcome, 'sent');
+  });
+
   it('looks for the completion marker of a new job once anyone has held it', async () => {
     await jobs.enqueueNew([job('new-crashy', t0)]);
     const [claimed] = await jobs.claimDue(t0, 'instance-a', minute, 10);
     assert.ok(claimed);
-    sinon.stub(store.table(tableNames.jobs), 'deleteEntity').rejects(new Error('process killed'));
-    await assert.rejects(jobs.complete(claimed, at(1000), 'posted'), /process killed/);
+    sinon.stub(store.table(tableNames.jobs), 'submitTransaction').rejects(new Error('process killed'));
+    await jobs.complete(claimed, at(1000), 'posted');
+    await jobs.recordFinished();
     sinon.restore();
+    assert.equal((await otherInstance().pending()).length, 1);
     assert.deepEqual(await otherInstance().claimDue(at(2 * minute), 'instance-b', minute, 10), []);
     assert.deepEqual(await jobs.pending(), []);
   });
@@ -379,6 +408,7 @@ describe('durable jobs with ETag leases (Azurite)', () => {
       assert.equal(again?.attempts, 1);
       assert.ok(again);
       await jobs.complete(again, at(3 * minute), 'sent');
+      await jobs.recordFinished();
       assert.deepEqual(await partitions(), ['done lofte-2023|prompt|r1|1.1']);
     });
 

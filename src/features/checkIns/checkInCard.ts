@@ -172,10 +172,13 @@ export class CheckInCard {
     }
   }
 
-  /** The plan, the round and the measure a card (or a job) is about; undefined when any of them is gone. */
+  /**
+   * The plan, the round and the measure a job's card is about, as read within the last seconds (the cards of a
+   * round go out together); undefined when any of them is gone.
+   */
   async find(roundId: string, measureId: string) {
     const [plan, round] = await Promise.all([
-      this.deps.plans.load(this.deps.agreementId),
+      this.deps.plans.loadRecent(this.deps.agreementId),
       this.deps.rounds.getRecent(this.deps.agreementId, roundId),
     ]);
     const measure = plan?.agreement.measures.find((x) => x.id === measureId);
