@@ -140,8 +140,7 @@ export class PlanRepository {
       await this.commit([...actions.slice(i, i + 99), this.bump(partitionKey, now)]);
     }
     // A plan stored before the version row existed gets one, so that loads can start using it.
-    if (actions.length === 0 && !versioned)
-      await this.commit([this.bump(partitionKey, now)]);
+    if (actions.length === 0 && !versioned) await this.commit([this.bump(partitionKey, now)]);
     return { written: actions.length };
   }
 
@@ -414,10 +413,7 @@ export class PlanRepository {
       updatedAt: now.toISOString(),
     };
     try {
-      await this.commit([
-        ['update', updated, 'Replace', { etag: row.etag }],
-        this.bump(agreementId, now),
-      ]);
+      await this.commit([['update', updated, 'Replace', { etag: row.etag }], this.bump(agreementId, now)]);
     } catch (err) {
       if (isStatus(err, 412)) throw new PlanConflictError('agreement changed');
       throw err;
@@ -562,8 +558,7 @@ export class PlanRepository {
     }
     // Written after the rows, so a load that sees the new version reads them too (the rows were replaced one by
     // one, conditionally, not in one transaction).
-    if (measures.length > 0 || bindings > 0)
-      await this.commit([this.bump(agreementId, now)]);
+    if (measures.length > 0 || bindings > 0) await this.commit([this.bump(agreementId, now)]);
     return { measures, bindings };
   }
 }
