@@ -1,7 +1,16 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { JobRecord } from '../domain/personalData.js';
-import { describeError, log } from '../platform/log.js';
-import { deleteAsRead, isStatus, keyOf, tableNames, type ReadRow, type TableStore } from './tableStore.js';
+import {
+  byPartition,
+  deleteAsRead,
+  isStatus,
+  keyOf,
+  tableNames,
+  transactionMax,
+  type ReadRow,
+  type TableStore,
+} from './tableStore.js';
+import { WriteBehind } from './writeBehind.js';
 
 /** A piece of work to do at a time, e.g. posting the check-in prompt for one measure in one channel. */
 export interface JobSpec {
@@ -79,8 +88,6 @@ const pendingPartition = 'pending';
 /** Every pending partition sorts from `pending` up to here: `pending` itself and `pending|<agreementId>`. */
 const pendingPartitionsEnd = 'pending}';
 const donePartition = 'done';
-/** Table Storage takes at most 100 operations in one transaction. */
-const transactionMax = 100;
 /** Table Storage's scalability target for one partition: enqueueNew writes no faster. */
 const partitionEntitiesPerSecond = 2_000;
 /**
@@ -89,14 +96,6 @@ const partitionEntitiesPerSecond = 2_000;
  * backlog forty times over.
  */
 const listingReusedMs = 10_000;
-/**
- * Finished jobs are recorded this many at a time (see `finish`): a round's cards finish some 45 a second, and two
- * requests for each, its marker and the removal of its row, cost the bot and the table service more than anything
- * else in a card but the send.
- */
-const finishBatch = 25;
-/** The longest a finished job waits to be recorded. */
-const finishDelayMs = 1_000;
 /** Table Storage allows 32K characters in a string property; an error note needs far less. */
 const maxErrorLength = 500;
 
@@ -116,11 +115,18 @@ export class JobStore {
   /** Due jobs the last listing found and no claim has taken yet, oldest first (see claimDue). */
   private listed: { at: number; rows: PendingCandidate[] } | undefined;
   /** Jobs finished here and not yet recorded (see finish). */
-  private finished: FinishedJob[] = [];
-  private readonly recording = new Set<Promise<void>>();
-  private finishTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly finished = new WriteBehind<FinishedJob>(
+    (jobs) => this.record(jobs),
+    'jobs.recordFinishedFailed',
+  );
 
-  constructor(store: TableStore) {
+  constructor(
+    store: TableStore,
+    private readonly options: {
+      /** Stores what the jobs wrote behind them (a card's delivery), before they are recorded as finished. */
+      beforeRecording?: () => Promise<void>;
+    } = {},
+  ) {
     this.table = store.table(tableNames.jobs);
   }
 
@@ -391,15 +397,15 @@ export class JobStore {
   }
 
   /**
-   * Records a finished job a transaction at a time with others (`finishBatch`, at the latest a second later, and
-   * whatever is left when the scheduler's tick ends or this store is asked about jobs): the markers first, then the
-   * pending rows go. Until then the row is under this instance's lease, so nobody claims it. A process that stops
-   * in between leaves the job to run again once its lease has run out, as a process that stops before a job's
-   * outcome is recorded always did (handlers tolerate a second run); a row whose marker was written is recognised
-   * and removed by claimDue.
+   * Records a finished job with others (WriteBehind: 25 together, at the latest a second later, and whatever is
+   * left when the scheduler's tick ends or this store is asked about jobs): the markers first, then the pending
+   * rows go. Until then the row is under this instance's lease, so nobody claims it. A process that stops in
+   * between leaves the job to run again once its lease has run out, as a process that stops before a job's outcome
+   * is recorded always did (handlers tolerate a second run); a row whose marker was written is recognised and
+   * removed by claimDue.
    */
   private finish(job: ClaimedJob, now: Date, outcome: string | undefined): void {
-    this.finished.push({
+    this.finished.add({
       marker: {
         partitionKey: donePartition,
         rowKey: keyOf(job.id),
@@ -412,38 +418,19 @@ export class JobStore {
       partitionKey: job.partitionKey,
       etag: job.etag,
     });
-    if (this.finished.length >= finishBatch) {
-      this.track(this.record(this.finished.splice(0)));
-    } else {
-      this.finishTimer ??= setTimeout(() => {
-        this.finishTimer = undefined;
-        void this.recordFinished();
-      }, finishDelayMs);
-      this.finishTimer.unref();
-    }
   }
 
   /**
    * Records every job finished here so far and waits for the records under way. Never throws: a job whose record
    * failed runs again once its lease has run out.
    */
-  async recordFinished(): Promise<void> {
-    clearTimeout(this.finishTimer);
-    this.finishTimer = undefined;
-    if (this.finished.length > 0) this.track(this.record(this.finished.splice(0)));
-    await Promise.all(this.recording);
-  }
-
-  private track(recording: Promise<void>): void {
-    const tracked = recording.catch((err: unknown) =>
-      log.warn('jobs.recordFinishedFailed', describeError(err)),
-    );
-    this.recording.add(tracked);
-    void tracked.finally(() => this.recording.delete(tracked));
+  recordFinished(): Promise<void> {
+    return this.finished.settle();
   }
 
   /** The markers a hundred to a transaction (one by one if one fails), then the rows of those recorded. */
   private async record(finished: readonly FinishedJob[]): Promise<void> {
+    await this.options.beforeRecording?.();
     const recorded: FinishedJob[] = [];
     for (let i = 0; i < finished.length; i += transactionMax) {
       const chunk = finished.slice(i, i + transactionMax);
@@ -615,18 +602,6 @@ function normalise(iso: string): string {
 
 function shorten(text: string): string {
   return text.length > maxErrorLength ? `${text.slice(0, maxErrorLength - 1)}…` : text;
-}
-
-/** Items grouped by partition, each group in the order given, the groups in the order of their first item. */
-function byPartition<T>(items: readonly T[], partitionOf: (item: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = partitionOf(item);
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
-  }
-  return [...groups.values()];
 }
 
 /**

@@ -29,12 +29,14 @@ export interface Repositories {
 }
 
 export function openRepositories(store: TableStore): Repositories {
+  const rounds = new RoundRepository(store);
   return {
     plans: new PlanRepository(store),
     reports: new ReportRepository(store),
-    rounds: new RoundRepository(store),
+    rounds,
     reviews: new ReviewRepository(store),
-    jobs: new JobStore(store),
+    // A card's "sent" is stored before its job is recorded as finished (RoundRepository.recordSent).
+    jobs: new JobStore(store, { beforeRecording: () => rounds.storeSent() }),
     audit: new AuditLog(store),
     conversations: new ConversationRepository(store),
     languages: new LanguageChoices(store),

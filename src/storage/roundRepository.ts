@@ -2,14 +2,17 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from '../domain/checkInRound.js';
 import { targetKey } from '../domain/checkInRound.js';
 import {
+  byPartition,
   deleteAsRead,
   isStatus,
   keyOf,
   replaceAsRead,
   tableNames,
+  transactionMax,
   type ReadRow,
   type TableStore,
 } from './tableStore.js';
+import { WriteBehind } from './writeBehind.js';
 
 interface RoundRow {
   partitionKey: string;
@@ -18,11 +21,11 @@ interface RoundRow {
   status: 'open' | 'closed';
 }
 
-interface DeliveryRow {
+type DeliveryRow = {
   partitionKey: string;
   rowKey: string;
   data: string;
-}
+};
 
 /**
  * Check-in rounds (partition per agreement, so "which rounds are open" is one read) and the deliveries of each
@@ -37,6 +40,11 @@ export class RoundRepository {
   private readonly table: TableClient;
   /** Rounds this process read or wrote, and when (see `getRecent`). */
   private readonly seen = new Map<string, { round: CheckInRound; at: number }>();
+  /** Cards' "sent" records not yet stored (see recordSent). */
+  private readonly sent = new WriteBehind<DeliveryRow>(
+    (rows) => this.upsertAll(rows),
+    'rounds.recordSentFailed',
+  );
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.rounds);
@@ -170,14 +178,36 @@ export class RoundRepository {
   }
 
   async recordDelivery(agreementPrefix: string, delivery: Delivery): Promise<void> {
-    await this.table.upsertEntity<DeliveryRow>(
-      {
-        partitionKey: deliveriesPartition(agreementPrefix, delivery.roundId),
-        rowKey: deliveryKey(delivery.measureId, delivery.target),
-        data: JSON.stringify(delivery),
-      },
-      'Replace',
-    );
+    await this.table.upsertEntity<DeliveryRow>(deliveryRow(agreementPrefix, delivery), 'Replace');
+  }
+
+  /**
+   * Records that Teams took a card, with others of its round in one transaction (WriteBehind), stored before the
+   * jobs that sent them are recorded as finished (JobStore's beforeRecording) and before this repository reads a
+   * delivery. A process that stops in between leaves the card "sending": its job runs again, finds it so and
+   * records it unconfirmed, never sending it twice.
+   */
+  recordSent(agreementPrefix: string, delivery: Delivery & { status: 'sent' }): void {
+    this.sent.add(deliveryRow(agreementPrefix, delivery));
+  }
+
+  /** Stores the "sent" records queued so far; never throws. */
+  storeSent(): Promise<void> {
+    return this.sent.settle();
+  }
+
+  /** Upserts, a hundred of one partition to a transaction; one by one when a transaction fails. */
+  private async upsertAll(rows: readonly DeliveryRow[]): Promise<void> {
+    for (const ofPartition of byPartition(rows, (row) => row.partitionKey)) {
+      for (let i = 0; i < ofPartition.length; i += transactionMax) {
+        const chunk = ofPartition.slice(i, i + transactionMax);
+        try {
+          await this.table.submitTransaction(chunk.map((row) => ['upsert', row, 'Replace']));
+        } catch {
+          for (const row of chunk) await this.table.upsertEntity(row, 'Replace');
+        }
+      }
+    }
   }
 
   async delivery(
@@ -186,6 +216,7 @@ export class RoundRepository {
     measureId: string,
     target: PromptTarget,
   ): Promise<Delivery | undefined> {
+    await this.storeSent();
     try {
       const row = await this.table.getEntity<DeliveryRow>(
         deliveriesPartition(agreementPrefix, roundId),
@@ -239,6 +270,7 @@ export class RoundRepository {
 
   /** Every delivery of a round. */
   async deliveries(agreementPrefix: string, roundId: string): Promise<Delivery[]> {
+    await this.storeSent();
     const deliveries: Delivery[] = [];
     const rows = this.table.listEntities<DeliveryRow>({
       queryOptions: { filter: odata`PartitionKey eq ${deliveriesPartition(agreementPrefix, roundId)}` },
@@ -249,6 +281,7 @@ export class RoundRepository {
 
   /** Every delivery of every round: what a person's data request searches. */
   async allDeliveries(): Promise<Delivery[]> {
+    await this.storeSent();
     const deliveries: Delivery[] = [];
     for await (const row of this.rowsIn<DeliveryRow>('deliveries')) {
       deliveries.push(JSON.parse(row.data) as Delivery);
@@ -271,6 +304,7 @@ export class RoundRepository {
    * erased), each only as it was read (ETag). Their rounds' other targets are not touched. Returns how many.
    */
   async deleteDeliveriesTo(matches: (target: PromptTarget) => boolean): Promise<number> {
+    await this.storeSent();
     let deleted = 0;
     const reminders: Array<ReadRow<ReminderRow>> = [];
     for await (const row of this.rowsIn<ReminderRow>('reminders')) {
@@ -365,3 +399,11 @@ const remindersPartition = (agreementPrefix: string, roundId: string) =>
 const reminderKey = (measureId: string, number: number, target: PromptTarget) =>
   keyOf(`${measureId}|${number}|${targetKey(target)}`);
 const deliveryKey = (measureId: string, target: PromptTarget) => keyOf(`${measureId}|${targetKey(target)}`);
+
+function deliveryRow(agreementPrefix: string, delivery: Delivery): DeliveryRow {
+  return {
+    partitionKey: deliveriesPartition(agreementPrefix, delivery.roundId),
+    rowKey: deliveryKey(delivery.measureId, delivery.target),
+    data: JSON.stringify(delivery),
+  };
+}

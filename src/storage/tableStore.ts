@@ -17,6 +17,9 @@ export const tableNames = {
 } as const;
 export type TableName = (typeof tableNames)[keyof typeof tableNames];
 
+/** Table Storage takes at most 100 operations in one transaction, all of one partition. */
+export const transactionMax = 100;
+
 export type StorageConnection = { connectionString: string } | { accountUrl: string };
 
 export interface TableStoreOptions {
@@ -281,4 +284,16 @@ async function readAgain<Row extends object>(
     if (isStatus(err, 404)) return undefined;
     throw err;
   }
+}
+
+/** Items grouped by partition, each group in the order given, the groups in the order of their first item. */
+export function byPartition<T>(items: readonly T[], partitionOf: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = partitionOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return [...groups.values()];
 }

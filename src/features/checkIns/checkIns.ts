@@ -324,7 +324,7 @@ export class CheckIns {
               { card: await this.deps.cards.formCard(plan, round, measure, locale) },
               beforeSending,
             );
-      await this.deps.rounds.recordDelivery(prefix, {
+      this.deps.rounds.recordSent(prefix, {
         roundId: round.id,
         measureId: measure.id,
         target,
