@@ -334,8 +334,7 @@ export class JobStore {
 
   /**
    * The job is done: its completion is recorded (with others, see finish), so it is never enqueued or run again,
-   * and its pending row removed. If the lease was lost meanwhile the row is left to its new holder, who finds the
-   * marker and drops it.
+   * and its pending row removed. If the lease was lost meanwhile, the new holder finds the marker and drops the job.
    */
   async complete(job: ClaimedJob, now: Date, outcome?: string): Promise<void> {
     this.finish(job, now, outcome);
