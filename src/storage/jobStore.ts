@@ -9,6 +9,7 @@ import {
   transactionMax,
   type ReadRow,
   type TableStore,
+  upsertAll,
 } from './tableStore.js';
 import { WriteBehind } from './writeBehind.js';
 
@@ -427,23 +428,14 @@ export class JobStore {
     return this.finished.settle();
   }
 
-  /** The markers a hundred to a transaction (one by one if one fails), then the rows of those recorded. */
+  /** The markers first, then the pending rows of the same jobs. */
   private async record(finished: readonly FinishedJob[]): Promise<void> {
     await this.options.beforeRecording?.();
-    const recorded: FinishedJob[] = [];
-    for (let i = 0; i < finished.length; i += transactionMax) {
-      const chunk = finished.slice(i, i + transactionMax);
-      try {
-        await this.table.submitTransaction(chunk.map(({ marker }) => ['upsert', marker, 'Replace']));
-        recorded.push(...chunk);
-      } catch {
-        for (const job of chunk) {
-          await this.table.upsertEntity(job.marker, 'Replace');
-          recorded.push(job);
-        }
-      }
-    }
-    for (const ofPartition of byPartition(recorded, (job) => job.partitionKey))
+    await upsertAll(
+      this.table,
+      finished.map((job) => job.marker),
+    );
+    for (const ofPartition of byPartition(finished, (job) => job.partitionKey))
       await this.removeRows(ofPartition);
   }
 

@@ -2,15 +2,14 @@ import { odata, type TableClient } from '@azure/data-tables';
 import type { CheckInRound, Delivery, PromptTarget, Reminder } from '../domain/checkInRound.js';
 import { targetKey } from '../domain/checkInRound.js';
 import {
-  byPartition,
   deleteAsRead,
   isStatus,
   keyOf,
   replaceAsRead,
   tableNames,
-  transactionMax,
   type ReadRow,
   type TableStore,
+  upsertAll,
 } from './tableStore.js';
 import { WriteBehind } from './writeBehind.js';
 
@@ -42,7 +41,7 @@ export class RoundRepository {
   private readonly seen = new Map<string, { round: CheckInRound; at: number }>();
   /** Cards' "sent" records not yet stored (see recordSent). */
   private readonly sent = new WriteBehind<DeliveryRow>(
-    (rows) => this.upsertAll(rows),
+    (rows) => upsertAll(this.table, rows),
     'rounds.recordSentFailed',
   );
 
@@ -194,20 +193,6 @@ export class RoundRepository {
   /** Stores the "sent" records queued so far; never throws. */
   storeSent(): Promise<void> {
     return this.sent.settle();
-  }
-
-  /** Upserts, a hundred of one partition to a transaction; one by one when a transaction fails. */
-  private async upsertAll(rows: readonly DeliveryRow[]): Promise<void> {
-    for (const ofPartition of byPartition(rows, (row) => row.partitionKey)) {
-      for (let i = 0; i < ofPartition.length; i += transactionMax) {
-        const chunk = ofPartition.slice(i, i + transactionMax);
-        try {
-          await this.table.submitTransaction(chunk.map((row) => ['upsert', row, 'Replace']));
-        } catch {
-          for (const row of chunk) await this.table.upsertEntity(row, 'Replace');
-        }
-      }
-    }
   }
 
   async delivery(

@@ -1,4 +1,9 @@
-import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import {
+  TableClient,
+  TableServiceClient,
+  type TableEntity,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 
 /** Every table the bot uses. Only `storage/` knows these names. */
@@ -296,4 +301,21 @@ export function byPartition<T>(items: readonly T[], partitionOf: (item: T) => st
     else groups.set(key, [item]);
   }
   return [...groups.values()];
+}
+
+/** Upserts rows (Replace), a hundred of one partition to a transaction; one by one where a transaction fails. */
+export async function upsertAll<Row extends TableEntity<Record<string, unknown>>>(
+  table: TableClient,
+  rows: readonly Row[],
+): Promise<void> {
+  for (const ofPartition of byPartition(rows, (row) => row.partitionKey)) {
+    for (let i = 0; i < ofPartition.length; i += transactionMax) {
+      const chunk = ofPartition.slice(i, i + transactionMax);
+      try {
+        await table.submitTransaction(chunk.map((row) => ['upsert', row, 'Replace']));
+      } catch {
+        for (const row of chunk) await table.upsertEntity(row, 'Replace');
+      }
+    }
+  }
 }
