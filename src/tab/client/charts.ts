@@ -113,30 +113,15 @@ function options(data: ChartData, width: number, look: Look): uPlot.Options {
         width: 2,
         points: { show: true, size: 8, fill: look.value, stroke: look.value },
       },
-      ...(data.baseline !== undefined
-        ? [
-            {
-              label: data.names.baseline,
-              stroke: look.baseline,
-              width: 2,
-              dash: [4, 4],
-              points: { show: false },
-            },
-          ]
-        : []),
-      ...(data.target !== undefined
-        ? [
-            {
-              label: data.names.target,
-              stroke: look.target,
-              width: 2,
-              dash: [12, 6],
-              points: { show: false },
-            },
-          ]
-        : []),
+      ...(data.baseline !== undefined ? [referenceLine(data.names.baseline, look.baseline, [4, 4])] : []),
+      ...(data.target !== undefined ? [referenceLine(data.names.target, look.target, [12, 6])] : []),
     ],
   };
+}
+
+/** The baseline or the target: a dashed line without points, told apart by its dashes as well as its colour. */
+function referenceLine(label: string, stroke: string, dash: number[]) {
+  return { label, stroke, width: 2, dash, points: { show: false } };
 }
 
 /** A round's label on the x axis in at most two lines ("januari 2021" over "(exempel)"); the table has it whole. */
