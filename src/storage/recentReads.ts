@@ -27,6 +27,8 @@ export class RecentReads<Value> {
     entry.value.then(() => {
       if (changesBefore !== this.changes) drop();
     }, drop);
+    // Nothing hands it out once it is this old, so it need not be held until the key is read again.
+    setTimeout(drop, this.maxAgeMs).unref();
     return entry.value;
   }
 

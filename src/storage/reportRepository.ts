@@ -43,9 +43,9 @@ const untracked = '-';
 /** A current row as read, with the version (ETag) a conditional write of it must match. */
 type CurrentRow = { row: ReportRow; etag: string };
 
-/** Current rows remembered (see `ReportRepository.known`); beyond this the memory starts over. */
-/** How long `latestRecent` shows a measure's latest report again without reading it. */
+/** How long `latestRecent` shows an agreement's latest reports again without reading them. */
 const latestReusedMs = 10_000;
+/** Current rows remembered (see `ReportRepository.known`); beyond this the memory starts over. */
 const knownMax = 1_000;
 
 /** A revision as the status screens see it: no texts, so a trail stays small. */
@@ -74,8 +74,8 @@ export class ReportRepository {
   private readonly known = new Map<string, CurrentRow | null>();
   /** `latest` reads under way per measure. */
   private readonly latestReads = new Map<string, Promise<Report | undefined>>();
-  /** What `latest` answered lately per measure (see `latestRecent`). */
-  private readonly recentLatest = new RecentReads<Report | undefined>(latestReusedMs, knownMax);
+  /** Each agreement's current rows as read lately, per measure (see `latestRecent`). */
+  private readonly recentCurrent = new RecentReads<ReadonlyMap<string, Report>>(latestReusedMs);
 
   constructor(store: TableStore) {
     this.table = store.table(tableNames.reports);
@@ -88,7 +88,7 @@ export class ReportRepository {
    * next `latest` or save of the measure catches the current row up from the history.
    */
   async add(report: Report): Promise<void> {
-    this.recentLatest.forget(knownKey(report.agreementId, report.measureId));
+    this.recentCurrent.forget(report.agreementId);
     const historyKey = historyPartition(report.agreementId, report.measureId);
     const revisionKey = revisionKeyOf(report.revision);
     const data = JSON.stringify(report);
@@ -205,18 +205,37 @@ export class ReportRepository {
   }
 
   /**
-   * `latest`, answered from what it answered within `latestReusedMs`: a round's cards of one measure (its thread
-   * and each owner's form) show the same latest report and go out within seconds of each other. Only for showing:
-   * a report saved on such a card still needs the revision it saw, so a revision another instance stored
-   * meanwhile is a conflict the person is shown, never an overwrite. A save in this process is seen at once.
+   * A measure's latest report for a card being posted, from its agreement's current rows as read within
+   * `latestReusedMs`: a round's cards go out within seconds of each other, so one query serves them all. Only for
+   * showing: a report saved on such a card still needs the revision it saw, so a revision another instance stored
+   * meanwhile is a conflict the person is shown, never an overwrite. A save in this process is seen at once. A
+   * current row behind its history (a save that stopped between its two writes) shows the revision before; the
+   * owner's client refreshes the card when it is opened (`latest`), which catches the row up.
    */
-  latestRecent(agreementId: string, measureId: string): Promise<Report | undefined> {
-    return this.recentLatest.get(knownKey(agreementId, measureId), () => this.latest(agreementId, measureId));
+  async latestRecent(agreementId: string, measureId: string): Promise<Report | undefined> {
+    const latest = await this.recentCurrent.get(agreementId, () => this.currentByMeasure(agreementId));
+    return latest.get(measureId);
   }
 
   private forgetAll(): void {
     this.known.clear();
-    this.recentLatest.clear();
+    this.recentCurrent.clear();
+  }
+
+  /** The latest report on every measure that has one, by measure; the rows are remembered for a save after. */
+  private async currentByMeasure(agreementId: string): Promise<ReadonlyMap<string, Report>> {
+    const latest = new Map<string, Report>();
+    const rows = this.table.listEntities<ReportRow>({
+      queryOptions: { filter: odata`PartitionKey eq ${currentPartition(agreementId)}` },
+    });
+    for await (const read of rows) {
+      const report = JSON.parse(read.data) as Report;
+      const row = reportRowOf(read);
+      if (read.trail !== undefined) row.trail = read.trail;
+      this.remember(agreementId, report.measureId, row, read.etag);
+      latest.set(report.measureId, report);
+    }
+    return latest;
   }
 
   private async readLatest(agreementId: string, measureId: string): Promise<Report | undefined> {
@@ -429,6 +448,7 @@ export class ReportRepository {
         ? await this.table.updateEntity(row, 'Replace', { etag: current.etag })
         : await this.table.createEntity(row);
       this.remember(report.agreementId, report.measureId, row, written.etag);
+      this.recentCurrent.forget(report.agreementId);
       return true;
     } catch (err) {
       this.forget(report.agreementId, report.measureId);

@@ -134,15 +134,20 @@ describe('what a report repository remembers of the current rows (Azurite)', () 
       const a = instance();
       const b = instance();
       await b.reports.save(report('agr-cards', 1));
-      // A measure's thread and each owner's form: one read for all of them.
+      await b.reports.save(report('agr-cards', 1, { measureId: '1.2', status: 'done' }));
+      // Each measure's thread and each owner's form, for the whole round: one read for all of them.
       const reads = await requestsOf(a.store, async () => {
-        const shown = await Promise.all([1, 2, 3, 4].map(() => a.reports.latestRecent('agr-cards', '1.1')));
+        const shown = await Promise.all(
+          ['1.1', '1.1', '1.1', '1.2', '1.2', '1.3'].map((measureId) =>
+            a.reports.latestRecent('agr-cards', measureId),
+          ),
+        );
         assert.deepEqual(
-          shown.map((r) => r?.revision),
-          [1, 1, 1, 1],
+          shown.map((r) => r && `${r.measureId} ${r.revision} ${r.status}`),
+          ['1.1 1 onTrack', '1.1 1 onTrack', '1.1 1 onTrack', '1.2 1 done', '1.2 1 done', undefined],
         );
       });
-      assert.equal(reads, 2);
+      assert.equal(reads, 1);
       await b.reports.save(report('agr-cards', 2));
       clock.tick(9_999);
       assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 1);
@@ -155,6 +160,11 @@ describe('what a report repository remembers of the current rows (Azurite)', () 
       assert.equal((await a.reports.latestRecent('agr-cards', '1.1'))?.revision, 3);
       await assert.rejects(a.reports.save(report('agr-cards', 4)), ReportConflictError);
       assert.equal((await b.reports.history('agr-cards', '1.1')).length, 4);
+      // The rows read for the cards are remembered: a save on a card just posted is the two writes.
+      const c = instance();
+      assert.equal((await c.reports.latestRecent('agr-cards', '1.2'))?.revision, 1);
+      const second = report('agr-cards', 2, { measureId: '1.2' });
+      assert.equal(await requestsOf(c.store, () => c.reports.save(second)), 2);
     } finally {
       clock.restore();
     }
