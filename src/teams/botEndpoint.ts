@@ -137,6 +137,13 @@ function authenticationSettings(settings: Config['bot']): ConfigurationBotFramew
 }
 
 type AuthenticationResult = ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>;
+type Claims = Parameters<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>[0];
+type ConnectorFactory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
+type UserTokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+
+/** Clients kept for reuse; a deployment talks to a handful of service URLs, so beyond this something is wrong. */
+const clientsKept = 100;
 
 /**
  * The SDK's checks of a request's token (issuer, signature, expiry, audience = app id, serviceUrl claim, the
@@ -147,6 +154,14 @@ type AuthenticationResult = ReturnType<ConfigurationBotFrameworkAuthentication['
 class RequestAuthentication extends ConfigurationBotFrameworkAuthentication {
   /** Each request's result, so that the adapter, which checks again, does not verify the token twice. */
   private readonly checked = new WeakMap<Activity, AuthenticationResult>();
+  /**
+   * The clients the adapter asks for on every turn and every proactive send, built once per app id, service URL
+   * and audience: CloudAdapter builds a new one (credentials, a whole HTTP pipeline) each time, which cost more
+   * CPU than anything else in a turn's handling. They hold nothing of a turn; their credentials fetch and renew
+   * their own tokens. BotFrameworkAdapter, before CloudAdapter, kept its clients the same way.
+   */
+  private readonly connectors = new Map<string, Promise<ConnectorClient>>();
+  private readonly userTokenClients = new Map<string, Promise<UserTokenClient>>();
 
   override authenticateRequest(activity: Activity, authHeader: string): AuthenticationResult {
     let result = this.checked.get(activity);
@@ -156,6 +171,39 @@ class RequestAuthentication extends ConfigurationBotFrameworkAuthentication {
     }
     return result;
   }
+
+  override createConnectorFactory(claims: Claims): ConnectorFactory {
+    const made = super.createConnectorFactory(claims);
+    const app = appOf(claims);
+    return {
+      create: (serviceUrl, audience) =>
+        kept(this.connectors, `${app}|${serviceUrl}|${audience ?? ''}`, () =>
+          made.create(serviceUrl, audience),
+        ),
+    };
+  }
+
+  override createUserTokenClient(claims: Claims): Promise<UserTokenClient> {
+    return kept(this.userTokenClients, appOf(claims), () => super.createUserTokenClient(claims));
+  }
+}
+
+/** What the SDK builds a turn's clients for: the app id the token was issued to or for. */
+function appOf(claims: Claims): string {
+  return `${claims.getClaimValue('aud') ?? ''}|${claims.getClaimValue('appid') ?? ''}`;
+}
+
+/** `make()`, or what it made before for `key`; a client that could not be made is tried again next time. */
+function kept<T>(clients: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  const known = clients.get(key);
+  if (known) return known;
+  if (clients.size >= clientsKept) clients.clear();
+  const client = make();
+  clients.set(key, client);
+  client.catch(() => {
+    if (clients.get(key) === client) clients.delete(key);
+  });
+  return client;
 }
 
 function isActivity(body: unknown): body is Activity {
