@@ -3,6 +3,7 @@ import type { JobRecord } from '../domain/personalData.js';
 import {
   byPartition,
   deleteAsRead,
+  deleteRows,
   isStatus,
   keyOf,
   tableNames,
@@ -416,7 +417,6 @@ export class JobStore {
         ...(outcome !== undefined ? { outcome } : {}),
       },
       partitionKey: job.partitionKey,
-      etag: job.etag,
     });
   }
 
@@ -428,34 +428,24 @@ export class JobStore {
     return this.finished.settle();
   }
 
-  /** The markers first, then the pending rows of the same jobs. */
+  /**
+   * The markers first, then the pending rows of the same jobs, without their ETags (Table Storage takes none in a
+   * transaction): safe, since a row whose job has a marker is, in every version of it, that finished job's (enqueue
+   * never adds a finished id again). A row gone already (another instance found the marker first) is skipped.
+   */
   private async record(finished: readonly FinishedJob[]): Promise<void> {
     await this.options.beforeRecording?.();
     await upsertAll(
       this.table,
       finished.map((job) => job.marker),
     );
-    for (const ofPartition of byPartition(finished, (job) => job.partitionKey))
-      await this.removeRows(ofPartition);
-  }
-
-  /**
-   * A transaction of deletes, which Table Storage takes without an ETag: safe here, since a row whose job has a
-   * marker is, in every version of it, that finished job's (enqueue never adds a finished id again). When one of them
-   * is gone already (another instance found the marker first), the rest one by one, each as held.
-   */
-  private async removeRows(finished: readonly FinishedJob[]): Promise<void> {
-    for (let i = 0; i < finished.length; i += transactionMax) {
-      const chunk = finished.slice(i, i + transactionMax);
-      try {
-        await this.table.submitTransaction(
-          chunk.map(({ marker, partitionKey }) => ['delete', { partitionKey, rowKey: marker.rowKey }]),
-        );
-      } catch (err) {
-        if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
-        for (const { marker, partitionKey, etag } of chunk)
-          await this.deleteQuietly(partitionKey, marker.rowKey, etag);
-      }
+    for (const ofPartition of byPartition(finished, (job) => job.partitionKey)) {
+      const partitionKey = ofPartition[0]?.partitionKey ?? '';
+      await deleteRows(
+        this.table,
+        partitionKey,
+        ofPartition.map((job) => job.marker.rowKey),
+      );
     }
   }
 
@@ -535,11 +525,10 @@ export class JobStore {
   }
 }
 
-/** A job finished here, waiting to be recorded: its marker, and its pending row as held (ETag). */
+/** A job finished here, waiting to be recorded: its marker, and the partition of its pending row. */
 interface FinishedJob {
   marker: DoneRow;
   partitionKey: string;
-  etag: string;
 }
 
 /** A pending row as a listing read it, with the version a claim must match. */

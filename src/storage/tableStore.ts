@@ -258,8 +258,8 @@ export async function deleteRows(
   rowKeys: readonly string[],
 ): Promise<number> {
   let deleted = 0;
-  for (let i = 0; i < rowKeys.length; i += 100) {
-    const chunk = rowKeys.slice(i, i + 100);
+  for (let i = 0; i < rowKeys.length; i += transactionMax) {
+    const chunk = rowKeys.slice(i, i + transactionMax);
     try {
       await table.submitTransaction(chunk.map((rowKey) => ['delete', { partitionKey, rowKey }]));
       deleted += chunk.length;
